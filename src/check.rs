@@ -1,0 +1,274 @@
+//! The `check` pipeline: read records in batches, check them in parallel, run the cross-row
+//! pass in input order, and hand each row to a [`Sink`].
+
+use std::io;
+
+use csv::StringRecord;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::actions::Action;
+use crate::error::Error;
+use crate::input::record::ReadError;
+use crate::input::{Meta, RecordReader, Source};
+use crate::options::Options;
+use crate::report::Diagnostic;
+use crate::rules::cross::CrossCheck;
+use crate::rules::{check_row, RowOutcome, Severity};
+use crate::schema::headers::HeaderError;
+use crate::schema::Schema;
+
+/// What was read, for the report header (contract §6 `input`).
+#[derive(Clone, Debug, Serialize)]
+pub struct InputInfo {
+    /// The input's name as given.
+    pub path: String,
+    /// `csv` (spreadsheet formats come with the input issue).
+    pub format: &'static str,
+    /// Text encoding used: `utf-8`.
+    pub encoding: &'static str,
+    /// Why that encoding: `bom` or `valid-utf-8`.
+    pub encoding_reason: &'static str,
+    /// The field delimiter.
+    pub delimiter: String,
+    /// Sheet name for spreadsheets.
+    pub sheet: Option<String>,
+    /// Data rows (users) read.
+    pub rows: u64,
+}
+
+/// Counts for the report (contract §6 `summary`).
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Data rows read.
+    pub rows: u64,
+    /// Findings of severity error.
+    pub errors: u64,
+    /// Findings of severity warning.
+    pub warnings: u64,
+    /// Findings of severity fixed.
+    pub fixed: u64,
+    /// Rows per action.
+    pub actions: ActionCounts,
+}
+
+/// Rows per action.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct ActionCounts {
+    pub add: u64,
+    pub modify: u64,
+    pub remove: u64,
+    pub unchanged: u64,
+    pub invalid: u64,
+}
+
+impl ActionCounts {
+    /// The count for one action.
+    #[must_use]
+    pub fn get(&self, action: Action) -> u64 {
+        match action {
+            Action::Add => self.add,
+            Action::Modify => self.modify,
+            Action::Remove => self.remove,
+            Action::Unchanged => self.unchanged,
+            Action::Invalid => self.invalid,
+        }
+    }
+
+    fn bump(&mut self, action: Action) {
+        let slot = match action {
+            Action::Add => &mut self.add,
+            Action::Modify => &mut self.modify,
+            Action::Remove => &mut self.remove,
+            Action::Unchanged => &mut self.unchanged,
+            Action::Invalid => &mut self.invalid,
+        };
+        *slot += 1;
+    }
+}
+
+impl Summary {
+    fn count(&mut self, diagnostics: &[Diagnostic]) {
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error | Severity::Fatal => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Fixed => self.fixed += 1,
+            }
+        }
+    }
+
+    /// Whether the exit code is 1: any error, or any warning when warnings are denied.
+    #[must_use]
+    pub fn failed(&self, deny_warnings: bool) -> bool {
+        self.errors > 0 || (deny_warnings && self.warnings > 0)
+    }
+}
+
+/// A record as read: its fields and its source bytes (with the line terminator).
+#[derive(Clone, Copy, Debug)]
+pub struct Record<'a> {
+    /// The fields.
+    pub fields: &'a StringRecord,
+    /// The source text of the record.
+    pub raw: &'a [u8],
+}
+
+/// Two sinks fed with the same results, e.g. a report and the corrected output.
+#[derive(Debug)]
+pub struct Both<A, B>(pub A, pub B);
+
+impl<A: Sink, B: Sink> Sink for Both<A, B> {
+    fn begin(&mut self, input: &InputInfo, schema: &Schema) -> io::Result<()> {
+        self.0.begin(input, schema)?;
+        self.1.begin(input, schema)
+    }
+    fn header(&mut self, diagnostics: &[Diagnostic], record: Record<'_>) -> io::Result<()> {
+        self.0.header(diagnostics, record)?;
+        self.1.header(diagnostics, record)
+    }
+    fn row(&mut self, row: &RowOutcome, record: Record<'_>) -> io::Result<()> {
+        self.0.row(row, record)?;
+        self.1.row(row, record)
+    }
+    fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()> {
+        self.0.end(input, summary)?;
+        self.1.end(input, summary)
+    }
+}
+
+/// Receives the results of `check` in input order. Sinks only present; they decide nothing.
+pub trait Sink {
+    /// Called once, after the header is resolved.
+    ///
+    /// # Errors
+    /// Writing failed.
+    fn begin(&mut self, input: &InputInfo, schema: &Schema) -> io::Result<()>;
+    /// The header row and the findings about it.
+    ///
+    /// # Errors
+    /// Writing failed.
+    fn header(&mut self, diagnostics: &[Diagnostic], record: Record<'_>) -> io::Result<()>;
+    /// One data row: what `check` found, and the record as read.
+    ///
+    /// # Errors
+    /// Writing failed.
+    fn row(&mut self, row: &RowOutcome, record: Record<'_>) -> io::Result<()>;
+    /// Called once at the end.
+    ///
+    /// # Errors
+    /// Writing failed.
+    fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()>;
+}
+
+fn read_error(path: &str, e: ReadError) -> Error {
+    match e {
+        ReadError::Io(source) => Error::Io { path: path.to_owned(), source },
+        ReadError::Utf8 { line, field } => Error::Unreadable {
+            path: path.to_owned(),
+            line: Some(line),
+            reason: format!("invalid UTF-8 in field {} of line {line}", field + 1),
+            help: "save the file as \"CSV UTF-8 (Comma delimited)\" from your spreadsheet editor".to_owned(),
+        },
+    }
+}
+
+fn is_blank(record: &StringRecord) -> bool {
+    record.iter().all(|f| f.trim().is_empty())
+}
+
+/// Checks `source`, streaming each row's outcome to `sink`.
+///
+/// # Errors
+/// The input cannot be read or has no identity column ([`Error`]), or the sink failed
+/// ([`Error::Output`]).
+pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Summary, Error> {
+    let path = source.display_name();
+    let reader = source.open().map_err(|e| Error::Io { path: path.clone(), source: e })?;
+    let mut records = RecordReader::new(reader, opts.delimiter);
+
+    let mut record = StringRecord::new();
+    let header_meta = loop {
+        match records.read(&mut record).map_err(|e| read_error(&path, e))? {
+            Some(meta) if is_blank(&record) => records.release_before(meta.end),
+            Some(meta) => break meta,
+            None => return Err(Error::Unreadable {
+                path,
+                line: None,
+                reason: "the file is empty: no header row".to_owned(),
+                help:
+                    "export the users from Control Hub (Users > Manage users > Export CSV) and edit that file"
+                        .to_owned(),
+            }),
+        }
+    };
+    let headers: Vec<String> = record.iter().map(str::to_owned).collect();
+    let (schema, header_diags) = match Schema::resolve(&headers, header_meta.line, opts.catalogue.clone()) {
+        Ok(resolved) => resolved,
+        Err(HeaderError::MissingEmailColumn(headers)) => {
+            return Err(Error::MissingEmailColumn { path, line: header_meta.line, headers })
+        }
+    };
+
+    let mut info = InputInfo {
+        path,
+        format: "csv",
+        encoding: "utf-8",
+        encoding_reason: if records.had_bom() { "bom" } else { "valid-utf-8" },
+        delimiter: char::from(opts.delimiter).to_string(),
+        sheet: None,
+        rows: 0,
+    };
+    let mut summary = Summary::default();
+    sink.begin(&info, &schema).map_err(Error::Output)?;
+    summary.count(&header_diags);
+    sink.header(&header_diags, Record { fields: &record, raw: records.raw(&header_meta) })
+        .map_err(Error::Output)?;
+    records.release_before(header_meta.end);
+
+    let mut cross = CrossCheck::new(opts.max_rows);
+    let batch_size = opts.batch_size.max(1);
+    let mut batch: Vec<StringRecord> = Vec::with_capacity(batch_size);
+    let mut metas: Vec<Meta> = Vec::with_capacity(batch_size);
+    let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(batch_size);
+    let mut done = false;
+    while !done {
+        metas.clear();
+        while metas.len() < batch_size {
+            let n = metas.len();
+            if n == batch.len() {
+                batch.push(StringRecord::new());
+            }
+            match records.read(&mut batch[n]).map_err(|e| read_error(&info.path, e))? {
+                Some(meta) if !is_blank(&batch[n]) => metas.push(meta),
+                Some(_) => {}
+                None => {
+                    done = true;
+                    break;
+                }
+            }
+        }
+        if metas.is_empty() {
+            break;
+        }
+        let raws: Vec<&[u8]> = metas.iter().map(|m| records.raw(m)).collect();
+        (0..metas.len())
+            .into_par_iter()
+            .map(|i| check_row(&batch[i], metas[i], raws[i], &schema, opts))
+            .collect_into_vec(&mut outcomes);
+        for (i, row) in outcomes.iter_mut().enumerate() {
+            cross.apply(row, &schema);
+            summary.count(&row.diagnostics);
+            summary.actions.bump(row.action);
+            sink.row(row, Record { fields: &batch[i], raw: raws[i] }).map_err(Error::Output)?;
+        }
+        if let Some(last) = metas.last() {
+            records.release_before(last.end);
+        }
+    }
+    summary.rows = cross.rows();
+    info.rows = summary.rows;
+    sink.end(&info, &summary).map_err(Error::Output)?;
+    Ok(summary)
+}

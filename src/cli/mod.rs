@@ -1,0 +1,88 @@
+//! Command-line interface: clap definitions and dispatch. Thin glue over the library.
+#![allow(clippy::disallowed_macros)]
+
+mod check;
+mod explain;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Check Webex Control Hub bulk-user CSV files before you upload them.
+#[derive(Debug, Parser)]
+#[command(name = "hubcsv", version, about, long_about = None, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to use colors in the human report.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a user CSV: every rule, and the action the upload takes on each user.
+    Check(check::CheckArgs),
+    /// Print the documentation of a rule (by name or code), or list every rule.
+    Explain(explain::ExplainArgs),
+}
+
+/// Color choice.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Exit codes (README, contract §6).
+pub(crate) mod exit {
+    pub const OK: u8 = 0;
+    pub const DATA_ERRORS: u8 = 1;
+    pub const UNREADABLE: u8 = 2;
+}
+
+impl Color {
+    fn enabled(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::UNREADABLE } else { exit::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let color = cli.color.enabled();
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args, color),
+        Command::Explain(args) => explain::run(&args),
+    };
+    ExitCode::from(code)
+}
+
+/// Prints a fatal error the way the human report does.
+fn print_fatal(err: &hubcsv::Error, color: bool) {
+    let theme =
+        if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    let mut text = String::new();
+    if handler.render_report(&mut text, err).is_err() {
+        text = format!("error: {err}\n");
+    }
+    eprint!("{text}");
+}
+
+/// Terminal width for wrapping, or 100 when not a terminal.
+fn width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100)
+}

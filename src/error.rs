@@ -1,0 +1,91 @@
+//! [`Error`]: why an input could not be checked at all (exit code 2). Data problems are
+//! never errors: they are [`crate::Diagnostic`]s.
+
+use std::io;
+
+use crate::rules::Rule;
+
+/// A fatal problem: the input cannot be read, or has no identity column.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input could not be opened or read.
+    #[error("{path}: cannot read the file: {source}")]
+    Io {
+        /// The input's name.
+        path: String,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The input is not a readable CSV.
+    #[error("{path}{}: {reason}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Unreadable {
+        /// The input's name.
+        path: String,
+        /// Editor line, when known.
+        line: Option<u64>,
+        /// What is wrong.
+        reason: String,
+        /// How to get a readable file.
+        help: String,
+    },
+    /// No `User ID/Email (Required)` column.
+    #[error("{path}: no `User ID/Email (Required)` column in the header (line {line})")]
+    MissingEmailColumn {
+        /// The input's name.
+        path: String,
+        /// Line of the header row.
+        line: u64,
+        /// The headers found.
+        headers: Vec<String>,
+    },
+    /// Writing a report or output failed.
+    #[error("cannot write the output: {0}")]
+    Output(#[source] io::Error),
+}
+
+impl Error {
+    /// The rule this error reports under, if any.
+    #[must_use]
+    pub fn rule(&self) -> Option<Rule> {
+        match self {
+            Error::Io { .. } | Error::Unreadable { .. } => Some(Rule::UnreadableFile),
+            Error::MissingEmailColumn { .. } => Some(Rule::MissingEmailColumn),
+            Error::Output(_) => None,
+        }
+    }
+
+    /// A hint for the user.
+    #[must_use]
+    pub fn help(&self) -> String {
+        match self {
+            Error::Io { .. } => "check the path and that you may read the file".to_owned(),
+            Error::Unreadable { help, .. } => help.clone(),
+            Error::MissingEmailColumn { headers, .. } => {
+                let shown: Vec<&str> = headers.iter().take(8).map(|h| h.trim()).collect();
+                format!(
+                    "the header row must contain `User ID/Email (Required)`; it has: {}{}",
+                    shown.join(", "),
+                    if headers.len() > 8 { ", ..." } else { "" }
+                )
+            }
+            Error::Output(_) => "check the output path and free disk space".to_owned(),
+        }
+    }
+
+    /// Whether the error is a closed pipe on the output (the reader went away: not a failure).
+    #[must_use]
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl miette::Diagnostic for Error {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.rule().map(|r| Box::new(format!("{} {}", r.code(), r.name())) as Box<dyn std::fmt::Display>)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(Error::help(self)))
+    }
+}

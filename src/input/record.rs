@@ -1,0 +1,242 @@
+//! [`RecordReader`]: CSV records in batches, each with its editor line and its raw bytes.
+//!
+//! The csv crate reads through a [`Tee`] that keeps the bytes it has handed out since the
+//! oldest record still in use, so a flagged row can be shown as the user wrote it without
+//! keeping the whole file in memory.
+
+use std::io::{self, Read};
+
+use csv::StringRecord;
+
+/// Where a record stands in the input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// 1-based editor line where the record starts.
+    pub line: u64,
+    /// 1-based row number as a spreadsheet opening the file shows it (lines, less the line
+    /// breaks inside quoted fields before this record).
+    pub sheet_row: u64,
+    /// 0-based byte offset of the record's start (after any BOM).
+    pub start: u64,
+    /// 0-based byte offset just past the record's line terminator.
+    pub end: u64,
+}
+
+/// A record could not be decoded.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Reading the underlying source failed.
+    Io(io::Error),
+    /// Invalid UTF-8 at `line`, in field `field` (0-based).
+    Utf8 {
+        /// Editor line of the record.
+        line: u64,
+        /// 0-based field index.
+        field: usize,
+    },
+}
+
+/// Reads bytes from `inner`, drops a UTF-8 BOM, and keeps a window of what it handed out.
+#[derive(Debug)]
+pub struct Tee<R> {
+    inner: R,
+    window: Vec<u8>,
+    /// Stream offset of `window[0]`.
+    base: u64,
+    started: bool,
+    /// A UTF-8 BOM was dropped from the start.
+    pub had_bom: bool,
+}
+
+impl<R: Read> Tee<R> {
+    fn new(inner: R) -> Self {
+        Tee { inner, window: Vec::new(), base: 0, started: false, had_bom: false }
+    }
+
+    /// Reads the first bytes and drops a BOM; returns bytes read that are not a BOM.
+    fn start(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        self.started = true;
+        let mut head = [0u8; 3];
+        let mut n = 0;
+        while n < 3 {
+            match self.inner.read(&mut head[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let head = if head[..n] == [0xEF, 0xBB, 0xBF] {
+            self.had_bom = true;
+            &head[..0]
+        } else {
+            &head[..n]
+        };
+        // `out` comes from csv's buffer (8 KiB), always larger than three bytes.
+        let k = head.len().min(out.len());
+        out[..k].copy_from_slice(&head[..k]);
+        self.window.extend_from_slice(&head[..k]);
+        Ok(k)
+    }
+
+    /// The bytes `start..end` of the stream, if still in the window.
+    fn slice(&self, start: u64, end: u64) -> &[u8] {
+        let lo = usize::try_from(start.saturating_sub(self.base)).unwrap_or(usize::MAX);
+        let hi = usize::try_from(end.saturating_sub(self.base)).unwrap_or(usize::MAX);
+        let hi = hi.min(self.window.len());
+        self.window.get(lo.min(hi)..hi).unwrap_or(&[])
+    }
+
+    /// Forgets the bytes before stream offset `offset`.
+    fn release_before(&mut self, offset: u64) {
+        let n = usize::try_from(offset.saturating_sub(self.base)).unwrap_or(usize::MAX);
+        let n = n.min(self.window.len());
+        self.window.drain(..n);
+        self.base += n as u64;
+    }
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if !self.started {
+            let n = self.start(out)?;
+            if n > 0 {
+                return Ok(n);
+            }
+        }
+        let n = self.inner.read(out)?;
+        self.window.extend_from_slice(&out[..n]);
+        Ok(n)
+    }
+}
+
+/// Reads CSV records with their [`Meta`].
+///
+/// Positions are counted here from the raw bytes, not taken from the csv crate: its
+/// record positions include the line terminator of the previous record when lines end in
+/// CRLF, which puts line numbers off by one.
+pub struct RecordReader<R: Read> {
+    reader: csv::Reader<Tee<R>>,
+    /// Stream offset up to which line breaks are counted.
+    cursor: u64,
+    /// Editor line (0-based count of line breaks) at `cursor`.
+    cursor_line: u64,
+    /// Line breaks seen inside quoted fields so far (editor lines minus spreadsheet rows).
+    extra_lines: u64,
+}
+
+impl<R: Read> RecordReader<R> {
+    /// A reader over `inner` with the given delimiter.
+    pub fn new(inner: R, delimiter: u8) -> Self {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(Tee::new(inner));
+        RecordReader { reader, cursor: 0, cursor_line: 0, extra_lines: 0 }
+    }
+
+    /// Reads the next record into `record`. Returns `Ok(None)` at the end of the input.
+    ///
+    /// # Errors
+    /// I/O failure or invalid UTF-8.
+    pub fn read(&mut self, record: &mut StringRecord) -> Result<Option<Meta>, ReadError> {
+        match self.reader.read_record(record) {
+            Ok(false) => Ok(None),
+            Ok(true) => {
+                let end = self.reader.position().byte();
+                let window = self.reader.get_ref().slice(self.cursor, end);
+                // Skip what precedes the record: the rest of the previous terminator and
+                // blank lines.
+                let lead = window.iter().position(|b| *b != b'\r' && *b != b'\n').unwrap_or(window.len());
+                let lead = usize::try_from(
+                    record.position().map_or(0, csv::Position::byte).saturating_sub(self.cursor),
+                )
+                .unwrap_or(0)
+                .max(lead)
+                .min(window.len());
+                let line = self.cursor_line + count_newlines(&window[..lead]) + 1;
+                let body = &window[lead..];
+                let inner_breaks = count_newlines(super::raw::trim_terminator(body));
+                let sheet_row = line - self.extra_lines;
+                self.extra_lines += inner_breaks;
+                self.cursor_line = line - 1 + count_newlines(body);
+                let start = self.cursor + lead as u64;
+                self.cursor = end;
+                Ok(Some(Meta { line, sheet_row, start, end }))
+            }
+            Err(e) => Err(match e.into_kind() {
+                csv::ErrorKind::Io(io) => ReadError::Io(io),
+                csv::ErrorKind::Utf8 { err, .. } => {
+                    ReadError::Utf8 { line: self.cursor_line + 1, field: err.field() }
+                }
+                other => ReadError::Io(io::Error::other(format!("{other:?}"))),
+            }),
+        }
+    }
+
+    /// The raw bytes of a record read earlier and not yet released.
+    #[must_use]
+    pub fn raw(&self, meta: &Meta) -> &[u8] {
+        self.reader.get_ref().slice(meta.start, meta.end)
+    }
+
+    /// Forgets raw bytes before `offset` (call once the records before it are reported).
+    pub fn release_before(&mut self, offset: u64) {
+        self.reader.get_mut().release_before(offset);
+    }
+
+    /// Whether a UTF-8 byte-order mark was dropped.
+    #[must_use]
+    pub fn had_bom(&self) -> bool {
+        self.reader.get_ref().had_bom
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(data: &[u8]) -> Vec<(Vec<String>, Meta, Vec<u8>)> {
+        let mut r = RecordReader::new(data, b',');
+        let mut rec = StringRecord::new();
+        let mut out = Vec::new();
+        while let Some(meta) = r.read(&mut rec).unwrap() {
+            out.push((rec.iter().map(str::to_owned).collect(), meta, r.raw(&meta).to_vec()));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_and_raw_bytes_with_multiline_field() {
+        let rows = read_all(b"\xEF\xBB\xBFh1,h2\r\na,\"x\ny\"\n\nb,c\n");
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].0, vec!["h1", "h2"]);
+        assert_eq!(rows[0].2, b"h1,h2\r");
+        assert_eq!((rows[1].1.line, rows[1].1.sheet_row), (2, 2));
+        assert_eq!(rows[1].2, b"a,\"x\ny\"\n");
+        // a blank line is skipped by the parser but still counts as a line and a sheet row
+        assert_eq!((rows[2].1.line, rows[2].1.sheet_row), (5, 4));
+        assert_eq!(rows[2].2, b"b,c\n");
+    }
+
+    #[test]
+    fn crlf_and_blank_lines() {
+        let rows = read_all(b"h1,h2\r\na,b\r\n\r\nc,d\r\n");
+        let lines: Vec<_> = rows.iter().map(|r| (r.1.line, r.1.sheet_row)).collect();
+        assert_eq!(lines, vec![(1, 1), (2, 2), (4, 4)]);
+        assert_eq!(rows[1].2, b"a,b\r");
+        assert_eq!(rows[2].2, b"c,d\r");
+    }
+
+    #[test]
+    fn unterminated_last_line() {
+        let rows = read_all(b"h\nlast");
+        assert_eq!(rows[1].2, b"last");
+        assert_eq!(rows[1].1.line, 2);
+    }
+}

@@ -1,0 +1,33 @@
+//! [`Options`]: what a caller can tune about `check`.
+
+use crate::schema::Catalogue;
+
+/// Control Hub's limit on users per CSV upload (control-hub-csv.md §8.1).
+pub const CONTROL_HUB_MAX_ROWS: u64 = 20_000;
+
+/// Options for [`crate::check`].
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Users per upload before `too-many-rows` fires.
+    pub max_rows: u64,
+    /// Region for national phone numbers (`FR`), if any.
+    pub region: Option<phonenumber::country::Id>,
+    /// Field delimiter of CSV input.
+    pub delimiter: u8,
+    /// Records per batch handed to the worker threads.
+    pub batch_size: usize,
+    /// The package catalogue.
+    pub catalogue: Catalogue,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_rows: CONTROL_HUB_MAX_ROWS,
+            region: None,
+            delimiter: b',',
+            batch_size: 8192,
+            catalogue: Catalogue::default(),
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! [`Diagnostic`]: a finding as plain data. The JSON field names are a public interface
+//! (contract §6); miette rendering lives in [`super::human`].
+
+use serde::Serialize;
+
+use crate::rules::{Rule, Severity};
+
+/// One finding about the input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable rule name (`missing-location`).
+    pub rule: Rule,
+    /// Stable code (`HC014`).
+    pub code: &'static str,
+    /// `error`, `warning` or `fixed`.
+    pub severity: Severity,
+    /// 1-based line where the record starts, as a text editor shows it (for spreadsheets,
+    /// the sheet row).
+    pub line: u64,
+    /// Canonical column name, when the finding is about one cell or column.
+    pub column: Option<String>,
+    /// A1 reference of the cell (row = record number as a spreadsheet shows it).
+    pub cell: Option<String>,
+    /// The user's email as written on the row, when known.
+    pub user: Option<String>,
+    /// The offending value, as read.
+    pub value: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+    /// For `fixed` findings: the value `hubcsv fix` writes instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// 0-based column index in the input (not serialised; used to underline the cell).
+    #[serde(skip)]
+    pub col_index: Option<usize>,
+}
+
+impl Diagnostic {
+    /// A finding of `rule` at its usual severity.
+    #[must_use]
+    pub fn new(rule: Rule, line: u64, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            code: rule.code(),
+            severity: rule.severity(),
+            line,
+            column: None,
+            cell: None,
+            user: None,
+            value: None,
+            message: message.into(),
+            help: help.into(),
+            fix: None,
+            col_index: None,
+        }
+    }
+
+    /// Marks the finding as repaired by `fix`, with the value it writes.
+    #[must_use]
+    pub fn fixed(mut self, replacement: impl Into<String>) -> Self {
+        self.severity = Severity::Fixed;
+        self.fix = Some(replacement.into());
+        self
+    }
+
+    /// Sets the offending value.
+    #[must_use]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}

@@ -1,0 +1,279 @@
+//! The human report: compiler-style diagnostics rendered by miette (the source line, the
+//! cell underlined, `file:line`, the A1 cell and column, a help line), then a summary.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
+
+use super::Diagnostic;
+use crate::actions::Action;
+use crate::check::{InputInfo, Record, Sink, Summary};
+use crate::input::raw;
+use crate::rules::{RowOutcome, Severity};
+use crate::schema::Schema;
+
+/// Rows listed one by one in the summary when the file has at most this many.
+const ROW_TABLE_MAX: usize = 50;
+/// Longest source line shown; longer lines are cut around the cell.
+const MAX_SHOWN: usize = 240;
+
+/// How the human report looks.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    /// Use colors.
+    pub color: bool,
+    /// Terminal width for wrapping.
+    pub width: usize,
+    /// Leave out `fixed` findings.
+    pub quiet: bool,
+    /// Delimiter of the input (to find cells in the source line).
+    pub delimiter: u8,
+}
+
+/// Writes the human report to `out`.
+pub struct Human<W: Write> {
+    out: W,
+    style: Style,
+    handler: GraphicalReportHandler,
+    name: String,
+    rows: Vec<(u64, Option<String>, Action, Option<String>)>,
+    shown: usize,
+    after_block: bool,
+}
+
+impl<W: Write> Human<W> {
+    /// A report writer.
+    pub fn new(out: W, style: Style) -> Self {
+        let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+        Human { out, style, handler, name: String::new(), rows: Vec::new(), shown: 0, after_block: false }
+    }
+
+    fn emit(&mut self, d: &Diagnostic, raw: &[u8], first_line: u64) -> io::Result<()> {
+        if d.severity == Severity::Fixed {
+            if self.style.quiet {
+                return Ok(());
+            }
+            if self.after_block {
+                writeln!(self.out)?;
+                self.after_block = false;
+            }
+            self.shown += 1;
+            return writeln!(
+                self.out,
+                "fixed {}:{} {} {}: `{}` -> `{}` ({} {})",
+                self.name,
+                d.line,
+                d.cell.as_deref().unwrap_or("-"),
+                d.column.as_deref().unwrap_or(""),
+                d.value.as_deref().unwrap_or(""),
+                d.fix.as_deref().unwrap_or(""),
+                d.code,
+                d.rule,
+            );
+        }
+        let rendered = Rendered::new(d, &self.name, raw, first_line, self.style.delimiter);
+        let mut text = String::new();
+        self.handler.render_report(&mut text, &rendered).map_err(io::Error::other)?;
+        if self.shown > 0 {
+            writeln!(self.out)?;
+        }
+        self.shown += 1;
+        self.after_block = true;
+        self.out.write_all(text.as_bytes())
+    }
+}
+
+impl<W: Write> Sink for Human<W> {
+    fn begin(&mut self, input: &InputInfo, _: &Schema) -> io::Result<()> {
+        self.name.clone_from(&input.path);
+        Ok(())
+    }
+
+    fn header(&mut self, diagnostics: &[Diagnostic], record: Record<'_>) -> io::Result<()> {
+        for d in diagnostics {
+            self.emit(d, record.raw, d.line)?;
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, row: &RowOutcome, record: Record<'_>) -> io::Result<()> {
+        for d in &row.diagnostics {
+            self.emit(d, record.raw, row.meta.line)?;
+        }
+        if self.rows.len() <= ROW_TABLE_MAX {
+            self.rows.push((row.meta.line, row.user.clone(), row.action, row.package.clone()));
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()> {
+        let out = &mut self.out;
+        if self.shown > 0 {
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "{} ({}, {}, delimiter {:?})",
+            input.path, input.format, input.encoding, input.delimiter
+        )?;
+        if self.rows.len() <= ROW_TABLE_MAX && !self.rows.is_empty() {
+            let width =
+                self.rows.iter().map(|r| r.1.as_deref().unwrap_or("-").chars().count()).max().unwrap_or(1);
+            writeln!(out, "  {:>5}  {:<width$}  {:<9}  package", "line", "user", "action")?;
+            for (line, user, action, package) in &self.rows {
+                writeln!(
+                    out,
+                    "  {line:>5}  {:<width$}  {:<9}  {}",
+                    user.as_deref().unwrap_or("-"),
+                    action.as_str(),
+                    package.as_deref().unwrap_or("-")
+                )?;
+            }
+        }
+        let a = &summary.actions;
+        writeln!(
+            out,
+            "  rows {}  errors {}  warnings {}  fixed {}",
+            summary.rows, summary.errors, summary.warnings, summary.fixed
+        )?;
+        writeln!(
+            out,
+            "  actions: add {}  modify {}  remove {}  unchanged {}  invalid {}",
+            a.add, a.modify, a.remove, a.unchanged, a.invalid
+        )?;
+        out.flush()
+    }
+}
+
+/// The part of the source shown for one finding: the lines of its record up to the cell's
+/// line, numbered as in the file.
+struct Snippet {
+    name: String,
+    text: String,
+    /// 0-based line of `text`'s first line in the file.
+    first_line: usize,
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A [`Diagnostic`] with its snippet, as miette wants it.
+struct Rendered<'a> {
+    d: &'a Diagnostic,
+    source: Snippet,
+    span: SourceSpan,
+    label: String,
+}
+
+impl<'a> Rendered<'a> {
+    fn new(d: &'a Diagnostic, name: &str, raw: &[u8], first_line: u64, delimiter: u8) -> Self {
+        let body = raw::trim_terminator(raw);
+        let (mut start, mut end) =
+            match d.col_index.and_then(|c| raw::field_spans(body, delimiter).get(c).cloned()) {
+                Some(r) => (r.start, r.end),
+                None => (0, memchr::memchr(b'\n', body).unwrap_or(body.len())),
+            };
+        // Show the record up to the end of the line holding the cell's start.
+        let line_end = memchr::memchr(b'\n', &body[start..]).map_or(body.len(), |i| start + i);
+        let line_start = memchr::memrchr(b'\n', &body[..start]).map_or(0, |i| i + 1);
+        end = end.min(line_end);
+        let mut text_start = 0;
+        let mut text_end = line_end;
+        let mut prefix = "";
+        if line_end - line_start > MAX_SHOWN {
+            // A very long line: show a window around the cell, cut at character boundaries.
+            text_start = floor_char(body, start.saturating_sub(MAX_SHOWN / 3).max(line_start));
+            text_end = floor_char(body, (text_start + MAX_SHOWN).min(line_end));
+            end = end.min(text_end);
+            start = start.min(end);
+            if text_start > line_start {
+                prefix = "…";
+            }
+        }
+        let mut text = String::from(prefix);
+        text.push_str(&String::from_utf8_lossy(&body[text_start..text_end]));
+        let shift = prefix.len();
+        let (s, e) = (start - text_start + shift, end - text_start + shift);
+        let label = match (&d.cell, &d.column) {
+            (Some(cell), Some(column)) => format!("{cell} {column}"),
+            _ => "this row".to_owned(),
+        };
+        let first_line = usize::try_from(first_line.saturating_sub(1)).unwrap_or(usize::MAX);
+        // Lines before the cell's line inside the same record (quoted line breaks).
+        let skipped = memchr::memchr_iter(b'\n', &body[..text_start]).count();
+        Rendered {
+            d,
+            source: Snippet { name: name.to_owned(), text, first_line: first_line + skipped },
+            span: SourceSpan::new(s.into(), e.saturating_sub(s).max(usize::from(e == s))),
+            label,
+        }
+    }
+}
+
+fn floor_char(bytes: &[u8], mut i: usize) -> usize {
+    while i > 0 && i < bytes.len() && (bytes[i] & 0xC0) == 0x80 {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.d, f)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!("{} {}", self.d.code, self.d.rule)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error | Severity::Fatal => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Fixed => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.d.help))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.label.clone()), self.span))))
+    }
+}

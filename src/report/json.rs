@@ -1,0 +1,159 @@
+//! JSON (one document) and JSON Lines (streamed) reports, field for field as contract §6.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Diagnostic;
+use crate::actions::{Action, Evidence};
+use crate::check::{InputInfo, Record, Sink, Summary};
+use crate::rules::RowOutcome;
+use crate::schema::Schema;
+
+/// Contract version of the JSON report.
+pub const VERSION: u32 = 1;
+
+/// One row of the report (`rows[]`).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct RowReport {
+    /// Editor line where the record starts.
+    pub line: u64,
+    /// The user's email as written.
+    pub user: Option<String>,
+    /// What the upload does with the row.
+    pub action: Action,
+    /// Catalogue id of the designated package.
+    pub package: Option<String>,
+    /// What decided the action.
+    pub evidence: Evidence,
+    /// Changed fields (with a current export; `null` otherwise).
+    pub changes: Option<Vec<serde_json::Value>>,
+}
+
+impl RowReport {
+    /// The report row for an outcome.
+    #[must_use]
+    pub fn from_outcome(row: &RowOutcome) -> Self {
+        RowReport {
+            line: row.meta.line,
+            user: row.user.clone(),
+            action: row.action,
+            package: row.package.clone(),
+            evidence: row.evidence,
+            changes: None,
+        }
+    }
+}
+
+/// Collects everything in memory; writes the JSON document with [`Collect::write_json`].
+#[derive(Debug, Default)]
+pub struct Collect {
+    /// The input, once known.
+    pub input: Option<InputInfo>,
+    /// Every row.
+    pub rows: Vec<RowReport>,
+    /// Every finding, in input order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The summary, at the end.
+    pub summary: Option<Summary>,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    input: &'a Option<InputInfo>,
+    summary: &'a Option<Summary>,
+    rows: &'a [RowReport],
+    diagnostics: &'a [Diagnostic],
+}
+
+impl Collect {
+    /// Writes the JSON document (contract §6).
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        let doc = Document {
+            version: VERSION,
+            input: &self.input,
+            summary: &self.summary,
+            rows: &self.rows,
+            diagnostics: &self.diagnostics,
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
+    }
+}
+
+impl Sink for Collect {
+    fn begin(&mut self, input: &InputInfo, _: &Schema) -> io::Result<()> {
+        self.input = Some(input.clone());
+        Ok(())
+    }
+    fn header(&mut self, diagnostics: &[Diagnostic], _: Record<'_>) -> io::Result<()> {
+        self.diagnostics.extend_from_slice(diagnostics);
+        Ok(())
+    }
+    fn row(&mut self, row: &RowOutcome, _: Record<'_>) -> io::Result<()> {
+        self.rows.push(RowReport::from_outcome(row));
+        self.diagnostics.extend_from_slice(&row.diagnostics);
+        Ok(())
+    }
+    fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()> {
+        self.input = Some(input.clone());
+        self.summary = Some(summary.clone());
+        Ok(())
+    }
+}
+
+/// Streams one JSON object per line: `{"type":"input",...}` first, then each row's
+/// diagnostics and the row itself, and `{"type":"summary",...}` last.
+pub struct JsonLines<W: Write> {
+    out: W,
+}
+
+impl<W: Write> JsonLines<W> {
+    /// A sink writing to `out`.
+    pub fn new(out: W) -> Self {
+        JsonLines { out }
+    }
+
+    fn line<T: Serialize>(&mut self, kind: &str, value: &T) -> io::Result<()> {
+        #[derive(Serialize)]
+        struct Tagged<'a, T> {
+            #[serde(rename = "type")]
+            kind: &'a str,
+            #[serde(flatten)]
+            value: &'a T,
+        }
+        serde_json::to_writer(&mut self.out, &Tagged { kind, value })?;
+        self.out.write_all(b"\n")
+    }
+}
+
+impl<W: Write> Sink for JsonLines<W> {
+    fn begin(&mut self, input: &InputInfo, _: &Schema) -> io::Result<()> {
+        #[derive(Serialize)]
+        struct Begin<'a> {
+            version: u32,
+            input: &'a InputInfo,
+        }
+        self.line("input", &Begin { version: VERSION, input })
+    }
+    fn header(&mut self, diagnostics: &[Diagnostic], _: Record<'_>) -> io::Result<()> {
+        diagnostics.iter().try_for_each(|d| self.line("diagnostic", d))
+    }
+    fn row(&mut self, row: &RowOutcome, _: Record<'_>) -> io::Result<()> {
+        row.diagnostics.iter().try_for_each(|d| self.line("diagnostic", d))?;
+        self.line("row", &RowReport::from_outcome(row))
+    }
+    fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()> {
+        #[derive(Serialize)]
+        struct End<'a> {
+            input: &'a InputInfo,
+            summary: &'a Summary,
+        }
+        self.line("summary", &End { input, summary })?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,158 @@
+//! Calling fields: phone numbers (E.164), extensions, and what calling packages require
+//! (control-hub-csv.md §3, §8.4, §8.5).
+
+use super::phone::{classify, Verdict};
+use super::{RowCtx, Rule};
+use crate::schema::Package;
+
+/// Emergency numbers Webex Calling refuses as extensions (VEXT 4911).
+const EMERGENCY: &[&str] = &["911", "933", "112", "999", "000"];
+
+/// `REMOVE` clears a calling setting (control-hub-csv.md §8.6); it is not a value to check.
+fn is_remove(value: &str) -> bool {
+    value.eq_ignore_ascii_case("REMOVE") || value.starts_with("REMOVE|")
+}
+
+/// Checks one phone cell; returns its E.164 form when valid.
+fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<String> {
+    let value = ctx.get(Some(col));
+    if value.is_empty() || is_remove(value) {
+        return None;
+    }
+    let verdict = classify(value, ctx.opts.region);
+    let e164 = verdict.e164(value).map(str::to_owned);
+    let name = ctx.schema.name(col);
+    match verdict {
+        Verdict::Valid => {}
+        Verdict::Separators(compact) => {
+            let d = ctx.at(
+                Rule::PhoneFormat,
+                col,
+                format!("`{value}` is written with separators"),
+                "Control Hub takes E.164 numbers: `+`, then digits only; hubcsv fix writes the compact form",
+            );
+            ctx.fix(d, col, compact);
+        }
+        Verdict::MissingPlus(fixed) => {
+            let d = ctx.at(
+                Rule::PhoneMissingPlus,
+                col,
+                format!("`{value}` lacks the leading `+` (a spreadsheet editor drops it)"),
+                "hubcsv fix restores the `+`; in Excel, format the column as Text before typing numbers",
+            );
+            ctx.fix(d, col, fixed);
+        }
+        Verdict::Scientific => {
+            let d = ctx.at(
+                Rule::PhoneScientificNotation,
+                col,
+                format!("`{value}` is in scientific notation: a spreadsheet rounded the number and its last digits are lost"),
+                "type the full number again as +<country code><number>, with the column formatted as Text",
+            );
+            ctx.diags.push(d);
+        }
+        Verdict::Invalid => {
+            let d = ctx.at(
+                Rule::InvalidPhoneNumber,
+                col,
+                format!("`{value}` is not a valid E.164 number for `{name}`"),
+                "write the number as + then country code and number, digits only, e.g. +14085550101",
+            );
+            ctx.diags.push(d);
+        }
+    }
+    e164
+}
+
+/// Checks the extension; returns it when usable as a duplicate key.
+fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<String> {
+    let value = ctx.get(Some(col));
+    if value.is_empty() || is_remove(value) {
+        return None;
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(int) = value.strip_suffix(".0").filter(|s| digits(s) && (2..=10).contains(&s.len())) {
+        let int = int.to_owned();
+        let d = ctx.at(
+            Rule::InvalidExtension,
+            col,
+            format!("`{value}` ends in `.0`: a spreadsheet stored the extension as a number"),
+            "hubcsv fix drops the `.0`; format the column as Text in the spreadsheet",
+        );
+        ctx.fix(d, col, int.clone());
+        return Some(int);
+    }
+    let problem = if !digits(value) {
+        Some("must contain digits only")
+    } else if !(2..=10).contains(&value.len()) {
+        Some("must be 2 to 10 digits long")
+    } else if EMERGENCY.contains(&value) {
+        Some("is an emergency number")
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let d = ctx.at(
+            Rule::InvalidExtension,
+            col,
+            format!("extension `{value}` {problem}"),
+            "use the org's extension plan: 2-10 digits, not an emergency number",
+        );
+        ctx.diags.push(d);
+        return None;
+    }
+    Some(value.to_owned())
+}
+
+/// Returns (phone key, (location, extension) key).
+pub(super) fn check(
+    ctx: &mut RowCtx<'_>,
+    designated: Option<&Package>,
+) -> (Option<String>, Option<(String, String)>) {
+    let schema = ctx.schema;
+    let phone_key = schema.phone.and_then(|c| phone(ctx, c));
+    if let Some(c) = schema.caller_id {
+        phone(ctx, c);
+    }
+    let ext = schema.extension.and_then(|c| extension(ctx, c));
+    let location = ctx.get(schema.location).to_owned();
+
+    if let Some(package) = designated.filter(|p| p.calling) {
+        let id = &package.id;
+        if location.is_empty() || is_remove(&location) {
+            let help = "calling users need the name of a calling location that exists in Control Hub";
+            let d = match schema.location {
+                Some(col) => ctx.at(Rule::MissingLocation, col, format!("{id} needs a Location"), help),
+                None => ctx.row(
+                    Rule::MissingLocation,
+                    format!("{id} needs a Location, and the file has no `Location` column"),
+                    help,
+                ),
+            };
+            ctx.diags.push(d);
+        }
+        let blank = |c: Option<usize>| {
+            let v = ctx.get(c);
+            v.is_empty() || is_remove(v)
+        };
+        if blank(schema.phone) && blank(schema.extension) {
+            let help = "give the user a Phone Number (E.164), an Extension, or both";
+            let d = match schema.phone.or(schema.extension) {
+                Some(col) => ctx.at(
+                    Rule::MissingNumberOrExtension,
+                    col,
+                    format!("{id} needs a Phone Number or an Extension"),
+                    help,
+                ),
+                None => ctx.row(
+                    Rule::MissingNumberOrExtension,
+                    format!("{id} needs a Phone Number or an Extension, and the file has neither column"),
+                    help,
+                ),
+            };
+            ctx.diags.push(d);
+        }
+    }
+    let ext_key = ext.map(|e| (location.to_lowercase(), e));
+    (phone_key, ext_key)
+}

@@ -1,0 +1,106 @@
+//! Cross-row checks over compact keys, run in input order after the per-row checks:
+//! `duplicate-user`, `duplicate-phone-number`, `duplicate-extension`, `too-many-rows`.
+//! Memory grows with distinct users, not with the file.
+
+use std::collections::HashMap;
+
+use super::{RowOutcome, Rule};
+use crate::actions::Action;
+use crate::report::Diagnostic;
+use crate::schema::{column_letters, Schema};
+
+/// State of the cross-row pass.
+#[derive(Debug, Default)]
+pub struct CrossCheck {
+    emails: HashMap<String, u64>,
+    phones: HashMap<String, u64>,
+    extensions: HashMap<(String, String), u64>,
+    rows: u64,
+    max_rows: u64,
+}
+
+impl CrossCheck {
+    /// A pass that warns past `max_rows` users.
+    #[must_use]
+    pub fn new(max_rows: u64) -> Self {
+        CrossCheck { max_rows, ..CrossCheck::default() }
+    }
+
+    /// Users seen so far.
+    #[must_use]
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Checks `row` against the rows before it, appending findings.
+    pub fn apply(&mut self, row: &mut RowOutcome, schema: &Schema) {
+        self.rows += 1;
+        let line = row.meta.line;
+        let mut found = Vec::new();
+        let cell = |col: usize| format!("{}{}", column_letters(col), row.meta.sheet_row);
+        let at = |rule: Rule, col: usize, value: &str, message: String, help: &str| {
+            let mut d = Diagnostic::new(rule, line, message, help).value(value);
+            d.column = Some(schema.name(col).to_owned());
+            d.cell = Some(cell(col));
+            d.col_index = Some(col);
+            d.user.clone_from(&row.user);
+            d
+        };
+        if let Some(email) = &row.keys.email {
+            if let Some(first) = first_seen(&mut self.emails, email, line) {
+                found.push(at(
+                    Rule::DuplicateUser,
+                    schema.email,
+                    email,
+                    format!("`{email}` is also on line {first}"),
+                    "keep one row per user: merge the two rows, or correct the email of one of them",
+                ));
+            }
+        }
+        if let (Some(phone), Some(col)) = (&row.keys.phone, schema.phone) {
+            if let Some(first) = first_seen(&mut self.phones, phone, line) {
+                found.push(at(
+                    Rule::DuplicatePhoneNumber,
+                    col,
+                    phone,
+                    format!("`{phone}` is also the number of the user on line {first}"),
+                    "a number belongs to one user; give this user another number or only an extension",
+                ));
+            }
+        }
+        if let (Some(key), Some(col)) = (&row.keys.extension, schema.extension) {
+            if let Some(first) = first_seen(&mut self.extensions, key, line) {
+                found.push(at(
+                    Rule::DuplicateExtension,
+                    col,
+                    &key.1,
+                    format!("extension `{}` is also used on line {first} in the same location", key.1),
+                    "extensions are unique within a location; pick a free extension",
+                ));
+            }
+        }
+        if self.rows == self.max_rows + 1 {
+            let mut d = Diagnostic::new(
+                Rule::TooManyRows,
+                line,
+                format!("this is user {}: Control Hub takes at most {} users per file", self.rows, self.max_rows),
+                "upload the file in parts (hubcsv fix splits it), one part at a time, waiting for each import task to finish",
+            );
+            d.user.clone_from(&row.user);
+            found.push(d);
+        }
+        if found.iter().any(|d| d.severity >= super::Severity::Error) {
+            row.action = Action::Invalid;
+        }
+        row.diagnostics.extend(found);
+    }
+}
+
+/// Records `key` at `line`; returns the earlier line when the key was seen before.
+fn first_seen<K: std::hash::Hash + Eq + Clone>(map: &mut HashMap<K, u64>, key: &K, line: u64) -> Option<u64> {
+    if let Some(first) = map.get(key) {
+        return Some(*first);
+    }
+    map.insert(key.clone(), line);
+    None
+}

@@ -1,0 +1,133 @@
+//! The user: `User ID/Email (Required)` and, for calling users, the names.
+
+use super::safety::is_formula;
+use super::{RowCtx, Rule};
+use crate::schema::Package;
+
+/// Characters allowed in the local part: the union of Webex Calling's two lists
+/// (control-hub-csv.md §10) and RFC 5322's atext.
+fn local_char_ok(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.;".contains(c)
+}
+
+fn domain_ok(domain: &str) -> bool {
+    domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+}
+
+/// Why an address is not plausible, or `None` when it is.
+#[must_use]
+pub fn email_problem(email: &str) -> Option<&'static str> {
+    if email.chars().any(char::is_whitespace) {
+        return Some("contains a space");
+    }
+    if email.chars().count() > 161 {
+        return Some("is longer than 161 characters");
+    }
+    let mut parts = email.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Some("must contain exactly one `@`");
+    };
+    if local.is_empty() {
+        return Some("has nothing before the `@`");
+    }
+    if local.len() > 64 {
+        return Some("has more than 64 characters before the `@`");
+    }
+    if !local.chars().all(local_char_ok) {
+        return Some("has a character Webex does not accept before the `@`");
+    }
+    if !domain_ok(domain) {
+        return Some("does not have a domain such as `example.com` after the `@`");
+    }
+    None
+}
+
+/// Checks the identity cell; returns the lower-cased email key.
+pub(super) fn email(ctx: &mut RowCtx<'_>) -> Option<String> {
+    let col = ctx.schema.email;
+    let value = ctx.get(Some(col)).to_owned();
+    let value = value.as_str();
+    if value.is_empty() {
+        let d = ctx.at(
+            Rule::MissingEmail,
+            col,
+            "the user's email is empty".to_owned(),
+            "every row needs the user's email in `User ID/Email (Required)`; delete rows that are not users",
+        );
+        ctx.diags.push(d);
+        return None;
+    }
+    if is_formula(value) {
+        return Some(value.to_lowercase());
+    }
+    if let Some(problem) = email_problem(value) {
+        let d = ctx.at(
+            Rule::InvalidEmail,
+            col,
+            format!("`{value}` {problem}"),
+            "write the address as name@domain.tld; changing a user's email creates a new user in Control Hub",
+        );
+        ctx.diags.push(d);
+        return Some(value.to_lowercase());
+    }
+    let lower = value.to_lowercase();
+    if lower != value {
+        let d = ctx.at(
+            Rule::EmailCase,
+            col,
+            format!("`{value}` has upper-case letters"),
+            "hubcsv fix writes emails in lower case; Control Hub matches users case-insensitively",
+        );
+        ctx.fix(d, col, lower.clone());
+    }
+    Some(lower)
+}
+
+const NAME_FORBIDDEN: &[char] = &['%', '#', '<', '>', '\\', '/', '"'];
+
+/// First and last names of calling users (Webex Calling limits, control-hub-csv.md §10).
+pub(super) fn names(ctx: &mut RowCtx<'_>, designated: Option<&Package>) {
+    if !designated.is_some_and(|p| p.calling) {
+        return;
+    }
+    for col in [ctx.schema.first_name, ctx.schema.last_name].into_iter().flatten() {
+        let value = ctx.get(Some(col));
+        let problem = if value.chars().count() > 30 {
+            Some(format!("is {} characters long; Webex Calling allows 30", value.chars().count()))
+        } else {
+            value.chars().find(|c| NAME_FORBIDDEN.contains(c)).map(|c| format!("contains `{c}`"))
+        };
+        if let Some(problem) = problem {
+            let d = ctx.at(
+                Rule::InvalidName,
+                col,
+                format!("`{}` {problem}", ctx.schema.name(col)),
+                "Webex Calling names allow at most 30 characters and none of % # < > \\ / \"; shorten or respell the name",
+            );
+            ctx.diags.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::email_problem;
+
+    #[test]
+    fn plausible_emails() {
+        assert_eq!(email_problem("ana.silva@example.com"), None);
+        assert_eq!(email_problem("o'brien+tag@mail.example.co.uk"), None);
+        assert!(email_problem("ana@example").is_some());
+        assert!(email_problem("ana@@example.com").is_some());
+        assert!(email_problem("ana silva@example.com").is_some());
+        assert!(email_problem("@example.com").is_some());
+        assert!(email_problem("ana@example..com").is_some());
+        assert!(email_problem("ana(x)@example.com").is_some());
+    }
+}

@@ -1,0 +1,187 @@
+//! License cells: TRUE/FALSE spelling, one package per user, suspended columns, common area,
+//! and basic licenses beside a package (control-hub-csv.md §2, §4).
+
+use super::{RowCtx, Rule};
+
+/// A license cell, read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bool {
+    /// Blank: no change.
+    Blank,
+    /// TRUE (or an alias).
+    True,
+    /// FALSE (or an alias).
+    False,
+    /// Anything else.
+    Invalid,
+}
+
+const TRUE_ALIASES: &[&str] =
+    &["true", "t", "1", "yes", "y", "vrai", "wahr", "verdadero", "oui", "ja", "si", "sí"];
+const FALSE_ALIASES: &[&str] = &["false", "f", "0", "no", "n", "faux", "falsch", "falso", "non", "nein"];
+
+/// Reads a license cell; the flag says whether it is spelled canonically.
+#[must_use]
+pub fn parse_bool(value: &str) -> (Bool, bool) {
+    match value {
+        "" => (Bool::Blank, true),
+        "TRUE" => (Bool::True, true),
+        "FALSE" => (Bool::False, true),
+        _ => {
+            let lower = value.to_lowercase();
+            if TRUE_ALIASES.contains(&lower.as_str()) {
+                (Bool::True, false)
+            } else if FALSE_ALIASES.contains(&lower.as_str()) {
+                (Bool::False, false)
+            } else {
+                (Bool::Invalid, false)
+            }
+        }
+    }
+}
+
+/// What the license cells of a row say.
+pub(super) struct Licenses {
+    /// (column, package index) of the first user package set TRUE.
+    pub designated: Option<(usize, usize)>,
+    /// Every package cell is explicitly FALSE (a removal).
+    pub all_false: bool,
+}
+
+pub(super) fn check(ctx: &mut RowCtx<'_>) -> Licenses {
+    let schema = ctx.schema;
+    let read = read_cells(ctx);
+    let (designated, any_true) = packages(ctx, &read);
+    let all_false =
+        !schema.packages.is_empty() && schema.packages.iter().all(|&(c, _)| read[c] == Bool::False);
+    if !schema.packages.is_empty() && !any_true && !all_false {
+        let d = ctx.row(
+            Rule::NoPackage,
+            "no package is TRUE and not all are FALSE: the upload assigns no package to this user".to_owned(),
+            "set the user's package to TRUE; to remove the user, set every package to FALSE",
+        );
+        ctx.diags.push(d);
+    }
+    if designated.is_some() {
+        for &col in &schema.basic {
+            if read[col] == Bool::True {
+                let d = ctx.at(
+                    Rule::BasicLicenseWithPackage,
+                    col,
+                    format!("basic license `{}` is TRUE beside a wholesale package", schema.name(col)),
+                    "the package already carries the service; hubcsv fix sets the basic license to FALSE",
+                );
+                ctx.fix(d, col, "FALSE".to_owned());
+            }
+        }
+    }
+    Licenses { designated, all_false }
+}
+
+/// Reads every license cell: spelling (`invalid-boolean`, `non-canonical-boolean`) and
+/// suspended columns.
+fn read_cells(ctx: &mut RowCtx<'_>) -> Vec<Bool> {
+    let schema = ctx.schema;
+    let mut read = vec![Bool::Blank; ctx.values.len()];
+    for (col, slot) in read.iter_mut().enumerate() {
+        let column = &schema.columns[col];
+        if !column.class.is_boolean() {
+            continue;
+        }
+        let (b, canonical) = parse_bool(ctx.get(Some(col)));
+        *slot = b;
+        match b {
+            Bool::Invalid => {
+                let d = ctx.at(
+                    Rule::InvalidBoolean,
+                    col,
+                    format!("`{}` is not TRUE or FALSE", ctx.get(Some(col))),
+                    "license cells take TRUE (assign), FALSE (remove) or blank (no change)",
+                );
+                ctx.diags.push(d);
+            }
+            Bool::True | Bool::False if !canonical => {
+                let canon = if b == Bool::True { "TRUE" } else { "FALSE" };
+                let d = ctx.at(
+                    Rule::NonCanonicalBoolean,
+                    col,
+                    format!("`{}` means {canon}", ctx.get(Some(col))),
+                    "hubcsv fix writes TRUE/FALSE, the spelling Control Hub documents",
+                );
+                ctx.fix(d, col, canon.to_owned());
+            }
+            _ => {}
+        }
+        if b == Bool::True && column.suspended {
+            let d = ctx.at(
+                Rule::SuspendedServiceAssigned,
+                col,
+                format!(
+                    "`{}` is suspended: Control Hub refuses the whole file when it is assigned",
+                    column.canonical
+                ),
+                "set it to FALSE or leave it blank, or resume the subscription before uploading",
+            );
+            ctx.diags.push(d);
+        }
+    }
+    read
+}
+
+/// One package per user, and no workspace package on a user. Returns the designated
+/// package and whether any package cell is TRUE.
+fn packages(ctx: &mut RowCtx<'_>, read: &[Bool]) -> (Option<(usize, usize)>, bool) {
+    let schema = ctx.schema;
+    let mut designated: Option<(usize, usize)> = None;
+    let mut any_true = false;
+    for &(col, p) in &schema.packages {
+        if read[col] != Bool::True {
+            continue;
+        }
+        any_true = true;
+        let Some(package) = schema.catalogue.package(p) else { continue };
+        if !package.user {
+            let d = ctx.at(
+                Rule::CommonAreaPackageOnUser,
+                col,
+                format!("`{}` is a workspace package, not a user package", schema.name(col)),
+                "assign Common Area Calling to the workspace in Control Hub; give the user a user package (Webex Calling, Voice, Suite, ...)",
+            );
+            ctx.diags.push(d);
+            continue;
+        }
+        match designated {
+            None => designated = Some((col, p)),
+            Some((_, first)) => {
+                let first_name = schema.catalogue.package(first).map_or("", |f| f.id.as_str());
+                let d = ctx.at(
+                    Rule::MultiplePackages,
+                    col,
+                    format!(
+                        "a second package is TRUE (`{}` beside {first_name}): a user holds one package",
+                        schema.name(col)
+                    ),
+                    "keep TRUE in the one package the user should have and set the others to FALSE",
+                );
+                ctx.diags.push(d);
+            }
+        }
+    }
+    (designated, any_true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booleans() {
+        assert_eq!(parse_bool("TRUE"), (Bool::True, true));
+        assert_eq!(parse_bool("true"), (Bool::True, false));
+        assert_eq!(parse_bool("VRAI"), (Bool::True, false));
+        assert_eq!(parse_bool("Falsch"), (Bool::False, false));
+        assert_eq!(parse_bool("0"), (Bool::False, false));
+        assert_eq!(parse_bool(""), (Bool::Blank, true));
+        assert_eq!(parse_bool("maybe"), (Bool::Invalid, false));
+    }
+}

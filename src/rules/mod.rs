@@ -1,0 +1,214 @@
+//! The rule catalogue and the per-row checks.
+//!
+//! Per-row work is pure: [`check_row`] turns one record into a [`RowOutcome`] (findings,
+//! cleaned cell values via `fixed` findings, and compact keys for the cross-row pass in
+//! [`cross`]). Families live in their own modules.
+
+mod calling;
+pub mod cross;
+mod identity;
+mod licenses;
+mod meetings;
+pub mod phone;
+pub mod registry;
+mod safety;
+
+use std::borrow::Cow;
+
+pub use registry::{Rule, Severity, ALL};
+
+use crate::actions::{Action, Evidence};
+use crate::input::{raw, Meta};
+use crate::options::Options;
+use crate::report::Diagnostic;
+use crate::schema::{column_letters, Schema};
+
+/// Compact keys the cross-row pass compares.
+#[derive(Clone, Debug, Default)]
+pub struct Keys {
+    /// Lower-cased email.
+    pub email: Option<String>,
+    /// E.164 phone number.
+    pub phone: Option<String>,
+    /// (lower-cased location, extension).
+    pub extension: Option<(String, String)>,
+}
+
+/// Everything `check` learned about one row.
+#[derive(Clone, Debug)]
+pub struct RowOutcome {
+    /// Where the record stands.
+    pub meta: Meta,
+    /// The user's email as written (trimmed), if any.
+    pub user: Option<String>,
+    /// What the upload will do with the row.
+    pub action: Action,
+    /// Catalogue id of the designated package.
+    pub package: Option<String>,
+    /// The column whose TRUE designates the package.
+    pub package_col: Option<usize>,
+    /// What decided the action.
+    pub evidence: Evidence,
+    /// Findings, in column order; cross-row findings are appended by [`cross`].
+    pub diagnostics: Vec<Diagnostic>,
+    /// Keys for the cross-row checks.
+    pub keys: Keys,
+    /// `User Status` is filled: the row came from an export, so the user exists.
+    pub has_status: bool,
+}
+
+impl RowOutcome {
+    /// Whether any finding on the row is an error.
+    #[must_use]
+    pub fn has_error(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity >= Severity::Error)
+    }
+}
+
+/// The state of one row while its checks run.
+pub(crate) struct RowCtx<'a> {
+    pub schema: &'a Schema,
+    pub opts: &'a Options,
+    pub meta: Meta,
+    pub user: Option<String>,
+    /// Cell values after `fixed` corrections so far.
+    pub values: Vec<Cow<'a, str>>,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl RowCtx<'_> {
+    /// The current value of column `col` ("" when absent).
+    pub fn get(&self, col: Option<usize>) -> &str {
+        col.and_then(|c| self.values.get(c)).map_or("", |v| v.as_ref())
+    }
+
+    /// A finding about the cell in column `col`, with its current value.
+    pub fn at(&self, rule: Rule, col: usize, message: String, help: &str) -> Diagnostic {
+        let mut d = Diagnostic::new(rule, self.meta.line, message, help);
+        d.column = Some(self.schema.name(col).to_owned());
+        d.cell = Some(format!("{}{}", column_letters(col), self.meta.sheet_row));
+        d.col_index = Some(col);
+        d.user.clone_from(&self.user);
+        let value = self.get(Some(col));
+        d.value = Some(value.to_owned());
+        d
+    }
+
+    /// A finding about the whole row.
+    pub fn row(&self, rule: Rule, message: String, help: &str) -> Diagnostic {
+        let mut d = Diagnostic::new(rule, self.meta.line, message, help);
+        d.user.clone_from(&self.user);
+        d
+    }
+
+    /// Records a `fixed` finding and makes its replacement the cell's value.
+    pub fn fix(&mut self, d: Diagnostic, col: usize, replacement: String) {
+        self.diags.push(d.fixed(replacement.clone()));
+        if let Some(v) = self.values.get_mut(col) {
+            *v = Cow::Owned(replacement);
+        }
+    }
+}
+
+/// Checks one record. `raw` is its source bytes (for the stray-quote guard).
+#[must_use]
+pub fn check_row(
+    fields: &csv::StringRecord,
+    meta: Meta,
+    raw: &[u8],
+    schema: &Schema,
+    opts: &Options,
+) -> RowOutcome {
+    let user = fields.get(schema.email).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let mut ctx = RowCtx {
+        schema,
+        opts,
+        meta,
+        user,
+        values: fields.iter().map(Cow::Borrowed).collect(),
+        diags: Vec::new(),
+    };
+    let has_status = !ctx.get(schema.user_status).trim().is_empty();
+    let evidence = Evidence::UserStatus;
+
+    if let Some(d) = structure(&ctx, fields.len(), raw) {
+        ctx.diags.push(d);
+        return RowOutcome {
+            meta,
+            user: ctx.user,
+            action: Action::Invalid,
+            package: None,
+            package_col: None,
+            evidence,
+            diagnostics: ctx.diags,
+            keys: Keys::default(),
+            has_status,
+        };
+    }
+
+    safety::whitespace(&mut ctx);
+    safety::formula_injection(&mut ctx);
+    let email = identity::email(&mut ctx);
+    let lic = licenses::check(&mut ctx);
+    let designated = lic.designated.and_then(|(_, p)| schema.catalogue.package(p));
+    let (phone, extension) = calling::check(&mut ctx, designated);
+    meetings::check(&mut ctx, designated);
+    identity::names(&mut ctx, designated);
+
+    // Report a row's findings left to right, row-level ones last, as a reader scans it.
+    ctx.diags.sort_by_key(|d| d.col_index.unwrap_or(usize::MAX));
+    let mut outcome = RowOutcome {
+        meta,
+        user: ctx.user,
+        action: Action::Add,
+        package: designated.map(|p| p.id.clone()),
+        package_col: lic.designated.map(|(col, _)| col),
+        evidence,
+        diagnostics: ctx.diags,
+        keys: Keys { email, phone, extension },
+        has_status,
+    };
+    outcome.action = crate::actions::infer(&outcome, lic.all_false);
+    outcome
+}
+
+/// Ragged rows and stray quotes: the record's shape does not match the header.
+fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
+    let width = ctx.schema.width();
+    let multiline = memchr::memchr(b'\n', raw::trim_terminator(raw)).is_some();
+    if multiline && memchr::memchr(b'"', raw).is_some() {
+        let scan = raw::scan_quotes(raw, ctx.opts.delimiter, width);
+        if let Some((offset, field)) = scan.multiline_field {
+            if scan.open_at_end || scan.swallowed_row || len != width {
+                let lines_before = memchr::memchr_iter(b'\n', &raw[..offset]).count() as u64;
+                let mut d = ctx.row(
+                    Rule::UnclosedQuote,
+                    if scan.open_at_end {
+                        "a quote opens here and never closes: the rest of the file was read as one field".to_owned()
+                    } else {
+                        format!(
+                            "a quote opens here and swallows line breaks: this record has {len} fields, the header {width}"
+                        )
+                    },
+                    "close the quote, or remove the stray `\"`; quotes belong only around a whole field",
+                );
+                d.line = ctx.meta.line + lines_before;
+                d.column = Some(ctx.schema.name(field).to_owned());
+                d.cell = Some(format!("{}{}", column_letters(field), ctx.meta.sheet_row));
+                d.col_index = Some(field);
+                return Some(d);
+            }
+        }
+    }
+    (len != width).then(|| {
+        ctx.row(
+            Rule::RaggedRow,
+            format!("this row has {len} fields, the header has {width}"),
+            if len > width {
+                "an unquoted comma splits a value: put the value in double quotes, or remove the extra field"
+            } else {
+                "add the missing fields (empty ones are fine: `,,`), so every row has as many fields as the header"
+            },
+        )
+    })
+}

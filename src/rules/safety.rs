@@ -1,0 +1,91 @@
+//! Cell hygiene: invisible characters (`whitespace`) and spreadsheet formulas
+//! (`formula-injection`).
+
+use super::{RowCtx, Rule};
+
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{00A0}'
+}
+
+/// The cell cleaned: zero-width characters removed, non-breaking spaces made plain spaces,
+/// and surrounding white space trimmed. `None` when the value is already clean.
+#[must_use]
+pub fn clean(value: &str) -> Option<String> {
+    let dirty = value.starts_with(is_blank)
+        || value.ends_with(is_blank)
+        || value.chars().any(|c| is_zero_width(c) || c == '\u{00A0}');
+    if !dirty {
+        return None;
+    }
+    let cleaned: String =
+        value.chars().filter(|c| !is_zero_width(*c)).map(|c| if c == '\u{00A0}' { ' ' } else { c }).collect();
+    Some(cleaned.trim().to_owned())
+}
+
+fn describe(value: &str) -> &'static str {
+    if value.chars().any(is_zero_width) {
+        "holds invisible zero-width characters"
+    } else if value.contains('\u{00A0}') {
+        "holds non-breaking spaces"
+    } else {
+        "has spaces around the value"
+    }
+}
+
+pub(super) fn whitespace(ctx: &mut RowCtx<'_>) {
+    for col in 0..ctx.values.len() {
+        let Some(cleaned) = clean(&ctx.values[col]) else { continue };
+        let d = ctx.at(
+            Rule::Whitespace,
+            col,
+            format!("`{}` {}", ctx.schema.name(col), describe(&ctx.values[col])),
+            "hubcsv fix writes the value trimmed; invisible characters make Control Hub see a different value",
+        );
+        ctx.fix(d, col, cleaned);
+    }
+    if let Some(email) = ctx.values.get(ctx.schema.email) {
+        let email = email.as_ref();
+        ctx.user = (!email.is_empty()).then(|| email.to_owned());
+    }
+}
+
+/// Whether a spreadsheet would run the value as a formula. Rules that validate a column's
+/// format skip such values: `formula-injection` already reports them.
+pub(super) fn is_formula(value: &str) -> bool {
+    value.starts_with(['=', '+', '-', '@'])
+}
+
+pub(super) fn formula_injection(ctx: &mut RowCtx<'_>) {
+    for col in 0..ctx.values.len() {
+        let class = ctx.schema.columns[col].class;
+        if class.is_boolean() || class.is_phone_like() {
+            continue;
+        }
+        if is_formula(&ctx.values[col]) {
+            let d = ctx.at(
+                Rule::FormulaInjection,
+                col,
+                format!("`{}` starts with `{}`: a spreadsheet runs it as a formula", ctx.schema.name(col), &ctx.values[col][..1]),
+                "remove the leading character, or check where the value came from: formulas in an upload file can run code when the file is opened",
+            );
+            ctx.diags.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn cleans_invisible_characters() {
+        assert_eq!(clean(" a "), Some("a".into()));
+        assert_eq!(clean("a\u{00A0}b"), Some("a b".into()));
+        assert_eq!(clean("a\u{200B}"), Some("a".into()));
+        assert_eq!(clean("a b"), None);
+    }
+}

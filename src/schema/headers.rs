@@ -1,0 +1,234 @@
+//! Header resolution: each header cell becomes a [`Column`] with a class (contract §1, §2).
+
+use std::collections::HashMap;
+
+use super::columns::{CallingField, ColumnClass, KNOWN};
+use super::packages::{split_license_header, Catalogue, LicenseKind};
+use super::{column_letters, header_key};
+use crate::report::Diagnostic;
+use crate::rules::Rule;
+
+/// One resolved column.
+#[derive(Clone, Debug)]
+pub struct Column {
+    /// 0-based position in the input.
+    pub index: usize,
+    /// The header as written in the input.
+    pub header: String,
+    /// The header in Control Hub's spelling (license columns keep their suffix).
+    pub canonical: String,
+    /// What the column holds.
+    pub class: ColumnClass,
+    /// The header carries a `(Suspended)` mark.
+    pub suspended: bool,
+}
+
+/// The resolved header of one input: every column, and where the columns rules need are.
+#[derive(Clone, Debug)]
+pub struct Schema {
+    /// Every column, in input order.
+    pub columns: Vec<Column>,
+    /// The package catalogue the columns were resolved against.
+    pub catalogue: Catalogue,
+    /// `User ID/Email (Required)`.
+    pub email: usize,
+    /// `User Status`.
+    pub user_status: Option<usize>,
+    /// `First Name`.
+    pub first_name: Option<usize>,
+    /// `Last Name`.
+    pub last_name: Option<usize>,
+    /// `Extension`.
+    pub extension: Option<usize>,
+    /// `Phone Number`.
+    pub phone: Option<usize>,
+    /// `Caller ID Number`.
+    pub caller_id: Option<usize>,
+    /// `Location`.
+    pub location: Option<usize>,
+    /// `Preferred Webex Site`.
+    pub site: Option<usize>,
+    /// Package columns: (column index, package index).
+    pub packages: Vec<(usize, usize)>,
+    /// Basic license columns.
+    pub basic: Vec<usize>,
+}
+
+/// Why a header could not be used at all.
+#[derive(Debug)]
+pub enum HeaderError {
+    /// No identity column; carries the headers seen.
+    MissingEmailColumn(Vec<String>),
+}
+
+impl Schema {
+    /// Resolves a header row. `line` is the header's editor line, used for diagnostics.
+    ///
+    /// # Errors
+    /// [`HeaderError::MissingEmailColumn`] when no column is the identity column.
+    pub fn resolve(
+        headers: &[String],
+        line: u64,
+        catalogue: Catalogue,
+    ) -> Result<(Schema, Vec<Diagnostic>), HeaderError> {
+        let mut known: HashMap<&str, (&str, ColumnClass)> = HashMap::new();
+        let mut canonical_keys = Vec::with_capacity(KNOWN.len());
+        for (canonical, aliases, class) in KNOWN {
+            canonical_keys.push((header_key(canonical), *canonical, *class));
+            for alias in *aliases {
+                known.insert(alias, (canonical, *class));
+            }
+        }
+        for (key, canonical, class) in &canonical_keys {
+            known.insert(key.as_str(), (canonical, *class));
+        }
+
+        let mut diagnostics = Vec::new();
+        let mut columns = Vec::with_capacity(headers.len());
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (index, header) in headers.iter().enumerate() {
+            let key = header_key(header);
+            let mut suspended = false;
+            let (canonical, class) = if let Some((canonical, class)) = known.get(key.as_str()) {
+                ((*canonical).to_owned(), *class)
+            } else {
+                let parts = split_license_header(&key);
+                suspended = parts.suspended;
+                let written = header.split_whitespace().collect::<Vec<_>>().join(" ");
+                match catalogue.classify(parts.name) {
+                    Some(LicenseKind::Package(p)) => (written, ColumnClass::Package(p)),
+                    Some(LicenseKind::Basic) => (written, ColumnClass::BasicLicense),
+                    None if known.get(parts.name).is_some_and(|(_, c)| c.is_boolean()) => {
+                        (written, ColumnClass::OtherLicense)
+                    }
+                    None if parts.suffix.is_some() => (written, ColumnClass::OtherLicense),
+                    None => (written, ColumnClass::Unknown),
+                }
+            };
+            // Two columns are the same when their canonical form matches; license columns of
+            // one package with different subscriptions differ by suffix, so they stay apart.
+            let dup_key = header_key(&canonical);
+            if let Some(first) = seen.get(&dup_key) {
+                let mut d = Diagnostic::new(
+                    Rule::DuplicateHeader,
+                    line,
+                    format!(
+                        "column {} `{}` repeats column {} `{}`",
+                        column_letters(index),
+                        header.trim(),
+                        column_letters(*first),
+                        headers[*first].trim()
+                    ),
+                    "delete one of the two columns (hubcsv reads the first); Control Hub cannot tell which one to use",
+                )
+                .value(header.trim());
+                d.column = Some(canonical.clone());
+                d.cell = Some(format!("{}1", column_letters(index)));
+                d.col_index = Some(index);
+                diagnostics.push(d);
+            } else {
+                seen.insert(dup_key, index);
+            }
+            if class == ColumnClass::Unknown && !header.trim().is_empty() {
+                let mut d = Diagnostic::new(
+                    Rule::UnknownColumn,
+                    line,
+                    format!("`{}` is not a Control Hub column hubcsv knows", header.trim()),
+                    "check the spelling against a fresh Control Hub export; hubcsv keeps the column as it is",
+                )
+                .value(header.trim());
+                d.column = Some(canonical.clone());
+                d.cell = Some(format!("{}1", column_letters(index)));
+                d.col_index = Some(index);
+                diagnostics.push(d);
+            }
+            columns.push(Column { index, header: header.clone(), canonical, class, suspended });
+        }
+
+        let first = |wanted: ColumnClass| columns.iter().find(|c| c.class == wanted).map(|c| c.index);
+        let email =
+            first(ColumnClass::Identity).ok_or_else(|| HeaderError::MissingEmailColumn(headers.to_vec()))?;
+        let schema = Schema {
+            email,
+            user_status: first(ColumnClass::UserStatus),
+            first_name: first(ColumnClass::FirstName),
+            last_name: first(ColumnClass::LastName),
+            extension: first(ColumnClass::Calling(CallingField::Extension)),
+            phone: first(ColumnClass::Calling(CallingField::PhoneNumber)),
+            caller_id: first(ColumnClass::Calling(CallingField::CallerIdNumber)),
+            location: first(ColumnClass::Calling(CallingField::Location)),
+            site: first(ColumnClass::PreferredSite),
+            packages: columns
+                .iter()
+                .filter_map(|c| match c.class {
+                    ColumnClass::Package(p) => Some((c.index, p)),
+                    _ => None,
+                })
+                .collect(),
+            basic: columns.iter().filter(|c| c.class == ColumnClass::BasicLicense).map(|c| c.index).collect(),
+            columns,
+            catalogue,
+        };
+        Ok((schema, diagnostics))
+    }
+
+    /// The canonical name of column `index` (empty when out of range).
+    #[must_use]
+    pub fn name(&self, index: usize) -> &str {
+        self.columns.get(index).map_or("", |c| c.canonical.as_str())
+    }
+
+    /// The number of columns in the header.
+    #[must_use]
+    pub fn width(&self) -> usize {
+        self.columns.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(headers: &[&str]) -> Result<(Schema, Vec<Diagnostic>), HeaderError> {
+        let headers: Vec<String> = headers.iter().map(|s| (*s).to_owned()).collect();
+        Schema::resolve(&headers, 1, Catalogue::default())
+    }
+
+    #[test]
+    fn resolves_aliases_and_packages() {
+        let (s, d) = resolve(&[
+            "userid/email (required)",
+            "  LOCATION ",
+            "Webex Suite [Sub1]",
+            "Webex Suite [Sub2]",
+            "Basic Messaging",
+            "Webex Teams [Sub1]",
+        ])
+        .unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s.email, 0);
+        assert_eq!(s.location, Some(1));
+        assert_eq!(s.columns[0].canonical, "User ID/Email (Required)");
+        assert_eq!(s.packages, vec![(2, 3), (3, 3)]);
+        assert_eq!(s.basic, vec![4]);
+        assert_eq!(s.columns[5].class, ColumnClass::OtherLicense);
+    }
+
+    #[test]
+    fn duplicate_and_unknown() {
+        let (_, d) = resolve(&["User ID/Email (Required)", "Location", "location", "Shoe size"]).unwrap();
+        let rules: Vec<_> = d.iter().map(|d| (d.rule, d.cell.clone())).collect();
+        assert_eq!(
+            rules,
+            vec![
+                (Rule::DuplicateHeader, Some("C1".to_owned())),
+                (Rule::UnknownColumn, Some("D1".to_owned()))
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_email_column() {
+        assert!(matches!(resolve(&["First Name", "Email"]), Err(HeaderError::MissingEmailColumn(_))));
+    }
+}

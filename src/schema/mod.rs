@@ -1,0 +1,60 @@
+//! What the columns of a file mean: the Control Hub column catalogue, the package catalogue,
+//! and header resolution (one [`Schema`] per input file).
+
+pub mod columns;
+pub mod headers;
+pub mod packages;
+
+pub use columns::{CallingField, ColumnClass};
+pub use headers::{Column, Schema};
+pub use packages::{Catalogue, LicenseKind, Package};
+
+/// Normalises a header for matching: trimmed, lower-case, inner runs of white space folded
+/// to one space (contract §1).
+#[must_use]
+pub fn header_key(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    for word in header.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// Spreadsheet column letters for a 0-based index: 0 -> `A`, 25 -> `Z`, 26 -> `AA`.
+#[must_use]
+pub fn column_letters(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        // `index % 26` is < 26, so the cast cannot truncate.
+        #[allow(clippy::cast_possible_truncation)]
+        letters.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8_lossy(&letters).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_key_folds_case_and_space() {
+        assert_eq!(header_key("  User ID/Email   (Required) "), "user id/email (required)");
+    }
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+}

@@ -1,0 +1,10 @@
+//! One integration binary (faster to link): each module drives the real `hubcsv` binary.
+// Test helpers panic on purpose: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod util;
+
+mod check;
+mod explain;
+mod json;
+mod rules;

@@ -62,7 +62,7 @@ fn rules_md_is_up_to_date() {
     assert!(actual == expected, "docs/rules.md is stale: run HUBCSV_BLESS=1 cargo test --test tests explain");
 }
 
-/// The ```csv blocks of a page: the first is the failing example, the last the fix.
+/// The CSV code blocks of a page: the first is the failing example, the last the fix.
 fn csv_blocks(doc: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
@@ -106,9 +106,9 @@ fn rule_page_examples_are_true() {
             doc["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
         assert!(fired.contains(&rule.name()), "{}: example does not trigger it (got {fired:?})", rule.name());
         if blocks.len() > 1 {
-            let (_, fixed) =
+            let (_, after) =
                 crate::util::check_bytes("fixed.csv", blocks[blocks.len() - 1].as_bytes(), extra);
-            let still: Vec<&str> = fixed["diagnostics"]
+            let still: Vec<&str> = after["diagnostics"]
                 .as_array()
                 .unwrap()
                 .iter()

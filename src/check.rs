@@ -109,6 +109,8 @@ impl Summary {
 /// A record as read: its fields and its source bytes (with the line terminator).
 #[derive(Clone, Copy, Debug)]
 pub struct Record<'a> {
+    /// Editor line where the record starts.
+    pub line: u64,
     /// The fields.
     pub fields: &'a StringRecord,
     /// The source text of the record.
@@ -135,6 +137,21 @@ impl<A: Sink, B: Sink> Sink for Both<A, B> {
     fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()> {
         self.0.end(input, summary)?;
         self.1.end(input, summary)
+    }
+}
+
+impl<S: Sink + ?Sized> Sink for &mut S {
+    fn begin(&mut self, input: &InputInfo, schema: &Schema) -> io::Result<()> {
+        (**self).begin(input, schema)
+    }
+    fn header(&mut self, diagnostics: &[Diagnostic], record: Record<'_>) -> io::Result<()> {
+        (**self).header(diagnostics, record)
+    }
+    fn row(&mut self, row: &RowOutcome, record: Record<'_>) -> io::Result<()> {
+        (**self).row(row, record)
+    }
+    fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()> {
+        (**self).end(input, summary)
     }
 }
 
@@ -223,8 +240,11 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     let mut summary = Summary::default();
     sink.begin(&info, &schema).map_err(Error::Output)?;
     summary.count(&header_diags);
-    sink.header(&header_diags, Record { fields: &record, raw: records.raw(&header_meta) })
-        .map_err(Error::Output)?;
+    sink.header(
+        &header_diags,
+        Record { line: header_meta.line, fields: &record, raw: records.raw(&header_meta) },
+    )
+    .map_err(Error::Output)?;
     records.release_before(header_meta.end);
 
     let mut cross = CrossCheck::new(opts.max_rows);
@@ -261,7 +281,8 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
             cross.apply(row, &schema);
             summary.count(&row.diagnostics);
             summary.actions.bump(row.action);
-            sink.row(row, Record { fields: &batch[i], raw: raws[i] }).map_err(Error::Output)?;
+            sink.row(row, Record { line: metas[i].line, fields: &batch[i], raw: raws[i] })
+                .map_err(Error::Output)?;
         }
         if let Some(last) = metas.last() {
             records.release_before(last.end);

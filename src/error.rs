@@ -39,6 +39,14 @@ pub enum Error {
         /// The headers found.
         headers: Vec<String>,
     },
+    /// An output path cannot be used (it is the input, or exists without `--force`).
+    #[error("{path}: {reason}")]
+    Refused {
+        /// The output path.
+        path: String,
+        /// Why it is refused.
+        reason: String,
+    },
     /// Writing a report or output failed.
     #[error("cannot write the output: {0}")]
     Output(#[source] io::Error),
@@ -51,7 +59,7 @@ impl Error {
         match self {
             Error::Io { .. } | Error::Unreadable { .. } => Some(Rule::UnreadableFile),
             Error::MissingEmailColumn { .. } => Some(Rule::MissingEmailColumn),
-            Error::Output(_) => None,
+            Error::Output(_) | Error::Refused { .. } => None,
         }
     }
 
@@ -70,6 +78,9 @@ impl Error {
                 )
             }
             Error::Output(_) => "check the output path and free disk space".to_owned(),
+            Error::Refused { .. } => {
+                "choose another output path (-o), or pass --force to replace existing outputs".to_owned()
+            }
         }
     }
 

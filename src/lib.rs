@@ -23,8 +23,10 @@
 pub mod actions;
 mod check;
 mod error;
+pub mod fix;
 pub mod input;
 mod options;
+pub mod output;
 pub mod report;
 pub mod rules;
 pub mod schema;
@@ -33,5 +35,48 @@ pub use check::{check, ActionCounts, Both, InputInfo, Record, Sink, Summary};
 pub use error::Error;
 pub use input::Source;
 pub use options::{Options, CONTROL_HUB_MAX_ROWS};
+pub use output::{FixOptions, Written};
 pub use report::Diagnostic;
 pub use rules::{Rule, Severity};
+
+/// Checks `source` and writes the corrected CSV, its parts, the rejects file and the changes
+/// log (contract §5), while `report` receives the same results as with [`check`].
+///
+/// Nothing is written unless the whole run succeeds: outputs go to temporary files renamed
+/// into place at the end.
+///
+/// # Errors
+/// The input cannot be read ([`Error`]), an output path is the input or exists without
+/// `force` ([`Error::Refused`]), or writing failed ([`Error::Output`]).
+pub fn fix(
+    source: &Source,
+    opts: &Options,
+    fix_opts: FixOptions,
+    report: &mut dyn Sink,
+) -> Result<(Summary, Written), Error> {
+    let planned = output::FixWriter::planned_paths(&fix_opts);
+    if let Source::Path(input) = source {
+        let input_id = std::fs::canonicalize(input).unwrap_or_else(|_| input.clone());
+        for path in &planned {
+            let id = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            if id == input_id {
+                return Err(Error::Refused {
+                    path: path.display().to_string(),
+                    reason: "is the input file; hubcsv never modifies its input".to_owned(),
+                });
+            }
+        }
+    }
+    if !fix_opts.force {
+        if let Some(existing) = planned.iter().find(|p| p.exists()) {
+            return Err(Error::Refused {
+                path: existing.display().to_string(),
+                reason: "exists already".to_owned(),
+            });
+        }
+    }
+    let mut writer = output::FixWriter::new(fix_opts).map_err(Error::Output)?;
+    let summary = check(source, opts, &mut Both(report, &mut writer))?;
+    let written = writer.finish().map_err(Error::Output)?;
+    Ok((summary, written))
+}

@@ -6,5 +6,7 @@ mod util;
 
 mod check;
 mod explain;
+mod fix;
 mod json;
+mod props;
 mod rules;

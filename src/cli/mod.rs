@@ -3,6 +3,8 @@
 
 mod check;
 mod explain;
+mod fix;
+mod report;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -24,6 +26,8 @@ pub struct Cli {
 enum Command {
     /// Check a user CSV: every rule, and the action the upload takes on each user.
     Check(check::CheckArgs),
+    /// Write the corrected CSV: every fix applied, safe to upload with "Add and remove services".
+    Fix(fix::FixArgs),
     /// Print the documentation of a rule (by name or code), or list every rule.
     Explain(explain::ExplainArgs),
 }
@@ -65,6 +69,7 @@ pub fn main() -> ExitCode {
     let color = cli.color.enabled();
     let code = match cli.command {
         Command::Check(args) => check::run(&args, color),
+        Command::Fix(args) => fix::run(&args, color),
         Command::Explain(args) => explain::run(&args),
     };
     ExitCode::from(code)

@@ -68,20 +68,29 @@ struct Document<'a> {
 }
 
 impl Collect {
-    /// Writes the JSON document (contract §6).
-    ///
-    /// # Errors
-    /// Writing failed.
-    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        let doc = Document {
+    fn document(&self) -> Document<'_> {
+        Document {
             version: VERSION,
             input: &self.input,
             summary: &self.summary,
             rows: &self.rows,
             diagnostics: &self.diagnostics,
-        };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        }
+    }
+
+    /// Writes the JSON document (contract §6).
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &self.document())?;
         writeln!(out)
+    }
+
+    /// The JSON document as a value (to add fields to it).
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self.document()).unwrap_or(serde_json::Value::Null)
     }
 }
 

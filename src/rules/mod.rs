@@ -16,6 +16,7 @@ mod safety;
 use std::borrow::Cow;
 
 pub use registry::{Rule, Severity, ALL};
+pub use safety::is_formula;
 
 use crate::actions::{Action, Evidence};
 use crate::input::{raw, Meta};

@@ -2,6 +2,7 @@
 //! (`formula-injection`).
 
 use super::{RowCtx, Rule};
+use crate::schema::ColumnClass;
 
 fn is_zero_width(c: char) -> bool {
     matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
@@ -38,6 +39,9 @@ fn describe(value: &str) -> &'static str {
 
 pub(super) fn whitespace(ctx: &mut RowCtx<'_>) {
     for col in 0..ctx.values.len() {
+        if ctx.schema.columns[col].class == ColumnClass::Annotation {
+            continue;
+        }
         let Some(cleaned) = clean(&ctx.values[col]) else { continue };
         let d = ctx.at(
             Rule::Whitespace,
@@ -55,14 +59,15 @@ pub(super) fn whitespace(ctx: &mut RowCtx<'_>) {
 
 /// Whether a spreadsheet would run the value as a formula. Rules that validate a column's
 /// format skip such values: `formula-injection` already reports them.
-pub(super) fn is_formula(value: &str) -> bool {
+#[must_use]
+pub fn is_formula(value: &str) -> bool {
     value.starts_with(['=', '+', '-', '@'])
 }
 
 pub(super) fn formula_injection(ctx: &mut RowCtx<'_>) {
     for col in 0..ctx.values.len() {
         let class = ctx.schema.columns[col].class;
-        if class.is_boolean() || class.is_phone_like() {
+        if class.is_boolean() || class.is_phone_like() || class == ColumnClass::Annotation {
             continue;
         }
         if is_formula(&ctx.values[col]) {

@@ -44,6 +44,9 @@ pub enum ColumnClass {
     Passthrough,
     /// A header hubcsv does not know: kept as is, reported as `unknown-column`.
     Unknown,
+    /// hubcsv's own `hubcsv rule` / `hubcsv message` columns of a rejects file: not
+    /// checked, and dropped from the corrected output.
+    Annotation,
 }
 
 impl ColumnClass {
@@ -123,5 +126,7 @@ pub(crate) const KNOWN: &[(&str, &[&str], ColumnClass)] = &[
     ("Hybrid Message Service", &[], ColumnClass::OtherLicense),
     ("Webex Meeting Assistant", &[], ColumnClass::OtherLicense),
     ("Attendant Console", &[], ColumnClass::OtherLicense),
+    ("hubcsv rule", &[], ColumnClass::Annotation),
+    ("hubcsv message", &[], ColumnClass::Annotation),
     ("Enhanced Calling", &[], ColumnClass::OtherLicense),
 ];

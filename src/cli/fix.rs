@@ -1,0 +1,80 @@
+//! `hubcsv fix FILE -o OUT`: write the corrected CSV, safe to upload with "Add and remove
+//! services", the rejects file and (optionally) the changes log.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+use hubcsv::{FixOptions, Source, Written};
+
+use super::report::{Epilogue, ReportArgs};
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// The CSV to correct (`-` reads standard input).
+    file: PathBuf,
+    /// The corrected CSV. Rejected rows go to OUT.rejected.csv; over --max-rows users, the
+    /// output is split into OUT.part-001.csv, OUT.part-002.csv, ...
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// Also write a JSON Lines log of every changed cell: {line, column, old, new, rule}.
+    #[arg(long, value_name = "FILE")]
+    changes: Option<PathBuf>,
+    /// Start each CSV with a UTF-8 byte-order mark (Excel then opens accents correctly).
+    #[arg(long)]
+    bom: bool,
+    /// Leave `unchanged` rows out (needs a current export: --current, coming soon).
+    #[arg(long)]
+    only_changes: bool,
+    /// Replace existing output files.
+    #[arg(long)]
+    force: bool,
+    /// Test hook: fail as if the disk filled up after N rows.
+    #[arg(long, hide = true, value_name = "N")]
+    fail_after_rows: Option<u64>,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+impl Epilogue for Written {
+    fn json(&self) -> Option<(&'static str, serde_json::Value)> {
+        serde_json::to_value(self).ok().map(|v| ("output", v))
+    }
+
+    fn human(&self, out: &mut dyn Write) -> io::Result<()> {
+        let parts = self.corrected.len();
+        for f in &self.corrected {
+            let what = if parts > 1 { "corrected part" } else { "corrected" };
+            writeln!(out, "  {what}: {} ({} users)", f.path.display(), f.rows)?;
+        }
+        if let Some(f) = &self.rejected {
+            writeln!(out, "  rejected: {} ({} rows with errors, original values)", f.path.display(), f.rows)?;
+        }
+        if let Some(f) = &self.changes {
+            writeln!(out, "  changes: {} ({} changed cells)", f.path.display(), f.rows)?;
+        }
+        if self.skipped_unchanged > 0 {
+            writeln!(out, "  left out: {} unchanged rows (--only-changes)", self.skipped_unchanged)?;
+        }
+        if parts > 1 {
+            writeln!(out, "  upload the parts one at a time, each with \"Add and remove services\".")
+        } else {
+            writeln!(out, "  upload the corrected file with \"Add and remove services\".")
+        }
+    }
+}
+
+pub fn run(args: &FixArgs, color: bool) -> u8 {
+    let opts = args.report.options();
+    let source = Source::from_arg(&args.file);
+    let fix_opts = FixOptions {
+        out: args.output.clone(),
+        changes: args.changes.clone(),
+        bom: args.bom,
+        force: args.force,
+        only_changes: args.only_changes,
+        max_rows: opts.max_rows,
+        fail_after_rows: args.fail_after_rows,
+    };
+    super::report::run(&args.report, color, |sink| hubcsv::fix(&source, &opts, fix_opts, sink))
+}

@@ -1,0 +1,151 @@
+//! Flags and report plumbing shared by `check` and `fix`.
+
+use std::io::{self, Write};
+
+use clap::{Args, ValueEnum};
+use hubcsv::report::human::{Human, Style};
+use hubcsv::report::{Collect, JsonLines};
+use hubcsv::{Error, Options, Sink, Summary};
+
+use super::exit;
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit with code 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Users per upload (Control Hub takes 20,000): `too-many-rows` past it, and `fix`
+    /// splits its output into parts of this size.
+    #[arg(long, default_value_t = hubcsv::CONTROL_HUB_MAX_ROWS, value_name = "N")]
+    pub max_rows: u64,
+    /// Region for national phone numbers without country code, e.g. FR, US, GB.
+    #[arg(long, value_name = "CC", value_parser = parse_region)]
+    pub region: Option<phonenumber::country::Id>,
+    /// Leave `fixed` findings out of the human report.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Compiler-style diagnostics and a summary.
+    Human,
+    /// One JSON document (contract §6).
+    Json,
+    /// One JSON object per line, streamed.
+    Jsonl,
+}
+
+fn parse_region(s: &str) -> Result<phonenumber::country::Id, String> {
+    s.to_ascii_uppercase()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a two-letter region code such as FR or US"))
+}
+
+impl ReportArgs {
+    /// Library options from the flags; sets up the thread pool.
+    pub fn options(&self) -> Options {
+        if let Some(n) = self.threads {
+            // Only fails when a global pool already exists, which cannot happen this early.
+            let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        }
+        Options { max_rows: self.max_rows, region: self.region, ..Options::default() }
+    }
+}
+
+/// What the command adds after the report (e.g. `fix`'s list of written files).
+pub trait Epilogue {
+    /// Extra fields for the JSON document / a final JSON Lines object.
+    fn json(&self) -> Option<(&'static str, serde_json::Value)>;
+    /// Lines after the human summary.
+    fn human(&self, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// Runs `job` with the sink the flags ask for, prints the report to stdout, and returns
+/// the exit code.
+pub fn run<E: Epilogue>(
+    args: &ReportArgs,
+    color: bool,
+    job: impl FnOnce(&mut dyn Sink) -> Result<(Summary, E), Error>,
+) -> u8 {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = match args.format {
+        Format::Human => {
+            let style = Style { color, width: super::width(), quiet: args.quiet, delimiter: b',' };
+            let mut human = Human::new(&mut out, style);
+            job(&mut human).and_then(|(s, e)| e.human(&mut out).map(|()| s).map_err(Error::Output))
+        }
+        Format::Jsonl => {
+            let mut lines = JsonLines::new(&mut out);
+            job(&mut lines).and_then(|(s, e)| {
+                if let Some((key, value)) = e.json() {
+                    let line = serde_json::json!({ "type": key, key: value });
+                    writeln!(out, "{line}").map_err(Error::Output)?;
+                }
+                Ok(s)
+            })
+        }
+        Format::Json => {
+            let mut collect = Collect::default();
+            job(&mut collect).and_then(|(s, e)| {
+                let mut doc = collect.to_json();
+                if let (Some((key, value)), Some(obj)) = (e.json(), doc.as_object_mut()) {
+                    obj.insert(key.to_owned(), value);
+                }
+                serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| Error::Output(e.into()))?;
+                writeln!(out).map_err(Error::Output)?;
+                Ok(s)
+            })
+        }
+    };
+    let flushed = out.flush();
+    finish(result, flushed, args, color)
+}
+
+fn finish(result: Result<Summary, Error>, flushed: io::Result<()>, args: &ReportArgs, color: bool) -> u8 {
+    match result {
+        Ok(summary) => {
+            if let Err(e) = flushed {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    eprintln!("error: cannot write the report: {e}");
+                    return exit::UNREADABLE;
+                }
+            }
+            if summary.failed(args.deny_warnings) {
+                exit::DATA_ERRORS
+            } else {
+                exit::OK
+            }
+        }
+        Err(e) if e.is_broken_pipe() => exit::OK,
+        Err(e) => {
+            if args.format != Format::Human {
+                print_json_error(&e);
+            }
+            super::print_fatal(&e, color);
+            exit::UNREADABLE
+        }
+    }
+}
+
+/// Scripts reading JSON get the fatal error as JSON on stdout too.
+fn print_json_error(e: &Error) {
+    let value = serde_json::json!({
+        "version": 1,
+        "error": {
+            "rule": e.rule().map(hubcsv::Rule::name),
+            "code": e.rule().map(hubcsv::Rule::code),
+            "severity": "fatal",
+            "message": e.to_string(),
+            "help": e.help(),
+        }
+    });
+    println!("{value}");
+}

@@ -1,0 +1,135 @@
+//! Corrections: every `fixed` finding applied, then the "Add and remove services" rewrite
+//! (contract §5). Pure functions of a row and what `check` found; the writers are in
+//! [`crate::output`].
+//!
+//! The rewrite makes the upload exact under *Add and remove services*: for a user who gets a
+//! package, that package's cell is TRUE and every other package and every basic license is
+//! FALSE, so Control Hub neither keeps an old package nor adds its default basic licenses;
+//! for a removal, every package and basic license is FALSE.
+
+use serde::Serialize;
+
+use crate::actions::Action;
+use crate::rules::{is_formula, RowOutcome, Severity};
+use crate::schema::{ColumnClass, Schema};
+
+/// The name logged for cells the "Add and remove services" rewrite changed.
+pub const REWRITE: &str = "add-and-remove-services";
+
+/// One changed cell, as `--changes` logs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Editor line of the record.
+    pub line: u64,
+    /// Canonical column name.
+    pub column: String,
+    /// The value as read.
+    pub old: String,
+    /// The value written.
+    pub new: String,
+    /// The rule that changed it, or [`REWRITE`].
+    pub rule: String,
+}
+
+/// Whether column `col` is written to the corrected file (hubcsv's own annotation columns
+/// from a rejects file are not).
+#[must_use]
+pub fn keeps_column(schema: &Schema, col: usize) -> bool {
+    schema.columns.get(col).is_some_and(|c| c.class != ColumnClass::Annotation)
+}
+
+/// The corrected header: canonical names, input order, annotation columns dropped.
+#[must_use]
+pub fn corrected_header(schema: &Schema) -> Vec<String> {
+    schema
+        .columns
+        .iter()
+        .filter(|c| c.class != ColumnClass::Annotation)
+        .map(|c| c.canonical.clone())
+        .collect()
+}
+
+/// The corrected values of a row that is uploaded (not invalid), and the changes made.
+///
+/// `fields` are the values as read; `row` is what `check` found for them.
+#[must_use]
+pub fn correct_row<'a, I>(fields: I, row: &RowOutcome, schema: &Schema) -> (Vec<String>, Vec<Change>)
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let original: Vec<&str> = fields.into_iter().collect();
+    let mut values: Vec<String> = original.iter().map(|s| (*s).to_owned()).collect();
+    let mut rules: Vec<Option<&'static str>> = vec![None; values.len()];
+    for d in row.diagnostics.iter().filter(|d| d.severity == Severity::Fixed) {
+        if let (Some(col), Some(new)) = (d.col_index, &d.fix) {
+            if let Some(slot) = values.get_mut(col) {
+                slot.clone_from(new);
+                rules[col] = Some(d.rule.name());
+            }
+        }
+    }
+    let mut set = |col: usize, value: &str, values: &mut Vec<String>| {
+        if let Some(slot) = values.get_mut(col) {
+            if slot != value {
+                value.clone_into(slot);
+                rules[col] = Some(REWRITE);
+            }
+        }
+    };
+    let packages = schema.packages.iter().map(|&(col, _)| col);
+    match (row.action, row.package_col) {
+        (Action::Remove, _) => {
+            for col in packages.chain(schema.basic.iter().copied()) {
+                set(col, "FALSE", &mut values);
+            }
+        }
+        (_, Some(designated)) => {
+            for col in packages {
+                set(col, if col == designated { "TRUE" } else { "FALSE" }, &mut values);
+            }
+            for &col in &schema.basic {
+                set(col, "FALSE", &mut values);
+            }
+        }
+        // No package TRUE and not all FALSE (`no-package`): a blank package cell means "no
+        // change", the only safe reading when the user's package is unknown; basic licenses
+        // are still set FALSE so that Control Hub adds none.
+        (_, None) => {
+            for &col in &schema.basic {
+                set(col, "FALSE", &mut values);
+            }
+        }
+    }
+    let changes = values
+        .iter()
+        .zip(&original)
+        .enumerate()
+        .filter(|(_, (new, old))| new.as_str() != **old)
+        .map(|(col, (new, old))| Change {
+            line: row.meta.line,
+            column: schema.name(col).to_owned(),
+            old: (*old).to_owned(),
+            new: new.clone(),
+            rule: rules[col].unwrap_or(REWRITE).to_owned(),
+        })
+        .collect();
+    let kept = values
+        .into_iter()
+        .enumerate()
+        .filter(|(col, _)| keeps_column(schema, *col))
+        .map(|(_, v)| v)
+        .collect();
+    (kept, changes)
+}
+
+/// The value as written to the rejects file: a formula is neutralised with a leading `'`
+/// (the usual spreadsheet escape), except in phone-like columns where `+` is data.
+#[must_use]
+pub fn escape_for_rejects(schema: &Schema, col: usize, value: &str) -> String {
+    let phone_like = schema.columns.get(col).is_some_and(|c| c.class.is_phone_like());
+    if is_formula(value) && !phone_like {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}

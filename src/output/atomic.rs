@@ -1,0 +1,99 @@
+//! Atomic files: a temporary file in the destination's folder, renamed into place on commit.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+/// A file being written; nothing appears at its final path until [`AtomicFile::commit`].
+/// Dropping it deletes the temporary file.
+#[derive(Debug)]
+pub struct AtomicFile {
+    temp: NamedTempFile,
+}
+
+impl AtomicFile {
+    /// A temporary file in `dir`.
+    ///
+    /// # Errors
+    /// The folder is missing or not writable.
+    pub fn create_in(dir: &Path) -> io::Result<Self> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".hubcsv-").suffix(".tmp");
+        // Temporary files are private (0600); outputs are ordinary files, readable like any
+        // file the user creates.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let temp = builder.tempfile_in(dir)?;
+        Ok(AtomicFile { temp })
+    }
+
+    /// Flushes to disk and renames the file to `path`. Without `overwrite`, an existing file
+    /// at `path` is an error and is left untouched.
+    ///
+    /// # Errors
+    /// Flushing or renaming failed, or `path` exists and `overwrite` is false.
+    pub fn commit(mut self, path: &Path, overwrite: bool) -> io::Result<()> {
+        self.temp.flush()?;
+        self.temp.as_file().sync_all()?;
+        let persisted = if overwrite { self.temp.persist(path) } else { self.temp.persist_noclobber(path) };
+        persisted.map(|_| ()).map_err(|e| e.error)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.temp.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.temp.flush()
+    }
+}
+
+/// `fixed.csv` + `rejected` -> `fixed.rejected.csv` (the extension stays last; a path without
+/// extension gets `.csv`).
+#[must_use]
+pub fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let stem = out.file_stem().map_or_else(|| "out".into(), |s| s.to_string_lossy().into_owned());
+    let ext = out.extension().map_or_else(|| "csv".into(), |e| e.to_string_lossy().into_owned());
+    out.with_file_name(format!("{stem}.{suffix}.{ext}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sibling_names() {
+        assert_eq!(sibling(Path::new("out/fixed.csv"), "rejected"), PathBuf::from("out/fixed.rejected.csv"));
+        assert_eq!(sibling(Path::new("fixed"), "part-001"), PathBuf::from("fixed.part-001.csv"));
+    }
+
+    #[test]
+    fn dropped_file_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut f = AtomicFile::create_in(dir.path()).unwrap();
+            f.write_all(b"half a file").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn commit_refuses_to_clobber() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        std::fs::write(&path, b"old").unwrap();
+        let mut f = AtomicFile::create_in(dir.path()).unwrap();
+        f.write_all(b"new").unwrap();
+        assert!(f.commit(&path, false).is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        let mut f = AtomicFile::create_in(dir.path()).unwrap();
+        f.write_all(b"new").unwrap();
+        f.commit(&path, true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+    }
+}

@@ -1,0 +1,214 @@
+//! `hubcsv fix` as a user runs it: the corrected file, rejects, parts, changes, safety.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::util::{fixture, hubcsv, CLEAN_ROW, HEADER};
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Data rows of a CSV file (records after the header).
+fn rows(path: &Path) -> usize {
+    csv::ReaderBuilder::new().flexible(true).from_path(path).unwrap().records().count()
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn bundled_example_fixes_to_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let changes = dir.path().join("changes.jsonl");
+    let run = hubcsv()
+        .args(["fix", "-q", "fixtures/example/upload.csv", "-o"])
+        .arg(&out)
+        .arg("--changes")
+        .arg(&changes)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "rows were rejected: exit 1");
+    assert_eq!(entries(dir.path()), vec!["changes.jsonl", "fixed.csv", "fixed.rejected.csv"]);
+    insta::assert_snapshot!("example_fixed", read(&out));
+    insta::assert_snapshot!("example_rejected", read(&dir.path().join("fixed.rejected.csv")));
+    insta::assert_snapshot!("example_changes", read(&changes));
+    // Every input row is in exactly one of the two files.
+    assert_eq!(rows(&out) + rows(&dir.path().join("fixed.rejected.csv")), 13);
+    let stdout = String::from_utf8(run.stdout).unwrap();
+    assert!(stdout.contains("fixed.csv (9 users)"), "{stdout}");
+    assert!(stdout.contains("fixed.rejected.csv (4 rows with errors"), "{stdout}");
+}
+
+#[test]
+fn fixed_file_is_clean_and_fixes_to_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let once = dir.path().join("once.csv");
+    let twice = dir.path().join("twice.csv");
+    hubcsv().args(["fix", "fixtures/example/upload.csv", "-o"]).arg(&once).output().unwrap();
+    let second = hubcsv().arg("fix").arg(&once).arg("-o").arg(&twice).output().unwrap();
+    assert_eq!(second.status.code(), Some(0), "the corrected file has no error");
+    assert_eq!(std::fs::read(&once).unwrap(), std::fs::read(&twice).unwrap(), "fix is idempotent");
+    assert_eq!(rows(&dir.path().join("twice.rejected.csv")), 0);
+}
+
+#[test]
+fn add_and_remove_rewrite_leaves_no_license_blank() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    // A new Voice user with blank license cells, and a removal.
+    std::fs::write(
+        &input,
+        format!("{HEADER}\nDev,Patel,Dev Patel,dev@example.com,,1004,,,HQ,,,TRUE,,,,,TRUE,,\nCy,Moss,Cy Moss,cy@example.com,Active,,,,,,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,TRUE,,\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out.csv");
+    let run = hubcsv().arg("fix").arg(&input).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stdout));
+    let text = read(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[1], "Dev,Patel,Dev Patel,dev@example.com,,1004,,,HQ,,FALSE,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE");
+    assert_eq!(
+        lines[2],
+        "Cy,Moss,Cy Moss,cy@example.com,Active,,,,,,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE"
+    );
+    assert!(text.contains("\r\n"), "RFC 4180 line endings");
+}
+
+/// `n` valid Webex Calling users with distinct emails, extensions and numbers.
+fn big_upload(n: usize) -> String {
+    let mut s = String::with_capacity(n * 130);
+    s.push_str(HEADER);
+    s.push('\n');
+    for i in 0..n {
+        writeln!(
+            s,
+            "Ana,Silva,Ana Silva,user{i}@example.com,,{},+1408{}{:04},,HQ,,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE",
+            10_000 + i,
+            200 + i / 10_000,
+            i % 10_000
+        )
+        .unwrap();
+    }
+    s
+}
+
+#[test]
+fn over_the_limit_splits_into_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.csv");
+    std::fs::write(&input, big_upload(45_000)).unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run = hubcsv().args(["fix", "-q"]).arg(&input).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(!out.exists(), "split outputs have no unsuffixed file");
+    let parts: Vec<usize> = ["fixed.part-001.csv", "fixed.part-002.csv", "fixed.part-003.csv"]
+        .iter()
+        .map(|p| rows(&dir.path().join(p)))
+        .collect();
+    assert_eq!(parts, vec![20_000, 20_000, 5_000]);
+    assert!(!dir.path().join("fixed.part-004.csv").exists());
+    // Each part is a valid upload on its own, header included.
+    let second = read(&dir.path().join("fixed.part-002.csv"));
+    assert!(second.starts_with("First Name,"));
+}
+
+#[test]
+fn failed_run_leaves_no_partial_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run = hubcsv()
+        .args(["fix", "fixtures/example/upload.csv", "--fail-after-rows", "5", "-o"])
+        .arg(&out)
+        .arg("--changes")
+        .arg(dir.path().join("changes.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("simulated write failure"));
+    assert_eq!(entries(dir.path()), Vec::<String>::new(), "no output and no temporary file left");
+}
+
+#[test]
+fn existing_output_is_refused_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    std::fs::write(&out, "precious").unwrap();
+    let run = hubcsv().args(["fix", "fixtures/rules/clean.csv", "-o"]).arg(&out).output().unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("exists"));
+    assert_eq!(read(&out), "precious");
+    let run = hubcsv().args(["fix", "--force", "fixtures/rules/clean.csv", "-o"]).arg(&out).output().unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    assert!(read(&out).starts_with("First Name,"));
+}
+
+#[test]
+fn output_equal_to_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, format!("{HEADER}\n{CLEAN_ROW}\n")).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let run = hubcsv().arg("fix").arg(&input).arg("-o").arg(&input).arg("--force").output().unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("is the input file"));
+    assert_eq!(std::fs::read(&input).unwrap(), before, "the input is never modified");
+}
+
+#[test]
+fn bom_for_excel() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    hubcsv().args(["fix", "--bom", "fixtures/rules/clean.csv", "-o"]).arg(&out).output().unwrap();
+    assert!(std::fs::read(&out).unwrap().starts_with(b"\xEF\xBB\xBFFirst Name,"));
+}
+
+#[test]
+fn rejects_neutralise_formulas_and_feed_back_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    hubcsv().args(["fix", "fixtures/rules/HC031-formula-injection.csv", "-o"]).arg(&out).output().unwrap();
+    let rejected = dir.path().join("fixed.rejected.csv");
+    let text = read(&rejected);
+    assert!(text.contains("\"'=HYPERLINK("), "formula escaped: {text}");
+    assert!(text.starts_with("hubcsv rule,hubcsv message,First Name"));
+    // The rejects file, once corrected, is checked again without complaints about hubcsv's
+    // own columns, and they are dropped from the corrected output.
+    let (code, doc) = crate::util::check_json(&rejected, &[]);
+    assert!(doc["diagnostics"].as_array().unwrap().iter().all(|d| d["rule"] != "unknown-column"), "{doc:#}");
+    assert_eq!(code, 0, "the escaped formula is inert text: {doc:#}");
+}
+
+#[test]
+fn json_report_lists_written_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run = hubcsv()
+        .args(["fix", "--format", "json", "fixtures/example/upload.csv", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(doc["output"]["corrected"][0]["rows"], 9);
+    assert_eq!(doc["output"]["rejected"]["rows"], 4);
+    assert_eq!(doc["summary"]["rows"], 13);
+}
+
+#[test]
+fn input_is_never_modified() {
+    let before = std::fs::read(fixture("example/upload.csv")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    hubcsv()
+        .args(["fix", "fixtures/example/upload.csv", "-o"])
+        .arg(dir.path().join("x.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(std::fs::read(fixture("example/upload.csv")).unwrap(), before);
+}

@@ -1,0 +1,103 @@
+//! Property tests over generated Control Hub files (contract §5):
+//! rows(corrected) + rows(rejected) = rows(input); fix(fix(x)) == fix(x) byte for byte;
+//! check(fix(x)) reports no error.
+
+use std::path::Path;
+
+use hubcsv::report::Collect;
+use hubcsv::{FixOptions, Options, Source};
+use proptest::prelude::*;
+
+use crate::util::HEADER;
+
+const NAMES: &[&str] =
+    &["Ana", " Ben ", "Chloé", "美咲", "Zoë 🎉", "", "=cmd()", "O'Brien", "Li/Wu", "Nguyễn\u{00A0}Van"];
+const STATUS: &[&str] = &["", "Active", "Verified"];
+const EXTENSIONS: &[&str] = &["", "1001", "1002", "1003", "1004.0", "12a", "911", "7", "REMOVE"];
+const PHONES: &[&str] = &[
+    "",
+    "+14085550101",
+    "+14085550102",
+    "14085550103",
+    "+1 408-555-0104",
+    "1.40856E+10",
+    "+1408555",
+    "0014085550105",
+    "call me",
+];
+const LOCATIONS: &[&str] = &["", "HQ", " HQ ", "Paris", "REMOVE"];
+const SITES: &[&str] = &["", "acme.webex.com", "https://ACME.webex.com/", "acme", "=x"];
+const BOOLS: &[&str] = &["", "TRUE", "FALSE", "FALSE", "FALSE", "", "true", "VRAI", "0", "maybe"];
+
+fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+    prop::sample::select(pool)
+}
+
+fn quote(v: &str) -> String {
+    if v.contains([',', '"', '\n']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v.to_owned()
+    }
+}
+
+prop_compose! {
+    fn row()(
+        first in pick(NAMES), last in pick(NAMES), user in 0..12u32, upper in any::<bool>(),
+        bad_email in prop::bool::weighted(0.05), status in pick(STATUS), ext in pick(EXTENSIONS),
+        phone in pick(PHONES), location in pick(LOCATIONS), site in pick(SITES),
+        licenses in prop::collection::vec(pick(BOOLS), 9), ragged in prop::bool::weighted(0.03),
+    ) -> String {
+        let email = match (bad_email, upper) {
+            (true, _) => format!("user{user}example.com"),
+            (false, true) => format!("User{user}@Example.com"),
+            (false, false) => format!("user{user}@example.com"),
+        };
+        let display = format!("{last}, {first}");
+        let mut cells: Vec<String> = [first, last, &display, &email, status, ext, phone, "", location, site]
+            .iter()
+            .map(|v| quote(v))
+            .collect();
+        cells.extend(licenses.iter().map(|v| (*v).to_owned()));
+        if ragged {
+            cells.pop();
+        }
+        cells.join(",")
+    }
+}
+
+fn run_fix(input: &Path, out: &Path) -> (u64, hubcsv::Written) {
+    let opts = Options::default();
+    let fix = FixOptions { out: out.to_path_buf(), max_rows: opts.max_rows, ..FixOptions::default() };
+    let mut report = Collect::default();
+    let (summary, written) =
+        hubcsv::fix(&Source::Path(input.to_path_buf()), &opts, fix, &mut report).unwrap();
+    (summary.rows, written)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fix_loses_nothing_is_idempotent_and_clean(rows in prop::collection::vec(row(), 1..30)) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.csv");
+        std::fs::write(&input, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
+
+        let once = dir.path().join("once.csv");
+        let (read, written) = run_fix(&input, &once);
+        let corrected = written.corrected.iter().map(|f| f.rows).sum::<u64>();
+        let rejected = written.rejected.as_ref().map_or(0, |f| f.rows);
+        prop_assert_eq!(corrected + rejected, read, "every row lands in exactly one file");
+        prop_assert_eq!(read, rows.len() as u64);
+
+        let twice = dir.path().join("twice.csv");
+        let (_, again) = run_fix(&once, &twice);
+        prop_assert_eq!(std::fs::read(&once).unwrap(), std::fs::read(&twice).unwrap());
+        prop_assert_eq!(again.rejected.map_or(0, |f| f.rows), 0);
+
+        let mut report = Collect::default();
+        let summary = hubcsv::check(&Source::Path(once), &Options::default(), &mut report).unwrap();
+        prop_assert_eq!(summary.errors, 0, "check(fix(x)) has no error: {:#?}", report.diagnostics);
+    }
+}

@@ -1,6 +1,7 @@
 //! The `check` pipeline: read records in batches, check them in parallel, run the cross-row
 //! pass in input order, and hand each row to a [`Sink`].
 
+use std::collections::BTreeMap;
 use std::io;
 
 use csv::StringRecord;
@@ -14,6 +15,7 @@ use crate::input::{Meta, RecordReader, Source};
 use crate::options::Options;
 use crate::report::Diagnostic;
 use crate::rules::cross::CrossCheck;
+use crate::rules::state::Matcher;
 use crate::rules::{check_row, RowOutcome, Severity};
 use crate::schema::headers::HeaderError;
 use crate::schema::Schema;
@@ -50,6 +52,18 @@ pub struct Summary {
     pub fixed: u64,
     /// Rows per action.
     pub actions: ActionCounts,
+    /// With a current export: users per package before and after the upload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packages: Option<BTreeMap<String, PackageCount>>,
+}
+
+/// Users of one package before and after the upload.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct PackageCount {
+    /// In the current export.
+    pub before: u64,
+    /// Once the upload is done.
+    pub after: u64,
 }
 
 /// Rows per action.
@@ -96,6 +110,27 @@ impl Summary {
                 Severity::Warning => self.warnings += 1,
                 Severity::Fixed => self.fixed += 1,
             }
+        }
+    }
+
+    fn count_packages(&mut self, row: &RowOutcome) {
+        let Some(packages) = &mut self.packages else { return };
+        if row.action == Action::Invalid {
+            return;
+        }
+        let none = || "none".to_owned();
+        let after = match row.action {
+            Action::Remove => None,
+            _ => row.package.clone().or_else(|| row.package_before.clone()),
+        };
+        if row.existed {
+            let before = row.package_before.clone().unwrap_or_else(none);
+            if let Some(count) = packages.get_mut(&before) {
+                count.after = count.after.saturating_sub(1);
+            }
+            packages.entry(after.unwrap_or_else(none)).or_default().after += 1;
+        } else if row.action != Action::Remove {
+            packages.entry(after.unwrap_or_else(none)).or_default().after += 1;
         }
     }
 
@@ -247,6 +282,17 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     .map_err(Error::Output)?;
     records.release_before(header_meta.end);
 
+    let matcher =
+        opts.current.as_deref().map(|current| Matcher { current, map: current.column_map(&schema) });
+    if let Some(current) = opts.current.as_deref() {
+        summary.packages = Some(
+            current
+                .package_counts()
+                .into_iter()
+                .map(|(id, n)| (id, PackageCount { before: n, after: n }))
+                .collect(),
+        );
+    }
     let mut cross = CrossCheck::new(opts.max_rows);
     let batch_size = opts.batch_size.max(1);
     let mut batch: Vec<StringRecord> = Vec::with_capacity(batch_size);
@@ -275,12 +321,13 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
         let raws: Vec<&[u8]> = metas.iter().map(|m| records.raw(m)).collect();
         (0..metas.len())
             .into_par_iter()
-            .map(|i| check_row(&batch[i], metas[i], raws[i], &schema, opts))
+            .map(|i| check_row(&batch[i], metas[i], raws[i], &schema, opts, matcher.as_ref()))
             .collect_into_vec(&mut outcomes);
         for (i, row) in outcomes.iter_mut().enumerate() {
             cross.apply(row, &schema);
             summary.count(&row.diagnostics);
             summary.actions.bump(row.action);
+            summary.count_packages(row);
             sink.row(row, Record { line: metas[i].line, fields: &batch[i], raw: raws[i] })
                 .map_err(Error::Output)?;
         }

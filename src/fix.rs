@@ -31,6 +31,30 @@ pub struct Change {
     pub rule: String,
 }
 
+/// What the "Add and remove services" rewrite writes in column `col` of an uploaded row, or
+/// `None` to keep the (corrected) value:
+///
+/// - a user with a package: that package TRUE, every other package FALSE, every basic
+///   license FALSE;
+/// - a removal (`removal`: every package FALSE): every package and basic license FALSE;
+/// - no package TRUE and some package cells blank (`no-package`): the blank package cells
+///   stay blank, the only safe reading when the user's package is unknown ("no change"),
+///   while basic licenses are still set FALSE so that Control Hub adds none.
+#[must_use]
+pub fn rewritten(
+    schema: &Schema,
+    removal: bool,
+    package_col: Option<usize>,
+    col: usize,
+) -> Option<&'static str> {
+    match schema.columns.get(col)?.class {
+        ColumnClass::Package(_) if removal => Some("FALSE"),
+        ColumnClass::Package(_) => package_col.map(|d| if d == col { "TRUE" } else { "FALSE" }),
+        ColumnClass::BasicLicense => Some("FALSE"),
+        _ => None,
+    }
+}
+
 /// Whether column `col` is written to the corrected file (hubcsv's own annotation columns
 /// from a rejects file are not).
 #[must_use]
@@ -68,35 +92,12 @@ where
             }
         }
     }
-    let mut set = |col: usize, value: &str, values: &mut Vec<String>| {
-        if let Some(slot) = values.get_mut(col) {
-            if slot != value {
-                value.clone_into(slot);
+    let removal = row.action == Action::Remove;
+    for (col, slot) in values.iter_mut().enumerate() {
+        if let Some(target) = rewritten(schema, removal, row.package_col, col) {
+            if slot != target {
+                target.clone_into(slot);
                 rules[col] = Some(REWRITE);
-            }
-        }
-    };
-    let packages = schema.packages.iter().map(|&(col, _)| col);
-    match (row.action, row.package_col) {
-        (Action::Remove, _) => {
-            for col in packages.chain(schema.basic.iter().copied()) {
-                set(col, "FALSE", &mut values);
-            }
-        }
-        (_, Some(designated)) => {
-            for col in packages {
-                set(col, if col == designated { "TRUE" } else { "FALSE" }, &mut values);
-            }
-            for &col in &schema.basic {
-                set(col, "FALSE", &mut values);
-            }
-        }
-        // No package TRUE and not all FALSE (`no-package`): a blank package cell means "no
-        // change", the only safe reading when the user's package is unknown; basic licenses
-        // are still set FALSE so that Control Hub adds none.
-        (_, None) => {
-            for &col in &schema.basic {
-                set(col, "FALSE", &mut values);
             }
         }
     }

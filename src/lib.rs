@@ -22,6 +22,7 @@
 
 pub mod actions;
 mod check;
+pub mod current;
 mod error;
 pub mod fix;
 pub mod input;
@@ -31,7 +32,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 
-pub use check::{check, ActionCounts, Both, InputInfo, Record, Sink, Summary};
+pub use check::{check, ActionCounts, Both, InputInfo, PackageCount, Record, Sink, Summary};
 pub use error::Error;
 pub use input::Source;
 pub use options::{Options, CONTROL_HUB_MAX_ROWS};

@@ -1,5 +1,8 @@
 //! [`Options`]: what a caller can tune about `check`.
 
+use std::sync::Arc;
+
+use crate::current::Current;
 use crate::schema::Catalogue;
 
 /// Control Hub's limit on users per CSV upload (control-hub-csv.md §8.1).
@@ -18,6 +21,8 @@ pub struct Options {
     pub batch_size: usize,
     /// The package catalogue.
     pub catalogue: Catalogue,
+    /// The org's current state (`--current`): actions and changes are decided against it.
+    pub current: Option<Arc<Current>>,
 }
 
 impl Default for Options {
@@ -28,6 +33,7 @@ impl Default for Options {
             delimiter: b',',
             batch_size: 8192,
             catalogue: Catalogue::default(),
+            current: None,
         }
     }
 }

@@ -86,13 +86,17 @@ fn rule_page_examples_are_true() {
     use hubcsv::rules::Rule;
     for rule in ALL {
         let blocks = csv_blocks(rule.doc());
-        let extra: &[&str] = if *rule == Rule::TooManyRows { &["--max-rows", "1"] } else { &[] };
-        match rule {
-            // Need --template / --current (later issues); HC001's example is bytes that are
-            // not UTF-8, which a Markdown page cannot hold.
-            Rule::RenamedColumn | Rule::ReadOnlyModified | Rule::RemoveUnknownUser | Rule::UnreadableFile => {
-                continue
+        let extra: &[&str] = match rule {
+            Rule::TooManyRows => &["--max-rows", "1"],
+            Rule::ReadOnlyModified | Rule::RemoveUnknownUser => {
+                &["--current", "fixtures/current/rules-export.csv"]
             }
+            _ => &[],
+        };
+        match rule {
+            // Needs --template (a later issue); HC001's example is bytes that are
+            // not UTF-8, which a Markdown page cannot hold.
+            Rule::RenamedColumn | Rule::UnreadableFile => continue,
             _ => {}
         }
         assert!(!blocks.is_empty(), "{} page has no ```csv example", rule.name());

@@ -75,8 +75,8 @@ fn clean_file_has_no_findings() {
     assert!(doc["summary"]["rows"].as_u64().unwrap() >= 8);
 }
 
-/// Rules that need `--current` or `--template`, which come with later issues.
-const NEEDS_STATE: &[Rule] = &[Rule::RenamedColumn, Rule::ReadOnlyModified, Rule::RemoveUnknownUser];
+/// Rules that need `--template`, which comes with a later change.
+const NEEDS_STATE: &[Rule] = &[Rule::RenamedColumn];
 
 #[test]
 fn every_csv_rule_has_a_fixture_and_every_fixture_a_line() {

@@ -5,6 +5,7 @@
 mod util;
 
 mod check;
+mod current;
 mod explain;
 mod fix;
 mod json;

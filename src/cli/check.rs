@@ -29,7 +29,8 @@ impl Epilogue for Nothing {
 }
 
 pub fn run(args: &CheckArgs, color: bool) -> u8 {
-    let opts = args.report.options();
     let source = Source::from_arg(&args.file);
-    super::report::run(&args.report, color, |sink| hubcsv::check(&source, &opts, sink).map(|s| (s, Nothing)))
+    super::report::run(&args.report, color, |opts, sink| {
+        hubcsv::check(&source, opts, sink).map(|s| (s, Nothing))
+    })
 }

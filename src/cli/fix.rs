@@ -23,7 +23,7 @@ pub struct FixArgs {
     /// Start each CSV with a UTF-8 byte-order mark (Excel then opens accents correctly).
     #[arg(long)]
     bom: bool,
-    /// Leave `unchanged` rows out (needs a current export: --current, coming soon).
+    /// Leave `unchanged` rows out (they exist only with --current).
     #[arg(long)]
     only_changes: bool,
     /// Replace existing output files.
@@ -65,7 +65,6 @@ impl Epilogue for Written {
 }
 
 pub fn run(args: &FixArgs, color: bool) -> u8 {
-    let opts = args.report.options();
     let source = Source::from_arg(&args.file);
     let fix_opts = FixOptions {
         out: args.output.clone(),
@@ -73,8 +72,8 @@ pub fn run(args: &FixArgs, color: bool) -> u8 {
         bom: args.bom,
         force: args.force,
         only_changes: args.only_changes,
-        max_rows: opts.max_rows,
+        max_rows: args.report.max_rows,
         fail_after_rows: args.fail_after_rows,
     };
-    super::report::run(&args.report, color, |sink| hubcsv::fix(&source, &opts, fix_opts, sink))
+    super::report::run(&args.report, color, |opts, sink| hubcsv::fix(&source, opts, fix_opts, sink))
 }

@@ -30,6 +30,10 @@ pub struct ReportArgs {
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+    /// A Control Hub export of the customer's users: each row's action (add, modify,
+    /// unchanged, remove) and changed fields are decided against it.
+    #[arg(long, value_name = "EXPORT")]
+    pub current: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -49,13 +53,22 @@ fn parse_region(s: &str) -> Result<phonenumber::country::Id, String> {
 }
 
 impl ReportArgs {
-    /// Library options from the flags; sets up the thread pool.
-    pub fn options(&self) -> Options {
+    /// Library options from the flags; sets up the thread pool and reads `--current`.
+    pub fn options(&self) -> Result<Options, Error> {
         if let Some(n) = self.threads {
             // Only fails when a global pool already exists, which cannot happen this early.
             let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
         }
-        Options { max_rows: self.max_rows, region: self.region, ..Options::default() }
+        let mut opts = Options { max_rows: self.max_rows, region: self.region, ..Options::default() };
+        if let Some(path) = &self.current {
+            let current = hubcsv::current::Current::load(
+                &hubcsv::Source::from_arg(path),
+                opts.delimiter,
+                &opts.catalogue,
+            )?;
+            opts.current = Some(std::sync::Arc::new(current));
+        }
+        Ok(opts)
     }
 }
 
@@ -72,8 +85,13 @@ pub trait Epilogue {
 pub fn run<E: Epilogue>(
     args: &ReportArgs,
     color: bool,
-    job: impl FnOnce(&mut dyn Sink) -> Result<(Summary, E), Error>,
+    job: impl FnOnce(&Options, &mut dyn Sink) -> Result<(Summary, E), Error>,
 ) -> u8 {
+    let opts = match args.options() {
+        Ok(opts) => opts,
+        Err(e) => return finish(Err(e), Ok(()), args, color),
+    };
+    let job = |sink: &mut dyn Sink| job(&opts, sink);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match args.format {

@@ -34,13 +34,16 @@ pub struct Style {
     pub delimiter: u8,
 }
 
+/// One line of the per-user table: line, user, action, package, diff.
+type TableRow = (u64, Option<String>, Action, Option<String>, String);
+
 /// Writes the human report to `out`.
 pub struct Human<W: Write> {
     out: W,
     style: Style,
     handler: GraphicalReportHandler,
     name: String,
-    rows: Vec<(u64, Option<String>, Action, Option<String>)>,
+    rows: Vec<TableRow>,
     shown: usize,
     after_block: bool,
 }
@@ -106,7 +109,7 @@ impl<W: Write> Sink for Human<W> {
             self.emit(d, record.raw, row.meta.line)?;
         }
         if self.rows.len() <= ROW_TABLE_MAX {
-            self.rows.push((row.meta.line, row.user.clone(), row.action, row.package.clone()));
+            self.rows.push((row.meta.line, row.user.clone(), row.action, row.package.clone(), diff(row)));
         }
         Ok(())
     }
@@ -125,14 +128,18 @@ impl<W: Write> Sink for Human<W> {
             let width =
                 self.rows.iter().map(|r| r.1.as_deref().unwrap_or("-").chars().count()).max().unwrap_or(1);
             writeln!(out, "  {:>5}  {:<width$}  {:<9}  package", "line", "user", "action")?;
-            for (line, user, action, package) in &self.rows {
-                writeln!(
-                    out,
-                    "  {line:>5}  {:<width$}  {:<9}  {}",
+            for (line, user, action, package, diff) in &self.rows {
+                let package = package.as_deref().unwrap_or("-");
+                let line_text = format!(
+                    "  {line:>5}  {:<width$}  {:<9}  {package}",
                     user.as_deref().unwrap_or("-"),
-                    action.as_str(),
-                    package.as_deref().unwrap_or("-")
-                )?;
+                    action.as_str()
+                );
+                if diff.is_empty() {
+                    writeln!(out, "{line_text}")?;
+                } else {
+                    writeln!(out, "{line_text}  ({diff})")?;
+                }
             }
         }
         let a = &summary.actions;
@@ -146,8 +153,42 @@ impl<W: Write> Sink for Human<W> {
             "  actions: add {}  modify {}  remove {}  unchanged {}  invalid {}",
             a.add, a.modify, a.remove, a.unchanged, a.invalid
         )?;
+        if let Some(packages) = &summary.packages {
+            let moves: Vec<String> = packages
+                .iter()
+                .filter(|(_, c)| c.before > 0 || c.after > 0)
+                .map(|(id, c)| format!("{id} {} -> {}", c.before, c.after))
+                .collect();
+            writeln!(out, "  packages (before -> after): {}", moves.join(", "))?;
+        }
         out.flush()
     }
+}
+
+/// A compact diff of a row against the current export: `webex_meetings -> webex_suite;
+/// Phone Number: +14085550101 -> +14085550102`. License cells are left out: the package
+/// line says it.
+fn diff(row: &RowOutcome) -> String {
+    let Some(changes) = &row.changes else { return String::new() };
+    let mut parts = Vec::new();
+    for c in changes {
+        if c.column == "package" {
+            let show = |v: &str| if v.is_empty() { "none".to_owned() } else { v.to_owned() };
+            parts.push(format!("{} -> {}", show(&c.old), show(&c.new)));
+        } else if !(c.new == "TRUE" || c.new == "FALSE") {
+            parts.push(format!(
+                "{}: {} -> {}",
+                c.column,
+                if c.old.is_empty() { "\"\"" } else { &c.old },
+                c.new
+            ));
+        }
+    }
+    let mut text = parts.join("; ");
+    if text.chars().count() > 120 {
+        text = text.chars().take(117).collect::<String>() + "...";
+    }
+    text
 }
 
 /// The part of the source shown for one finding: the lines of its record up to the cell's

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::Diagnostic;
 use crate::actions::{Action, Evidence};
 use crate::check::{InputInfo, Record, Sink, Summary};
+use crate::rules::state::FieldChange;
 use crate::rules::RowOutcome;
 use crate::schema::Schema;
 
@@ -27,7 +28,7 @@ pub struct RowReport {
     /// What decided the action.
     pub evidence: Evidence,
     /// Changed fields (with a current export; `null` otherwise).
-    pub changes: Option<Vec<serde_json::Value>>,
+    pub changes: Option<Vec<FieldChange>>,
 }
 
 impl RowReport {
@@ -40,7 +41,7 @@ impl RowReport {
             action: row.action,
             package: row.package.clone(),
             evidence: row.evidence,
-            changes: None,
+            changes: row.changes.clone(),
         }
     }
 }

@@ -119,7 +119,12 @@ pub(super) fn check(
 
     if let Some(package) = designated.filter(|p| p.calling) {
         let id = &package.id;
-        if location.is_empty() || is_remove(&location) {
+        // An existing calling user keeps the number, extension and location of the export
+        // (blank = no change). A user changing to a calling package from another one must
+        // bring them (control-hub-csv.md §3).
+        let kept = ctx.existing.filter(|e| e.package().is_some_and(|p| p.calling));
+        let kept_field = |name: &str| kept.is_some_and(|e| !e.field(name).is_empty());
+        if (location.is_empty() || is_remove(&location)) && !kept_field("Location") {
             let help = "calling users need the name of a calling location that exists in Control Hub";
             let d = match schema.location {
                 Some(col) => ctx.at(Rule::MissingLocation, col, format!("{id} needs a Location"), help),
@@ -135,7 +140,11 @@ pub(super) fn check(
             let v = ctx.get(c);
             v.is_empty() || is_remove(v)
         };
-        if blank(schema.phone) && blank(schema.extension) {
+        if blank(schema.phone)
+            && blank(schema.extension)
+            && !kept_field("Phone Number")
+            && !kept_field("Extension")
+        {
             let help = "give the user a Phone Number (E.164), an Extension, or both";
             let d = match schema.phone.or(schema.extension) {
                 Some(col) => ctx.at(

@@ -12,6 +12,7 @@ mod meetings;
 pub mod phone;
 pub mod registry;
 mod safety;
+pub mod state;
 
 use std::borrow::Cow;
 
@@ -56,6 +57,12 @@ pub struct RowOutcome {
     pub keys: Keys,
     /// `User Status` is filled: the row came from an export, so the user exists.
     pub has_status: bool,
+    /// Changed fields against the current export (`None` without one).
+    pub changes: Option<Vec<state::FieldChange>>,
+    /// The user's package in the current export.
+    pub package_before: Option<String>,
+    /// The user is in the current export.
+    pub existed: bool,
 }
 
 impl RowOutcome {
@@ -69,6 +76,8 @@ impl RowOutcome {
 /// The state of one row while its checks run.
 pub(crate) struct RowCtx<'a> {
     pub schema: &'a Schema,
+    /// The user in the current export, when there is one.
+    pub existing: Option<crate::current::Existing<'a>>,
     pub opts: &'a Options,
     pub meta: Meta,
     pub user: Option<String>,
@@ -113,16 +122,18 @@ impl RowCtx<'_> {
 
 /// Checks one record. `raw` is its source bytes (for the stray-quote guard).
 #[must_use]
-pub fn check_row(
-    fields: &csv::StringRecord,
+pub fn check_row<'a>(
+    fields: &'a csv::StringRecord,
     meta: Meta,
     raw: &[u8],
-    schema: &Schema,
-    opts: &Options,
+    schema: &'a Schema,
+    opts: &'a Options,
+    matcher: Option<&'a state::Matcher<'a>>,
 ) -> RowOutcome {
     let user = fields.get(schema.email).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     let mut ctx = RowCtx {
         schema,
+        existing: None,
         opts,
         meta,
         user,
@@ -130,7 +141,7 @@ pub fn check_row(
         diags: Vec::new(),
     };
     let has_status = !ctx.get(schema.user_status).trim().is_empty();
-    let evidence = Evidence::UserStatus;
+    let evidence = if matcher.is_some() { Evidence::CurrentExport } else { Evidence::UserStatus };
 
     if let Some(d) = structure(&ctx, fields.len(), raw) {
         ctx.diags.push(d);
@@ -144,17 +155,38 @@ pub fn check_row(
             diagnostics: ctx.diags,
             keys: Keys::default(),
             has_status,
+            changes: None,
+            package_before: None,
+            existed: false,
         };
     }
 
     safety::whitespace(&mut ctx);
     safety::formula_injection(&mut ctx);
     let email = identity::email(&mut ctx);
+    ctx.existing = matcher.zip(email.as_deref()).and_then(|(m, e)| m.current.lookup(e));
     let lic = licenses::check(&mut ctx);
     let designated = lic.designated.and_then(|(_, p)| schema.catalogue.package(p));
     let (phone, extension) = calling::check(&mut ctx, designated);
     meetings::check(&mut ctx, designated);
     identity::names(&mut ctx, designated);
+
+    let mut changes = None;
+    let mut package_before = None;
+    let mut state_action = None;
+    if let Some(m) = matcher {
+        if ctx.diags.iter().any(|d| d.severity >= Severity::Error) {
+            changes = Some(Vec::new());
+            package_before = ctx.existing.and_then(|e| e.package()).map(|p| p.id.clone());
+        } else {
+            let designated_col = lic.designated.and_then(|(c, p)| Some((c, schema.catalogue.package(p)?)));
+            let existing = ctx.existing;
+            let (c, before, action) = state::compare(&mut ctx, existing, m, lic.all_false, designated_col);
+            changes = Some(c);
+            package_before = before;
+            state_action = Some(action);
+        }
+    }
 
     // Report a row's findings left to right, row-level ones last, as a reader scans it.
     ctx.diags.sort_by_key(|d| d.col_index.unwrap_or(usize::MAX));
@@ -168,8 +200,14 @@ pub fn check_row(
         diagnostics: ctx.diags,
         keys: Keys { email, phone, extension },
         has_status,
+        changes,
+        package_before,
+        existed: ctx.existing.is_some(),
     };
-    outcome.action = crate::actions::infer(&outcome, lic.all_false);
+    outcome.action = match state_action {
+        Some(action) if !outcome.has_error() => action,
+        _ => crate::actions::infer(&outcome, lic.all_false),
+    };
     outcome
 }
 

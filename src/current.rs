@@ -1,0 +1,188 @@
+//! The org's current state: a Control Hub export (`--current EXPORT`), users matched by
+//! email (trimmed, case-insensitive). Loaded once, shared read-only by the worker threads.
+//!
+//! Memory: one boxed string per cell of the export, and one hash entry per user.
+
+use std::collections::{BTreeMap, HashMap};
+
+use csv::StringRecord;
+
+use crate::error::Error;
+use crate::input::record::ReadError;
+use crate::input::{RecordReader, Source};
+use crate::schema::headers::HeaderError;
+use crate::schema::{header_key, ColumnClass, Package, Schema};
+
+/// The users of a Control Hub export.
+#[derive(Debug)]
+pub struct Current {
+    /// The export's name, for reports.
+    pub path: String,
+    schema: Schema,
+    users: HashMap<Box<str>, u32>,
+    rows: Vec<Box<[Box<str>]>>,
+    lines: Vec<u64>,
+}
+
+/// One user of the export.
+#[derive(Clone, Copy, Debug)]
+pub struct Existing<'a> {
+    current: &'a Current,
+    index: usize,
+}
+
+impl<'a> Existing<'a> {
+    /// The value of export column `col` (trimmed; "" when absent).
+    #[must_use]
+    pub fn value(&self, col: usize) -> &'a str {
+        self.current.rows[self.index].get(col).map_or("", |v| v)
+    }
+
+    /// The value of the export column with this canonical header ("" when absent).
+    #[must_use]
+    pub fn field(&self, canonical: &str) -> &'a str {
+        let key = header_key(canonical);
+        self.current
+            .schema
+            .columns
+            .iter()
+            .find(|c| header_key(&c.canonical) == key)
+            .map_or("", |c| self.value(c.index))
+    }
+
+    /// The line of the user in the export.
+    #[must_use]
+    pub fn line(&self) -> u64 {
+        self.current.lines[self.index]
+    }
+
+    /// The user's package in the export: the first user package column set TRUE.
+    #[must_use]
+    pub fn package(&self) -> Option<&'a Package> {
+        let schema = &self.current.schema;
+        schema.packages.iter().find_map(|&(col, p)| {
+            let package = schema.catalogue.package(p)?;
+            (package.user && self.value(col).eq_ignore_ascii_case("TRUE")).then_some(package)
+        })
+    }
+}
+
+fn unreadable(path: &str, e: ReadError) -> Error {
+    match e {
+        ReadError::Io(source) => Error::Io { path: path.to_owned(), source },
+        ReadError::Utf8 { line, .. } => Error::Unreadable {
+            path: path.to_owned(),
+            line: Some(line),
+            reason: format!("invalid UTF-8 on line {line} of the current export"),
+            help: "give hubcsv the export as Control Hub wrote it".to_owned(),
+        },
+    }
+}
+
+impl Current {
+    /// Reads an export. Rows without an email are ignored; a repeated email keeps the first.
+    ///
+    /// # Errors
+    /// The export cannot be read or has no identity column.
+    pub fn load(
+        source: &Source,
+        delimiter: u8,
+        catalogue: &crate::schema::Catalogue,
+    ) -> Result<Current, Error> {
+        let path = source.display_name();
+        let reader = source.open().map_err(|e| Error::Io { path: path.clone(), source: e })?;
+        let mut records = RecordReader::new(reader, delimiter);
+        let mut record = StringRecord::new();
+        let blank = |r: &StringRecord| r.iter().all(|f| f.trim().is_empty());
+        let header_line = loop {
+            match records.read(&mut record).map_err(|e| unreadable(&path, e))? {
+                Some(meta) if blank(&record) => records.release_before(meta.end),
+                Some(meta) => break meta.line,
+                None => {
+                    return Err(Error::Unreadable {
+                        path,
+                        line: None,
+                        reason: "the current export is empty".to_owned(),
+                        help: "export the users from Control Hub (Users > Manage users > Export CSV)"
+                            .to_owned(),
+                    })
+                }
+            }
+        };
+        let headers: Vec<String> = record.iter().map(str::to_owned).collect();
+        let schema = match Schema::resolve(&headers, header_line, catalogue.clone()) {
+            Ok((schema, _)) => schema,
+            Err(HeaderError::MissingEmailColumn(headers)) => {
+                return Err(Error::MissingEmailColumn { path, line: header_line, headers })
+            }
+        };
+        let mut current =
+            Current { path, schema, users: HashMap::new(), rows: Vec::new(), lines: Vec::new() };
+        while let Some(meta) = records.read(&mut record).map_err(|e| unreadable(&current.path, e))? {
+            records.release_before(meta.end);
+            let email = record.get(current.schema.email).map_or("", str::trim);
+            if email.is_empty() {
+                continue;
+            }
+            let key: Box<str> = email.to_lowercase().into();
+            if current.users.contains_key(&key) {
+                continue;
+            }
+            let index = u32::try_from(current.rows.len()).map_err(|_| Error::Unreadable {
+                path: current.path.clone(),
+                line: Some(meta.line),
+                reason: "the current export has more than 4 billion users".to_owned(),
+                help: "split the export".to_owned(),
+            })?;
+            current.users.insert(key, index);
+            current.rows.push(record.iter().map(|v| Box::from(v.trim())).collect());
+            current.lines.push(meta.line);
+        }
+        Ok(current)
+    }
+
+    /// The user with this email (already trimmed and lower-cased).
+    #[must_use]
+    pub fn lookup(&self, email_key: &str) -> Option<Existing<'_>> {
+        self.users.get(email_key).map(|&i| Existing { current: self, index: i as usize })
+    }
+
+    /// Users in the export.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the export has no user.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// For each column of `upload`, the export column with the same canonical header.
+    #[must_use]
+    pub fn column_map(&self, upload: &Schema) -> Vec<Option<usize>> {
+        let by_key: HashMap<String, usize> =
+            self.schema.columns.iter().map(|c| (header_key(&c.canonical), c.index)).collect();
+        upload
+            .columns
+            .iter()
+            .map(|c| match c.class {
+                ColumnClass::Identity | ColumnClass::Annotation => None,
+                _ => by_key.get(&header_key(&c.canonical)).copied(),
+            })
+            .collect()
+    }
+
+    /// Users per package in the export.
+    #[must_use]
+    pub fn package_counts(&self) -> BTreeMap<String, u64> {
+        let mut counts = BTreeMap::new();
+        for index in 0..self.rows.len() {
+            let existing = Existing { current: self, index };
+            let id = existing.package().map_or("none", |p| p.id.as_str());
+            *counts.entry(id.to_owned()).or_insert(0) += 1;
+        }
+        counts
+    }
+}

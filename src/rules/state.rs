@@ -1,0 +1,127 @@
+//! Comparison with the org's current state (`--current`): the changed fields of each row,
+//! `read-only-modified`, `remove-unknown-user`, and the action with evidence `current-export`
+//! (contract §4).
+//!
+//! The comparison is made on the row as `hubcsv fix` writes it (corrections and the
+//! "Add and remove services" rewrite applied), since that is what will be uploaded. A blank
+//! cell means "no change" and is never a change.
+
+use serde::Serialize;
+
+use super::licenses::{parse_bool, Bool};
+use super::{RowCtx, Rule};
+use crate::actions::Action;
+use crate::current::{Current, Existing};
+use crate::fix::rewritten;
+use crate::schema::{ColumnClass, Package};
+
+/// The export matched against one upload: the export and, per upload column, the export
+/// column with the same header.
+#[derive(Debug)]
+pub struct Matcher<'a> {
+    /// The export.
+    pub current: &'a Current,
+    /// Upload column -> export column.
+    pub map: Vec<Option<usize>>,
+}
+
+/// One changed field of an existing user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    /// Canonical column name, or `package` for the package as a whole.
+    pub column: String,
+    /// The value in the export.
+    pub old: String,
+    /// The value uploaded.
+    pub new: String,
+}
+
+fn same_license(old: &str, new: &str) -> bool {
+    let truth = |v: &str| matches!(parse_bool(v).0, Bool::True);
+    truth(old) == truth(new)
+}
+
+/// Compares an uploaded row with its user in the export; returns the changes, the package
+/// before, and the action.
+pub(super) fn compare(
+    ctx: &mut RowCtx<'_>,
+    existing: Option<Existing<'_>>,
+    matcher: &Matcher<'_>,
+    removal: bool,
+    designated: Option<(usize, &Package)>,
+) -> (Vec<FieldChange>, Option<String>, Action) {
+    let Some(existing) = existing else {
+        if removal {
+            let col = ctx.schema.email;
+            let d = ctx.at(
+                Rule::RemoveUnknownUser,
+                col,
+                format!(
+                    "`{}` is not in the current export ({}): there is nobody to remove",
+                    ctx.get(Some(col)),
+                    matcher.current.path
+                ),
+                "check the email against the export; a removal of an unknown user does nothing, or fails",
+            );
+            ctx.diags.push(d);
+            return (Vec::new(), None, Action::Remove);
+        }
+        return (Vec::new(), None, Action::Add);
+    };
+    let schema = ctx.schema;
+    let mut changes = Vec::new();
+    let before = existing.package();
+    let after = match (removal, designated) {
+        (true, _) => None,
+        (false, Some((_, p))) => Some(p),
+        (false, None) => before,
+    };
+    if before.map(|p| &p.id) != after.map(|p| &p.id) {
+        changes.push(FieldChange {
+            column: "package".to_owned(),
+            old: before.map_or_else(String::new, |p| p.id.clone()),
+            new: after.map_or_else(String::new, |p| p.id.clone()),
+        });
+    }
+    for (col, export_col) in matcher.map.iter().enumerate() {
+        let Some(export_col) = *export_col else { continue };
+        let class = schema.columns[col].class;
+        let old = existing.value(export_col);
+        let new =
+            rewritten(schema, removal, designated.map(|(c, _)| c), col).unwrap_or_else(|| ctx.get(Some(col)));
+        if new.is_empty() {
+            continue;
+        }
+        let same = if class.is_boolean() { same_license(old, new) } else { old == new };
+        if same {
+            continue;
+        }
+        if matches!(class, ColumnClass::UserStatus | ColumnClass::ReadOnly) {
+            let d = ctx.at(
+                Rule::ReadOnlyModified,
+                col,
+                format!(
+                    "read-only `{}` is `{new}` here but `{old}` in the current export (line {})",
+                    schema.name(col),
+                    existing.line()
+                ),
+                "leave read-only columns as exported (or blank): editing them can make the upload fail",
+            );
+            ctx.diags.push(d);
+            continue;
+        }
+        changes.push(FieldChange {
+            column: schema.name(col).to_owned(),
+            old: old.to_owned(),
+            new: new.to_owned(),
+        });
+    }
+    let action = if removal {
+        Action::Remove
+    } else if changes.is_empty() {
+        Action::Unchanged
+    } else {
+        Action::Modify
+    };
+    (changes, before.map(|p| p.id.clone()), action)
+}

@@ -1,0 +1,159 @@
+//! `--current EXPORT`: actions and changes against the org's current state (contract §4).
+
+use serde_json::{json, Value};
+
+use crate::util::{check_json, fixture, hubcsv};
+
+fn report() -> Value {
+    let export = fixture("current/export.csv");
+    let (code, doc) = check_json(&fixture("current/upload.csv"), &["--current", export.to_str().unwrap()]);
+    assert_eq!(code, 1, "Gus changes to a calling package without number: an error");
+    doc
+}
+
+fn row(doc: &Value, line: u64) -> &Value {
+    doc["rows"].as_array().unwrap().iter().find(|r| r["line"] == line).unwrap()
+}
+
+#[test]
+fn every_row_has_its_action_and_evidence() {
+    let doc = report();
+    let actions: Vec<(u64, &str)> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert_eq!(r["evidence"], "current-export");
+            (r["line"].as_u64().unwrap(), r["action"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            (2, "unchanged"), // Ana: same as exported
+            (3, "modify"),    // Ben: Meetings -> Suite, with number, extension and location
+            (4, "modify"),    // Chloe: name fields edited
+            (5, "remove"),    // Dev: every package FALSE
+            (6, "unchanged"), // Emma: only a read-only column edited
+            (7, "unchanged"), // Farid: calling user, blank calling fields = keep the export's
+            (8, "invalid"),   // Gus: Meetings -> Suite without number: calling fields required
+            (9, "add"),       // Hana: not in the export
+            (10, "remove"),   // Ivan: removal of a user the export does not have
+        ]
+    );
+    assert_eq!(
+        doc["summary"]["actions"],
+        json!({"add": 1, "modify": 2, "remove": 2, "unchanged": 3, "invalid": 1})
+    );
+}
+
+#[test]
+fn package_change_is_named_and_lists_cells() {
+    let doc = report();
+    let changes = &row(&doc, 3)["changes"];
+    assert_eq!(changes[0], json!({"column": "package", "old": "webex_meetings", "new": "webex_suite"}));
+    let columns: Vec<&str> =
+        changes.as_array().unwrap().iter().map(|c| c["column"].as_str().unwrap()).collect();
+    assert_eq!(
+        columns,
+        vec![
+            "package",
+            "Extension",
+            "Phone Number",
+            "Location",
+            "Webex Suite [Sub100200]",
+            "Webex Meetings [Sub100200]"
+        ]
+    );
+}
+
+#[test]
+fn field_change_has_old_and_new() {
+    let doc = report();
+    assert_eq!(
+        row(&doc, 4)["changes"],
+        json!([
+            {"column": "First Name", "old": "Chloe", "new": "Chloé"},
+            {"column": "Display Name", "old": "Chloe Martin", "new": "Chloé Martin"}
+        ])
+    );
+    assert_eq!(row(&doc, 2)["changes"], json!([]));
+    assert_eq!(row(&doc, 5)["changes"][0], json!({"column": "package", "old": "webex_suite", "new": ""}));
+}
+
+#[test]
+fn state_rules_fire_where_they_should() {
+    let doc = report();
+    let found: Vec<(&str, u64, Option<&str>)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["line"].as_u64().unwrap(), d["cell"].as_str()))
+        .collect();
+    assert!(found.contains(&("read-only-modified", 6, Some("F6"))), "{found:?}");
+    assert!(found.contains(&("remove-unknown-user", 10, Some("D10"))), "{found:?}");
+    assert!(found.contains(&("missing-number-or-extension", 8, Some("H8"))), "{found:?}");
+    assert!(
+        !found.iter().any(|f| f.1 == 7 && f.0 != "email-case"),
+        "Farid keeps his export values: {found:?}"
+    );
+}
+
+#[test]
+fn package_counts_before_and_after() {
+    let doc = report();
+    let p = &doc["summary"]["packages"];
+    assert_eq!(p["webex_meetings"], json!({"before": 3, "after": 2}));
+    assert_eq!(p["webex_calling"], json!({"before": 2, "after": 3}));
+    assert_eq!(p["webex_suite"], json!({"before": 1, "after": 1}));
+}
+
+#[test]
+fn human_report_shows_a_compact_diff_and_package_moves() {
+    let export = fixture("current/export.csv");
+    let out = hubcsv()
+        .args(["check", "-q", "--current"])
+        .arg(&export)
+        .arg(fixture("current/upload.csv"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("(webex_meetings -> webex_suite; Extension: \"\" -> 1002;"), "{text}");
+    assert!(text.contains("packages (before -> after):"), "{text}");
+    assert!(text.contains("webex_meetings 3 -> 2"), "{text}");
+}
+
+#[test]
+fn fix_only_changes_keeps_add_modify_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run = hubcsv()
+        .args(["fix", "-q", "--only-changes", "--current"])
+        .arg(fixture("current/export.csv"))
+        .arg(fixture("current/upload.csv"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let users: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').nth(3).unwrap()).collect();
+    assert_eq!(
+        users,
+        vec![
+            "ben.okafor@acme.example.com",
+            "chloe.martin@acme.example.com",
+            "dev.patel@acme.example.com",
+            "hana.sato@acme.example.com",
+            "ivan.petrov@acme.example.com"
+        ]
+    );
+    assert!(String::from_utf8_lossy(&run.stdout).contains("left out: 3 unchanged rows"));
+}
+
+#[test]
+fn unreadable_export_exits_two() {
+    let (code, doc) = check_json(&fixture("current/upload.csv"), &["--current", "fixtures/current/nope.csv"]);
+    assert_eq!(code, 2);
+    assert!(doc["error"]["message"].as_str().unwrap().contains("nope.csv"));
+}

@@ -256,12 +256,16 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
         }
     };
     let headers: Vec<String> = record.iter().map(str::to_owned).collect();
-    let (schema, header_diags) = match Schema::resolve(&headers, header_meta.line, opts.catalogue.clone()) {
-        Ok(resolved) => resolved,
-        Err(HeaderError::MissingEmailColumn(headers)) => {
-            return Err(Error::MissingEmailColumn { path, line: header_meta.line, headers })
-        }
-    };
+    let (mut schema, mut header_diags) =
+        match Schema::resolve(&headers, header_meta.line, opts.catalogue.clone()) {
+            Ok(resolved) => resolved,
+            Err(HeaderError::MissingEmailColumn(headers)) => {
+                return Err(Error::MissingEmailColumn { path, line: header_meta.line, headers })
+            }
+        };
+    if let Some(template) = &opts.template {
+        template.apply(&mut schema, header_meta.line, &mut header_diags);
+    }
 
     let mut info = InputInfo {
         path,

@@ -79,6 +79,36 @@ fn unreadable(path: &str, e: ReadError) -> Error {
     }
 }
 
+/// Opens a CSV and reads up to its header row (the first non-blank record). Returns the
+/// reader, the header record and its line. `what` names the file in messages.
+pub(crate) fn open_table(
+    source: &Source,
+    delimiter: u8,
+    what: &str,
+) -> Result<(RecordReader<Box<dyn std::io::Read + Send>>, StringRecord, u64), Error> {
+    let path = source.display_name();
+    let reader = source.open().map_err(|e| Error::Io { path: path.clone(), source: e })?;
+    let mut records = RecordReader::new(reader, delimiter);
+    let mut record = StringRecord::new();
+    loop {
+        match records.read(&mut record).map_err(|e| unreadable(&path, e))? {
+            Some(meta) if record.iter().all(|f| f.trim().is_empty()) => records.release_before(meta.end),
+            Some(meta) => {
+                records.release_before(meta.end);
+                return Ok((records, record, meta.line));
+            }
+            None => {
+                return Err(Error::Unreadable {
+                    path,
+                    line: None,
+                    reason: format!("{what} is empty"),
+                    help: "export the users from Control Hub (Users > Manage users > Export CSV)".to_owned(),
+                })
+            }
+        }
+    }
+}
+
 impl Current {
     /// Reads an export. Rows without an email are ignored; a repeated email keeps the first.
     ///
@@ -89,26 +119,8 @@ impl Current {
         delimiter: u8,
         catalogue: &crate::schema::Catalogue,
     ) -> Result<Current, Error> {
+        let (mut records, mut record, header_line) = open_table(source, delimiter, "the current export")?;
         let path = source.display_name();
-        let reader = source.open().map_err(|e| Error::Io { path: path.clone(), source: e })?;
-        let mut records = RecordReader::new(reader, delimiter);
-        let mut record = StringRecord::new();
-        let blank = |r: &StringRecord| r.iter().all(|f| f.trim().is_empty());
-        let header_line = loop {
-            match records.read(&mut record).map_err(|e| unreadable(&path, e))? {
-                Some(meta) if blank(&record) => records.release_before(meta.end),
-                Some(meta) => break meta.line,
-                None => {
-                    return Err(Error::Unreadable {
-                        path,
-                        line: None,
-                        reason: "the current export is empty".to_owned(),
-                        help: "export the users from Control Hub (Users > Manage users > Export CSV)"
-                            .to_owned(),
-                    })
-                }
-            }
-        };
         let headers: Vec<String> = record.iter().map(str::to_owned).collect();
         let schema = match Schema::resolve(&headers, header_line, catalogue.clone()) {
             Ok((schema, _)) => schema,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::current::Current;
-use crate::schema::Catalogue;
+use crate::schema::{Catalogue, Template};
 
 /// Control Hub's limit on users per CSV upload (control-hub-csv.md §8.1).
 pub const CONTROL_HUB_MAX_ROWS: u64 = 20_000;
@@ -23,6 +23,8 @@ pub struct Options {
     pub catalogue: Catalogue,
     /// The org's current state (`--current`): actions and changes are decided against it.
     pub current: Option<Arc<Current>>,
+    /// The org's column set (`--template`): header drift and renamed columns.
+    pub template: Option<Arc<Template>>,
 }
 
 impl Default for Options {
@@ -34,6 +36,7 @@ impl Default for Options {
             batch_size: 8192,
             catalogue: Catalogue::default(),
             current: None,
+            template: None,
         }
     }
 }

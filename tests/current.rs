@@ -157,3 +157,46 @@ fn unreadable_export_exits_two() {
     assert_eq!(code, 2);
     assert!(doc["error"]["message"].as_str().unwrap().contains("nope.csv"));
 }
+
+#[test]
+fn template_renames_columns_in_the_corrected_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let changes = dir.path().join("changes.jsonl");
+    let run = hubcsv()
+        .args([
+            "fix",
+            "-q",
+            "--template",
+            "fixtures/current/rules-export.csv",
+            "fixtures/rules/HC026-renamed-column.csv",
+        ])
+        .arg("-o")
+        .arg(&out)
+        .arg("--changes")
+        .arg(&changes)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let header = std::fs::read_to_string(&out).unwrap().lines().next().unwrap().to_owned();
+    assert!(header.contains(",Customer Assist [Sub100200],"), "{header}");
+    assert!(!header.contains("Customer Experience Essentials"));
+    let log = std::fs::read_to_string(&changes).unwrap();
+    assert!(log.lines().next().unwrap().contains(r#""rule":"renamed-column""#), "{log}");
+}
+
+#[test]
+fn template_reports_drift_both_ways() {
+    // The bundled example has Webex Calling Standard; the small template does not, and it
+    // has Customer Assist... both sides are reported, and unknown-column gives way.
+    let (_, doc) =
+        check_json(&fixture("example/upload.csv"), &["--template", "fixtures/current/rules-export.csv"]);
+    let header: Vec<(&str, &str)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["line"] == 1)
+        .map(|d| (d["rule"].as_str().unwrap(), d["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(header, vec![("column-not-in-template", "Webex Calling Standard [Sub100200]")]);
+}

@@ -88,15 +88,17 @@ fn rule_page_examples_are_true() {
         let blocks = csv_blocks(rule.doc());
         let extra: &[&str] = match rule {
             Rule::TooManyRows => &["--max-rows", "1"],
+            Rule::RenamedColumn | Rule::TemplateColumnMissing | Rule::ColumnNotInTemplate => {
+                &["--template", "fixtures/current/rules-export.csv"]
+            }
             Rule::ReadOnlyModified | Rule::RemoveUnknownUser => {
                 &["--current", "fixtures/current/rules-export.csv"]
             }
             _ => &[],
         };
         match rule {
-            // Needs --template (a later issue); HC001's example is bytes that are
-            // not UTF-8, which a Markdown page cannot hold.
-            Rule::RenamedColumn | Rule::UnreadableFile => continue,
+            // HC001's example is bytes that are not UTF-8, which a Markdown page cannot hold.
+            Rule::UnreadableFile => continue,
             _ => {}
         }
         assert!(!blocks.is_empty(), "{} page has no ```csv example", rule.name());

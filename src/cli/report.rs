@@ -34,6 +34,10 @@ pub struct ReportArgs {
     /// unchanged, remove) and changed fields are decided against it.
     #[arg(long, value_name = "EXPORT")]
     pub current: Option<std::path::PathBuf>,
+    /// A fresh Control Hub export of the org (its header is enough): columns the upload
+    /// lacks or the org does not have are reported, renamed columns get the org's name.
+    #[arg(long, value_name = "EXPORT")]
+    pub template: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -67,6 +71,14 @@ impl ReportArgs {
                 &opts.catalogue,
             )?;
             opts.current = Some(std::sync::Arc::new(current));
+        }
+        if let Some(path) = &self.template {
+            let template = hubcsv::schema::Template::load(
+                &hubcsv::Source::from_arg(path),
+                opts.delimiter,
+                &opts.catalogue,
+            )?;
+            opts.template = Some(std::sync::Arc::new(template));
         }
         Ok(opts)
     }

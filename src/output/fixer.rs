@@ -11,7 +11,7 @@ use crate::actions::Action;
 use crate::check::{InputInfo, Record, Sink, Summary};
 use crate::fix::{correct_row, corrected_header, escape_for_rejects, Change};
 use crate::report::Diagnostic;
-use crate::rules::{RowOutcome, Severity};
+use crate::rules::{RowOutcome, Rule, Severity};
 use crate::schema::Schema;
 
 /// Where and how `fix` writes.
@@ -228,7 +228,7 @@ impl Sink for FixWriter {
         Ok(())
     }
 
-    fn header(&mut self, _: &[Diagnostic], record: Record<'_>) -> io::Result<()> {
+    fn header(&mut self, diagnostics: &[Diagnostic], record: Record<'_>) -> io::Result<()> {
         let mut fields = vec!["hubcsv rule".to_owned(), "hubcsv message".to_owned()];
         let schema = self.schema.as_ref().ok_or_else(|| io::Error::other("header before begin"))?;
         // A rejects file fed back in already has the annotation columns: do not repeat them.
@@ -250,7 +250,14 @@ impl Sink for FixWriter {
                 column: c.canonical.clone(),
                 old: old.to_owned(),
                 new: c.canonical.clone(),
-                rule: "canonical-header".to_owned(),
+                rule: if diagnostics
+                    .iter()
+                    .any(|d| d.rule == Rule::RenamedColumn && d.col_index == Some(c.index))
+                {
+                    Rule::RenamedColumn.name().to_owned()
+                } else {
+                    "canonical-header".to_owned()
+                },
             })
             .collect();
         self.log(&renamed)?;

@@ -4,10 +4,12 @@
 pub mod columns;
 pub mod headers;
 pub mod packages;
+pub mod template;
 
 pub use columns::{CallingField, ColumnClass};
 pub use headers::{Column, Schema};
 pub use packages::{Catalogue, LicenseKind, Package};
+pub use template::Template;
 
 /// Normalises a header for matching: trimmed, lower-case, inner runs of white space folded
 /// to one space (contract §1).

@@ -1,0 +1,130 @@
+//! `--template EXPORT`: the exact column set of the customer's org, from a fresh export
+//! (Control Hub's columns follow the org's subscriptions). Header drift is reported both
+//! ways, and renamed columns are written with the org's name (contract §2).
+
+use std::collections::HashMap;
+
+use super::packages::split_license_header;
+use super::{column_letters, header_key, Catalogue, ColumnClass, Schema};
+use crate::current::open_table;
+use crate::error::Error;
+use crate::input::Source;
+use crate::report::Diagnostic;
+use crate::rules::Rule;
+
+/// The columns of an org's export.
+#[derive(Clone, Debug)]
+pub struct Template {
+    /// The export's name, for messages.
+    pub path: String,
+    schema: Schema,
+}
+
+impl Template {
+    /// Reads the header row of an export.
+    ///
+    /// # Errors
+    /// The file cannot be read, or its header has no identity column.
+    pub fn load(source: &Source, delimiter: u8, catalogue: &Catalogue) -> Result<Template, Error> {
+        let (_, record, line) = open_table(source, delimiter, "the template")?;
+        let path = source.display_name();
+        let headers: Vec<String> = record.iter().map(str::to_owned).collect();
+        match Schema::resolve(&headers, line, catalogue.clone()) {
+            Ok((schema, _)) => Ok(Template { path, schema }),
+            Err(super::headers::HeaderError::MissingEmailColumn(headers)) => {
+                Err(Error::MissingEmailColumn { path, line, headers })
+            }
+        }
+    }
+
+    /// Matches `upload`'s columns to the template: matched columns take the template's exact
+    /// spelling; an old name of a package column is `renamed-column` (fixed); the rest is
+    /// reported as `column-not-in-template` and `template-column-missing`. `unknown-column`
+    /// findings for columns the org does have are withdrawn.
+    pub fn apply(&self, upload: &mut Schema, line: u64, diagnostics: &mut Vec<Diagnostic>) {
+        let columns = &self.schema.columns;
+        let by_key: HashMap<String, usize> =
+            columns.iter().map(|c| (header_key(&c.canonical), c.index)).collect();
+        let mut matched = vec![false; columns.len()];
+        let mut known_here = Vec::new();
+        for u in &mut upload.columns {
+            if u.class == ColumnClass::Annotation {
+                continue;
+            }
+            let key = header_key(&u.canonical);
+            let cell = Some(format!("{}1", column_letters(u.index)));
+            if let Some(&t) = by_key.get(&key).filter(|&&t| !matched[t]) {
+                matched[t] = true;
+                u.canonical.clone_from(&columns[t].canonical);
+                known_here.push(u.index);
+                continue;
+            }
+            let renamed = match u.class {
+                ColumnClass::Package(p) => {
+                    let suffix = split_license_header(&key).suffix.map(str::to_owned);
+                    columns.iter().position(|t| {
+                        !matched[t.index]
+                            && t.class == ColumnClass::Package(p)
+                            && split_license_header(&header_key(&t.canonical)).suffix.map(str::to_owned)
+                                == suffix
+                    })
+                }
+                _ => None,
+            };
+            if let Some(t) = renamed {
+                matched[t] = true;
+                let new = columns[t].canonical.clone();
+                let mut d = Diagnostic::new(
+                    Rule::RenamedColumn,
+                    line,
+                    format!("`{}` is called `{new}` in this org", u.header.trim()),
+                    "hubcsv fix writes the org's name; uploading the old one may fail",
+                )
+                .value(u.header.trim())
+                .fixed(new.clone());
+                d.column = Some(new.clone());
+                d.cell = cell;
+                d.col_index = Some(u.index);
+                diagnostics.push(d);
+                u.canonical = new;
+                known_here.push(u.index);
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                Rule::ColumnNotInTemplate,
+                line,
+                format!("`{}` is not a column of this org's export ({})", u.header.trim(), self.path),
+                if u.class.is_boolean() {
+                    "check the subscription id in brackets against a fresh export: a license column the org does not have makes the import fail"
+                } else {
+                    "remove the column, or check its spelling against a fresh export of the org"
+                },
+            )
+            .value(u.header.trim());
+            d.column = Some(u.canonical.clone());
+            d.cell = cell;
+            d.col_index = Some(u.index);
+            diagnostics.push(d);
+            known_here.push(u.index);
+        }
+        // The template decides what the org has: hubcsv's own unknown-column guess yields.
+        diagnostics.retain(|d| {
+            !(d.rule == Rule::UnknownColumn && d.col_index.is_some_and(|c| known_here.contains(&c)))
+        });
+        for t in columns.iter().filter(|t| !matched[t.index] && t.class != ColumnClass::Annotation) {
+            let license = matches!(t.class, ColumnClass::Package(_) | ColumnClass::BasicLicense);
+            let mut d = Diagnostic::new(
+                Rule::TemplateColumnMissing,
+                line,
+                if license {
+                    format!("the org has `{}` but the upload does not: hubcsv fix cannot set it FALSE, so a user who holds it keeps it", t.canonical)
+                } else {
+                    format!("the org has `{}` but the upload does not (blank means no change, so this is allowed)", t.canonical)
+                },
+                "start from a fresh export of the org so the upload has every column",
+            );
+            d.column = Some(t.canonical.clone());
+            diagnostics.push(d);
+        }
+    }
+}

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::actions::Action;
 use crate::error::Error;
 use crate::input::record::ReadError;
-use crate::input::{Meta, RecordReader, Source};
+use crate::input::{open_table, Meta, Source};
 use crate::options::Options;
 use crate::report::Diagnostic;
 use crate::rules::cross::CrossCheck;
@@ -214,7 +214,7 @@ pub trait Sink {
     fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()>;
 }
 
-fn read_error(path: &str, e: ReadError) -> Error {
+pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
     match e {
         ReadError::Io(source) => Error::Io { path: path.to_owned(), source },
         ReadError::Utf8 { line, field } => Error::Unreadable {
@@ -236,25 +236,8 @@ fn is_blank(record: &StringRecord) -> bool {
 /// The input cannot be read or has no identity column ([`Error`]), or the sink failed
 /// ([`Error::Output`]).
 pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Summary, Error> {
+    let (mut records, record, header_meta) = open_table(source, opts.delimiter, "the file")?;
     let path = source.display_name();
-    let reader = source.open().map_err(|e| Error::Io { path: path.clone(), source: e })?;
-    let mut records = RecordReader::new(reader, opts.delimiter);
-
-    let mut record = StringRecord::new();
-    let header_meta = loop {
-        match records.read(&mut record).map_err(|e| read_error(&path, e))? {
-            Some(meta) if is_blank(&record) => records.release_before(meta.end),
-            Some(meta) => break meta,
-            None => return Err(Error::Unreadable {
-                path,
-                line: None,
-                reason: "the file is empty: no header row".to_owned(),
-                help:
-                    "export the users from Control Hub (Users > Manage users > Export CSV) and edit that file"
-                        .to_owned(),
-            }),
-        }
-    };
     let headers: Vec<String> = record.iter().map(str::to_owned).collect();
     let (mut schema, mut header_diags) =
         match Schema::resolve(&headers, header_meta.line, opts.catalogue.clone()) {

@@ -5,11 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use csv::StringRecord;
-
+use crate::check::read_error;
 use crate::error::Error;
-use crate::input::record::ReadError;
-use crate::input::{RecordReader, Source};
+use crate::input::{open_table, Source};
 use crate::schema::headers::HeaderError;
 use crate::schema::{header_key, ColumnClass, Package, Schema};
 
@@ -67,48 +65,6 @@ impl<'a> Existing<'a> {
     }
 }
 
-fn unreadable(path: &str, e: ReadError) -> Error {
-    match e {
-        ReadError::Io(source) => Error::Io { path: path.to_owned(), source },
-        ReadError::Utf8 { line, .. } => Error::Unreadable {
-            path: path.to_owned(),
-            line: Some(line),
-            reason: format!("invalid UTF-8 on line {line} of the current export"),
-            help: "give hubcsv the export as Control Hub wrote it".to_owned(),
-        },
-    }
-}
-
-/// Opens a CSV and reads up to its header row (the first non-blank record). Returns the
-/// reader, the header record and its line. `what` names the file in messages.
-pub(crate) fn open_table(
-    source: &Source,
-    delimiter: u8,
-    what: &str,
-) -> Result<(RecordReader<Box<dyn std::io::Read + Send>>, StringRecord, u64), Error> {
-    let path = source.display_name();
-    let reader = source.open().map_err(|e| Error::Io { path: path.clone(), source: e })?;
-    let mut records = RecordReader::new(reader, delimiter);
-    let mut record = StringRecord::new();
-    loop {
-        match records.read(&mut record).map_err(|e| unreadable(&path, e))? {
-            Some(meta) if record.iter().all(|f| f.trim().is_empty()) => records.release_before(meta.end),
-            Some(meta) => {
-                records.release_before(meta.end);
-                return Ok((records, record, meta.line));
-            }
-            None => {
-                return Err(Error::Unreadable {
-                    path,
-                    line: None,
-                    reason: format!("{what} is empty"),
-                    help: "export the users from Control Hub (Users > Manage users > Export CSV)".to_owned(),
-                })
-            }
-        }
-    }
-}
-
 impl Current {
     /// Reads an export. Rows without an email are ignored; a repeated email keeps the first.
     ///
@@ -119,7 +75,9 @@ impl Current {
         delimiter: u8,
         catalogue: &crate::schema::Catalogue,
     ) -> Result<Current, Error> {
-        let (mut records, mut record, header_line) = open_table(source, delimiter, "the current export")?;
+        let (mut records, mut record, header) = open_table(source, delimiter, "the current export")?;
+        records.release_before(header.end);
+        let header_line = header.line;
         let path = source.display_name();
         let headers: Vec<String> = record.iter().map(str::to_owned).collect();
         let schema = match Schema::resolve(&headers, header_line, catalogue.clone()) {
@@ -130,7 +88,7 @@ impl Current {
         };
         let mut current =
             Current { path, schema, users: HashMap::new(), rows: Vec::new(), lines: Vec::new() };
-        while let Some(meta) = records.read(&mut record).map_err(|e| unreadable(&current.path, e))? {
+        while let Some(meta) = records.read(&mut record).map_err(|e| read_error(&current.path, e))? {
             records.release_before(meta.end);
             let email = record.get(current.schema.email).map_or("", str::trim);
             if email.is_empty() {

@@ -63,3 +63,33 @@ impl Source {
         }
     }
 }
+
+/// A CSV opened up to its header: the reader, the header record, and where it stands.
+pub type Table = (RecordReader<Box<dyn Read + Send>>, csv::StringRecord, Meta);
+
+/// Opens a CSV and reads up to its header row, the first non-blank record (contract §1). The
+/// header's raw bytes stay available until the caller releases them. `what` names the file
+/// in messages ("the current export").
+///
+/// # Errors
+/// The file cannot be opened or read, is not UTF-8, or has no non-blank row.
+pub fn open_table(source: &Source, delimiter: u8, what: &str) -> Result<Table, crate::Error> {
+    let path = source.display_name();
+    let reader = source.open().map_err(|e| crate::Error::Io { path: path.clone(), source: e })?;
+    let mut records = RecordReader::new(reader, delimiter);
+    let mut record = csv::StringRecord::new();
+    loop {
+        match records.read(&mut record).map_err(|e| crate::check::read_error(&path, e))? {
+            Some(meta) if record.iter().all(|f| f.trim().is_empty()) => records.release_before(meta.end),
+            Some(meta) => return Ok((records, record, meta)),
+            None => return Err(crate::Error::Unreadable {
+                path,
+                line: None,
+                reason: format!("{what} is empty: no header row"),
+                help:
+                    "export the users from Control Hub (Users > Manage users > Export CSV) and edit that file"
+                        .to_owned(),
+            }),
+        }
+    }
+}

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use super::packages::split_license_header;
 use super::{column_letters, header_key, Catalogue, ColumnClass, Schema};
-use crate::current::open_table;
 use crate::error::Error;
+use crate::input::open_table;
 use crate::input::Source;
 use crate::report::Diagnostic;
 use crate::rules::Rule;
@@ -26,7 +26,8 @@ impl Template {
     /// # Errors
     /// The file cannot be read, or its header has no identity column.
     pub fn load(source: &Source, delimiter: u8, catalogue: &Catalogue) -> Result<Template, Error> {
-        let (_, record, line) = open_table(source, delimiter, "the template")?;
+        let (_, record, header) = open_table(source, delimiter, "the template")?;
+        let line = header.line;
         let path = source.display_name();
         let headers: Vec<String> = record.iter().map(str::to_owned).collect();
         match Schema::resolve(&headers, line, catalogue.clone()) {

@@ -10,6 +10,7 @@ mod identity;
 mod licenses;
 mod meetings;
 pub mod phone;
+pub mod phone_fast;
 pub mod registry;
 mod safety;
 pub mod state;

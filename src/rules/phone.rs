@@ -36,9 +36,12 @@ fn is_separator(c: char) -> bool {
     matches!(c, ' ' | '-' | '.' | '(' | ')' | '/')
 }
 
-/// `+` followed by digits: a valid E.164 number?
+/// `+` followed by digits: a valid E.164 number? libphonenumber decides, through the fast
+/// path when it can ([`super::phone_fast`]).
 fn valid_e164(compact: &str) -> bool {
-    compact.len() <= 16 && phonenumber::parse(None, compact).is_ok_and(|n| phonenumber::is_valid(&n))
+    compact.len() <= 16
+        && super::phone_fast::is_valid_e164(compact)
+            .unwrap_or_else(|| phonenumber::parse(None, compact).is_ok_and(|n| phonenumber::is_valid(&n)))
 }
 
 /// Whether `value` looks like `4.08555E+10`, `4,08555e10` or `40855E+6`.

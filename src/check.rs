@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::actions::Action;
 use crate::error::Error;
 use crate::input::record::ReadError;
-use crate::input::{open_table, Meta, Source};
+use crate::input::{open_table, CellNote, Meta, Source};
 use crate::options::Options;
 use crate::report::Diagnostic;
 use crate::rules::cross::CrossCheck;
@@ -25,14 +25,14 @@ use crate::schema::Schema;
 pub struct InputInfo {
     /// The input's name as given.
     pub path: String,
-    /// `csv` (spreadsheet formats come with the input issue).
+    /// `csv`, `xlsx`, `xlsb`, `xls` or `ods`.
     pub format: &'static str,
-    /// Text encoding used: `utf-8`.
+    /// Text encoding used: `utf-8`, `utf-16le`, `utf-16be`, `windows-1252`.
     pub encoding: &'static str,
-    /// Why that encoding: `bom` or `valid-utf-8`.
+    /// Why that encoding: `bom`, `valid-utf-8`, `fallback`, `guessed` or `override`.
     pub encoding_reason: &'static str,
-    /// The field delimiter.
-    pub delimiter: String,
+    /// The field delimiter (CSV only).
+    pub delimiter: Option<String>,
     /// Sheet name for spreadsheets.
     pub sheet: Option<String>,
     /// Data rows (users) read.
@@ -230,59 +230,62 @@ fn is_blank(record: &StringRecord) -> bool {
     record.iter().all(|f| f.trim().is_empty())
 }
 
+/// Resolves the header row against the catalogue and the template, if any.
+fn resolve_header(
+    record: &StringRecord,
+    line: u64,
+    opts: &Options,
+    path: &str,
+) -> Result<(Schema, Vec<Diagnostic>), Error> {
+    let headers: Vec<String> = record.iter().map(str::to_owned).collect();
+    let (mut schema, mut diagnostics) = match Schema::resolve(&headers, line, opts.catalogue.clone()) {
+        Ok(resolved) => resolved,
+        Err(HeaderError::MissingEmailColumn(headers)) => {
+            return Err(Error::MissingEmailColumn { path: path.to_owned(), line, headers })
+        }
+    };
+    if let Some(template) = &opts.template {
+        template.apply(&mut schema, line, &mut diagnostics);
+    }
+    Ok((schema, diagnostics))
+}
+
 /// Checks `source`, streaming each row's outcome to `sink`.
 ///
 /// # Errors
 /// The input cannot be read or has no identity column ([`Error`]), or the sink failed
 /// ([`Error::Output`]).
 pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Summary, Error> {
-    let (mut records, record, header_meta) = open_table(source, opts.delimiter, "the file")?;
+    let (mut records, record, header_meta, evidence) = open_table(source, &opts.read, "the file")?;
+    // Rules that look at raw text need the delimiter actually used.
+    let opts = &Options { delimiter: evidence.delimiter.unwrap_or(b','), ..opts.clone() };
     let path = source.display_name();
-    let headers: Vec<String> = record.iter().map(str::to_owned).collect();
-    let (mut schema, mut header_diags) =
-        match Schema::resolve(&headers, header_meta.line, opts.catalogue.clone()) {
-            Ok(resolved) => resolved,
-            Err(HeaderError::MissingEmailColumn(headers)) => {
-                return Err(Error::MissingEmailColumn { path, line: header_meta.line, headers })
-            }
-        };
-    if let Some(template) = &opts.template {
-        template.apply(&mut schema, header_meta.line, &mut header_diags);
-    }
-
+    let (schema, header_diags) = resolve_header(&record, header_meta.line, opts, &path)?;
     let mut info = InputInfo {
         path,
-        format: "csv",
-        encoding: "utf-8",
-        encoding_reason: if records.had_bom() { "bom" } else { "valid-utf-8" },
-        delimiter: char::from(opts.delimiter).to_string(),
-        sheet: None,
+        format: evidence.format.as_str(),
+        encoding: evidence.encoding,
+        encoding_reason: evidence.encoding_reason.as_str(),
+        delimiter: evidence.delimiter.map(|d| char::from(d).to_string()),
+        sheet: evidence.sheet.clone(),
         rows: 0,
     };
     let mut summary = Summary::default();
     sink.begin(&info, &schema).map_err(Error::Output)?;
     summary.count(&header_diags);
-    sink.header(
-        &header_diags,
-        Record { line: header_meta.line, fields: &record, raw: records.raw(&header_meta) },
-    )
-    .map_err(Error::Output)?;
+    let header = Record { line: header_meta.line, fields: &record, raw: records.raw(&header_meta) };
+    sink.header(&header_diags, header).map_err(Error::Output)?;
     records.release_before(header_meta.end);
 
     let matcher =
         opts.current.as_deref().map(|current| Matcher { current, map: current.column_map(&schema) });
     if let Some(current) = opts.current.as_deref() {
-        summary.packages = Some(
-            current
-                .package_counts()
-                .into_iter()
-                .map(|(id, n)| (id, PackageCount { before: n, after: n }))
-                .collect(),
-        );
+        let counts = current.package_counts().into_iter();
+        summary.packages = Some(counts.map(|(id, n)| (id, PackageCount { before: n, after: n })).collect());
     }
     let mut cross = CrossCheck::new(opts.max_rows);
     let batch_size = opts.batch_size.max(1);
-    let mut batch: Vec<StringRecord> = Vec::with_capacity(batch_size);
+    let mut batch: Vec<(StringRecord, Vec<CellNote>)> = Vec::with_capacity(batch_size);
     let mut metas: Vec<Meta> = Vec::with_capacity(batch_size);
     let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(batch_size);
     let mut done = false;
@@ -291,10 +294,11 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
         while metas.len() < batch_size {
             let n = metas.len();
             if n == batch.len() {
-                batch.push(StringRecord::new());
+                batch.push((StringRecord::new(), Vec::new()));
             }
-            match records.read(&mut batch[n]).map_err(|e| read_error(&info.path, e))? {
-                Some(meta) if !is_blank(&batch[n]) => metas.push(meta),
+            let (rec, notes) = &mut batch[n];
+            match records.read(rec, notes).map_err(|e| read_error(&info.path, e))? {
+                Some(meta) if !is_blank(rec) => metas.push(meta),
                 Some(_) => {}
                 None => {
                     done = true;
@@ -308,15 +312,15 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
         let raws: Vec<&[u8]> = metas.iter().map(|m| records.raw(m)).collect();
         (0..metas.len())
             .into_par_iter()
-            .map(|i| check_row(&batch[i], metas[i], raws[i], &schema, opts, matcher.as_ref()))
+            .map(|i| check_row(&batch[i].0, metas[i], raws[i], &batch[i].1, &schema, opts, matcher.as_ref()))
             .collect_into_vec(&mut outcomes);
         for (i, row) in outcomes.iter_mut().enumerate() {
             cross.apply(row, &schema);
             summary.count(&row.diagnostics);
             summary.actions.bump(row.action);
             summary.count_packages(row);
-            sink.row(row, Record { line: metas[i].line, fields: &batch[i], raw: raws[i] })
-                .map_err(Error::Output)?;
+            let record = Record { line: metas[i].line, fields: &batch[i].0, raw: raws[i] };
+            sink.row(row, record).map_err(Error::Output)?;
         }
         if let Some(last) = metas.last() {
             records.release_before(last.end);

@@ -82,12 +82,9 @@ impl Current {
     ///
     /// # Errors
     /// The export cannot be read or has no identity column.
-    pub fn load(
-        source: &Source,
-        delimiter: u8,
-        catalogue: &crate::schema::Catalogue,
-    ) -> Result<Current, Error> {
-        let (mut records, mut record, header) = open_table(source, delimiter, "the current export")?;
+    pub fn load(source: &Source, catalogue: &crate::schema::Catalogue) -> Result<Current, Error> {
+        let (mut records, mut record, header, _) =
+            open_table(source, &crate::input::ReadOptions::default(), "the current export")?;
         records.release_before(header.end);
         let header_line = header.line;
         let path = source.display_name();
@@ -107,7 +104,10 @@ impl Current {
             ends: Vec::new(),
             lines: Vec::new(),
         };
-        while let Some(meta) = records.read(&mut record).map_err(|e| read_error(&current.path, e))? {
+        let mut notes = Vec::new();
+        while let Some(meta) =
+            records.read(&mut record, &mut notes).map_err(|e| read_error(&current.path, e))?
+        {
             records.release_before(meta.end);
             let email = record.get(current.schema.email).map_or("", str::trim);
             if email.is_empty() {

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::current::Current;
+use crate::input::ReadOptions;
 use crate::schema::{Catalogue, Template};
 
 /// Control Hub's limit on users per CSV upload (control-hub-csv.md §8.1).
@@ -15,7 +16,10 @@ pub struct Options {
     pub max_rows: u64,
     /// Region for national phone numbers (`FR`), if any.
     pub region: Option<phonenumber::country::Id>,
-    /// Field delimiter of CSV input.
+    /// How to read the input (encoding, delimiter, sheet overrides).
+    pub read: ReadOptions,
+    /// The delimiter in use: set by `check` once the input is sniffed (rules that look at
+    /// raw text need it); `read.delimiter` is the override.
     pub delimiter: u8,
     /// Records per batch handed to the worker threads.
     pub batch_size: usize,
@@ -32,6 +36,7 @@ impl Default for Options {
         Options {
             max_rows: CONTROL_HUB_MAX_ROWS,
             region: None,
+            read: ReadOptions::default(),
             delimiter: b',',
             batch_size: 8192,
             catalogue: Catalogue::default(),

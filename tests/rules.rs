@@ -85,14 +85,17 @@ fn every_csv_rule_has_a_fixture_and_every_fixture_a_line() {
         if NEEDS_STATE.contains(rule) {
             continue;
         }
-        let name = format!("{}-{}.csv", rule.code(), rule.name());
+        // Spreadsheet-only rules have an .xlsx fixture.
+        let csv = format!("{}-{}.csv", rule.code(), rule.name());
+        let xlsx = format!("{}-{}.xlsx", rule.code(), rule.name());
+        let name = if fixture(&format!("rules/{xlsx}")).exists() { xlsx } else { csv };
         assert!(fixture(&format!("rules/{name}")).exists(), "missing fixture {name}");
         assert!(table.iter().any(|e| e.file == name && e.rule == rule.name()), "{name} not in expected.tsv");
     }
     for entry in std::fs::read_dir(fixture("rules")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if path.extension().is_some_and(|e| e == "csv") && name != "clean.csv" {
+        if path.extension().is_some_and(|e| e == "csv" || e == "xlsx") && name != "clean.csv" {
             assert!(table.iter().any(|e| e.file == name), "{name} has no line in expected.tsv");
         }
     }

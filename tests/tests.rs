@@ -8,6 +8,7 @@ mod check;
 mod current;
 mod explain;
 mod fix;
+mod input;
 mod json;
 mod props;
 mod rules;

@@ -30,6 +30,16 @@ pub struct ReportArgs {
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Text encoding of CSV input (default: detected): utf-8, utf-16le, utf-16be,
+    /// windows-1252 (latin1).
+    #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Field delimiter of CSV input (default: detected among , ; TAB |). `tab` or `\t` for TAB.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// The sheet of a spreadsheet to read, by name or 1-based position (default: the first).
+    #[arg(long, value_name = "NAME|INDEX")]
+    pub sheet: Option<String>,
     /// A Control Hub export of the customer's users: each row's action (add, modify,
     /// unchanged, remove) and changed fields are decided against it.
     #[arg(long, value_name = "EXPORT")]
@@ -50,6 +60,20 @@ pub enum Format {
     Jsonl,
 }
 
+fn parse_encoding(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    hubcsv::input::sniff::encoding_for_label(s).ok_or_else(|| {
+        format!("`{s}` is not an encoding hubcsv knows (utf-8, utf-16le, utf-16be, windows-1252)")
+    })
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "TAB" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(format!("`{s}` is not a one-character delimiter such as , ; | or tab")),
+    }
+}
+
 fn parse_region(s: &str) -> Result<phonenumber::country::Id, String> {
     s.to_ascii_uppercase()
         .parse()
@@ -63,21 +87,22 @@ impl ReportArgs {
             // Only fails when a global pool already exists, which cannot happen this early.
             let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
         }
-        let mut opts = Options { max_rows: self.max_rows, region: self.region, ..Options::default() };
+        let mut opts = Options {
+            max_rows: self.max_rows,
+            region: self.region,
+            read: hubcsv::input::ReadOptions {
+                encoding: self.encoding,
+                delimiter: self.delimiter,
+                sheet: self.sheet.clone(),
+            },
+            ..Options::default()
+        };
         if let Some(path) = &self.current {
-            let current = hubcsv::current::Current::load(
-                &hubcsv::Source::from_arg(path),
-                opts.delimiter,
-                &opts.catalogue,
-            )?;
+            let current = hubcsv::current::Current::load(&hubcsv::Source::from_arg(path), &opts.catalogue)?;
             opts.current = Some(std::sync::Arc::new(current));
         }
         if let Some(path) = &self.template {
-            let template = hubcsv::schema::Template::load(
-                &hubcsv::Source::from_arg(path),
-                opts.delimiter,
-                &opts.catalogue,
-            )?;
+            let template = hubcsv::schema::Template::load(&hubcsv::Source::from_arg(path), &opts.catalogue)?;
             opts.template = Some(std::sync::Arc::new(template));
         }
         Ok(opts)

@@ -2,12 +2,158 @@
 
 pub mod raw;
 pub mod record;
+pub mod sheet;
+pub mod sniff;
 
 pub use record::{Meta, RecordReader};
+pub use sniff::{EncodingReason, Format};
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+
+use csv::StringRecord;
+use record::ReadError;
+
+/// Something a spreadsheet says about a cell beyond its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellNote {
+    /// An error cell (`#N/A`, `#REF!`, ...) in this column.
+    Error(usize),
+    /// A number cell (not text) in this column.
+    Number(usize),
+}
+
+/// A source of records: CSV text or a spreadsheet's sheet.
+pub trait Records: Send {
+    /// Reads the next record; `notes` receives what the spreadsheet says about its cells.
+    /// `Ok(None)` at the end.
+    ///
+    /// # Errors
+    /// I/O failure or undecodable text.
+    fn read(
+        &mut self,
+        record: &mut StringRecord,
+        notes: &mut Vec<CellNote>,
+    ) -> Result<Option<Meta>, ReadError>;
+    /// The source text of a record not yet released.
+    fn raw(&self, meta: &Meta) -> &[u8];
+    /// Forgets source text before `offset`.
+    fn release_before(&mut self, offset: u64);
+}
+
+impl<R: Read + Send> Records for RecordReader<R> {
+    fn read(
+        &mut self,
+        record: &mut StringRecord,
+        notes: &mut Vec<CellNote>,
+    ) -> Result<Option<Meta>, ReadError> {
+        notes.clear();
+        RecordReader::read(self, record)
+    }
+    fn raw(&self, meta: &Meta) -> &[u8] {
+        RecordReader::raw(self, meta)
+    }
+    fn release_before(&mut self, offset: u64) {
+        RecordReader::release_before(self, offset);
+    }
+}
+
+/// How to read an input: overrides of what sniffing would decide.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// `--encoding`.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// `--delimiter`.
+    pub delimiter: Option<u8>,
+    /// `--sheet NAME|INDEX`.
+    pub sheet: Option<String>,
+}
+
+/// What was found about an input, for the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evidence {
+    /// The format.
+    pub format: Format,
+    /// The text encoding (`utf-8` for spreadsheets).
+    pub encoding: &'static str,
+    /// Why that encoding.
+    pub encoding_reason: EncodingReason,
+    /// The delimiter (CSV only).
+    pub delimiter: Option<u8>,
+    /// The sheet read (spreadsheets only).
+    pub sheet: Option<String>,
+}
+
+/// Bytes read ahead of a reader, then the reader.
+type Chained = io::Chain<io::Cursor<Vec<u8>>, Box<dyn Read + Send>>;
+
+/// How much text is read ahead to decide encoding and delimiter.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+fn read_up_to(reader: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(n.min(SNIFF_BYTES));
+    reader.take(n as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// Opens an input of any supported format: format by content, then encoding and delimiter
+/// (text) or sheet (spreadsheets).
+///
+/// # Errors
+/// The input cannot be read, or is a container that is not a readable workbook.
+pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Records>, Evidence), crate::Error> {
+    let path = source.display_name();
+    let io_err = |e: io::Error| crate::Error::Io { path: path.clone(), source: e };
+    let mut reader = source.open().map_err(io_err)?;
+    let mut head = read_up_to(&mut reader, SNIFF_BYTES).map_err(io_err)?;
+    let complete = head.len() < SNIFF_BYTES;
+    if sniff::is_container(&head) {
+        reader.read_to_end(&mut head).map_err(io_err)?;
+        let unreadable = |reason: String| crate::Error::Unreadable {
+            path: path.clone(),
+            line: None,
+            reason,
+            help: "save the file again from your spreadsheet editor as .xlsx, or export it as CSV UTF-8"
+                .to_owned(),
+        };
+        let format = sniff::format(&head)
+            .ok_or_else(|| unreadable("a zip file that is not a workbook (xlsx, xlsb or ods)".to_owned()))?;
+        let (sheet, name) = sheet::open(head, opts.sheet.as_deref()).map_err(unreadable)?;
+        let evidence = Evidence {
+            format,
+            encoding: "utf-8",
+            encoding_reason: EncodingReason::Bom,
+            delimiter: None,
+            sheet: Some(name),
+        };
+        return Ok((Box::new(sheet), evidence));
+    }
+    let (encoding, reason) = match opts.encoding {
+        Some(enc) => (enc, EncodingReason::Override),
+        None => sniff::encoding(&head, complete),
+    };
+    let (text, _, _) = encoding.decode(&head);
+    let delimiter = opts.delimiter.unwrap_or_else(|| sniff::delimiter(&text));
+    let chained: Chained = io::Cursor::new(head).chain(reader);
+    let records: Box<dyn Records> = if encoding == encoding_rs::UTF_8 {
+        Box::new(RecordReader::new(chained, delimiter))
+    } else {
+        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(Some(encoding))
+            .bom_sniffing(reason != EncodingReason::Override)
+            .build(chained);
+        Box::new(RecordReader::new(decoded, delimiter))
+    };
+    let evidence = Evidence {
+        format: Format::Csv,
+        encoding: sniff::encoding_name(encoding),
+        encoding_reason: reason,
+        delimiter: Some(delimiter),
+        sheet: None,
+    };
+    Ok((records, evidence))
+}
 
 /// Where the input comes from.
 #[derive(Clone, Debug)]
@@ -64,24 +210,25 @@ impl Source {
     }
 }
 
-/// A CSV opened up to its header: the reader, the header record, and where it stands.
-pub type Table = (RecordReader<Box<dyn Read + Send>>, csv::StringRecord, Meta);
+/// An input opened up to its header: the records, the header record, where it stands, and
+/// what was found about the input.
+pub type Table = (Box<dyn Records>, csv::StringRecord, Meta, Evidence);
 
-/// Opens a CSV and reads up to its header row, the first non-blank record (contract §1). The
+/// Opens an input and reads up to its header row, the first non-blank record (contract §1). The
 /// header's raw bytes stay available until the caller releases them. `what` names the file
 /// in messages ("the current export").
 ///
 /// # Errors
 /// The file cannot be opened or read, is not UTF-8, or has no non-blank row.
-pub fn open_table(source: &Source, delimiter: u8, what: &str) -> Result<Table, crate::Error> {
+pub fn open_table(source: &Source, opts: &ReadOptions, what: &str) -> Result<Table, crate::Error> {
     let path = source.display_name();
-    let reader = source.open().map_err(|e| crate::Error::Io { path: path.clone(), source: e })?;
-    let mut records = RecordReader::new(reader, delimiter);
+    let (mut records, evidence) = open_input(source, opts)?;
     let mut record = csv::StringRecord::new();
+    let mut notes = Vec::new();
     loop {
-        match records.read(&mut record).map_err(|e| crate::check::read_error(&path, e))? {
+        match records.read(&mut record, &mut notes).map_err(|e| crate::check::read_error(&path, e))? {
             Some(meta) if record.iter().all(|f| f.trim().is_empty()) => records.release_before(meta.end),
-            Some(meta) => return Ok((records, record, meta)),
+            Some(meta) => return Ok((records, record, meta, evidence)),
             None => return Err(crate::Error::Unreadable {
                 path,
                 line: None,

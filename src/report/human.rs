@@ -94,6 +94,8 @@ impl<W: Write> Human<W> {
 impl<W: Write> Sink for Human<W> {
     fn begin(&mut self, input: &InputInfo, _: &Schema) -> io::Result<()> {
         self.name.clone_from(&input.path);
+        // Spreadsheet rows are shown as comma-separated lines.
+        self.style.delimiter = input.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');
         Ok(())
     }
 
@@ -119,11 +121,21 @@ impl<W: Write> Sink for Human<W> {
         if self.shown > 0 {
             writeln!(out)?;
         }
-        writeln!(
-            out,
-            "{} ({}, {}, delimiter {:?})",
-            input.path, input.format, input.encoding, input.delimiter
-        )?;
+        let how = match (&input.sheet, &input.delimiter) {
+            (Some(sheet), _) => format!("{}, sheet {sheet:?}", input.format),
+            (None, Some(d)) => {
+                let why = match input.encoding_reason {
+                    "bom" => "byte-order mark",
+                    "valid-utf-8" => "valid UTF-8",
+                    "fallback" => "not UTF-8, read as Windows-1252",
+                    "guessed" => "guessed from NUL bytes",
+                    other => other,
+                };
+                format!("{}, {} ({why}), delimiter {d:?}", input.format, input.encoding)
+            }
+            (None, None) => input.format.to_owned(),
+        };
+        writeln!(out, "{} ({how})", input.path)?;
         if self.rows.len() <= ROW_TABLE_MAX && !self.rows.is_empty() {
             let width =
                 self.rows.iter().map(|r| r.1.as_deref().unwrap_or("-").chars().count()).max().unwrap_or(1);

@@ -21,7 +21,7 @@ pub use registry::{Rule, Severity, ALL};
 pub use safety::is_formula;
 
 use crate::actions::{Action, Evidence};
-use crate::input::{raw, Meta};
+use crate::input::{raw, CellNote, Meta};
 use crate::options::Options;
 use crate::report::Diagnostic;
 use crate::schema::{column_letters, Schema};
@@ -127,6 +127,7 @@ pub fn check_row<'a>(
     fields: &'a csv::StringRecord,
     meta: Meta,
     raw: &[u8],
+    notes: &[CellNote],
     schema: &'a Schema,
     opts: &'a Options,
     matcher: Option<&'a state::Matcher<'a>>,
@@ -162,6 +163,7 @@ pub fn check_row<'a>(
         };
     }
 
+    cells(&mut ctx, notes);
     safety::whitespace(&mut ctx);
     safety::formula_injection(&mut ctx);
     let email = identity::email(&mut ctx);
@@ -210,6 +212,38 @@ pub fn check_row<'a>(
         _ => crate::actions::infer(&outcome, lic.all_false),
     };
     outcome
+}
+
+/// What a spreadsheet says about cells: error cells (`cell-error`, then read as empty by the
+/// other rules: the error is the cause) and extensions stored as numbers.
+fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
+    for note in notes {
+        match *note {
+            CellNote::Error(col) if col < ctx.values.len() => {
+                let d = ctx.at(
+                    Rule::CellError,
+                    col,
+                    format!("`{}` is a spreadsheet error, not a value", ctx.get(Some(col))),
+                    "fix the formula or the reference in the spreadsheet, or type the value; hubcsv does not guess it",
+                );
+                ctx.diags.push(d);
+                ctx.values[col] = Cow::Borrowed("");
+            }
+            CellNote::Number(col) if Some(col) == ctx.schema.extension => {
+                let d = ctx.at(
+                    Rule::ExtensionStoredAsNumber,
+                    col,
+                    format!(
+                        "extension `{}` is stored as a number: a leading 0 would have been dropped",
+                        ctx.get(Some(col))
+                    ),
+                    "format the Extension column as Text and check the extensions that should start with 0",
+                );
+                ctx.diags.push(d);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Ragged rows and stray quotes: the record's shape does not match the header.

@@ -25,8 +25,9 @@ impl Template {
     ///
     /// # Errors
     /// The file cannot be read, or its header has no identity column.
-    pub fn load(source: &Source, delimiter: u8, catalogue: &Catalogue) -> Result<Template, Error> {
-        let (_, record, header) = open_table(source, delimiter, "the template")?;
+    pub fn load(source: &Source, catalogue: &Catalogue) -> Result<Template, Error> {
+        let (_, record, header, _) =
+            open_table(source, &crate::input::ReadOptions::default(), "the template")?;
         let line = header.line;
         let path = source.display_name();
         let headers: Vec<String> = record.iter().map(str::to_owned).collect();

@@ -1,0 +1,173 @@
+//! Spreadsheets (xlsx, xlsm, xlsb, xls, ods) through calamine: the chosen sheet's rows as
+//! records, each cell as the text the user saw (contract §1), with sheet row numbers and a
+//! synthetic source line (the row written as CSV) for the human report.
+
+use std::io::Cursor;
+
+use calamine::{open_workbook_auto_from_rs, Data, Range, Reader};
+use csv::StringRecord;
+
+use super::record::{Meta, ReadError};
+use super::{CellNote, Records};
+
+/// Cell text as a spreadsheet shows it: whole numbers without `.0` and without scientific
+/// notation, TRUE/FALSE, ISO 8601 dates (date only at midnight), formulas by cached value,
+/// errors by their code (`#N/A`).
+#[must_use]
+pub fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => float_text(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) if dt.is_datetime() => {
+                if t.time() == chrono::NaiveTime::MIN {
+                    t.format("%Y-%m-%d").to_string()
+                } else {
+                    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+                }
+            }
+            _ => float_text(dt.as_f64()),
+        },
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+fn float_text(f: f64) -> String {
+    // 2^53: every whole number below is exact in an f64, so it prints as the integer typed.
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+        #[allow(clippy::cast_possible_truncation)]
+        let whole = f as i64;
+        whole.to_string()
+    } else {
+        // Rust prints the shortest text that reads back as the same f64, never with an
+        // exponent: what Excel shows in a General cell for ordinary values.
+        f.to_string()
+    }
+}
+
+/// The rows of one sheet.
+pub struct SheetReader {
+    range: Range<Data>,
+    next: usize,
+    first_row: u64,
+    first_col: usize,
+    window: Vec<u8>,
+    base: u64,
+    end: u64,
+    line: String,
+}
+
+/// Opens the sheet `wanted` (a name, or a 1-based index; the first sheet when `None`).
+///
+/// # Errors
+/// A message for the user: not a readable workbook, or no such sheet (listing the sheets).
+pub fn open(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, String), String> {
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
+    let names = book.sheet_names();
+    let name = match wanted {
+        None => names.first().cloned().ok_or_else(|| "the workbook has no sheet".to_owned())?,
+        Some(w) => names
+            .iter()
+            .find(|n| n.as_str() == w)
+            .or_else(|| w.parse::<usize>().ok().and_then(|i| i.checked_sub(1)).and_then(|i| names.get(i)))
+            .cloned()
+            .ok_or_else(|| format!("no sheet `{w}`; the sheets are: {}", names.join(", ")))?,
+    };
+    let range = book.worksheet_range(&name).map_err(|e| format!("cannot read sheet `{name}`: {e}"))?;
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    Ok((
+        SheetReader {
+            range,
+            next: 0,
+            first_row: u64::from(first_row),
+            first_col: first_col as usize,
+            window: Vec::new(),
+            base: 0,
+            end: 0,
+            line: String::new(),
+        },
+        name,
+    ))
+}
+
+fn push_csv_field(line: &mut String, value: &str) {
+    if value.contains([',', '"', '\n', '\r']) {
+        line.push('"');
+        line.push_str(&value.replace('"', "\"\""));
+        line.push('"');
+    } else {
+        line.push_str(value);
+    }
+}
+
+impl Records for SheetReader {
+    fn read(
+        &mut self,
+        record: &mut StringRecord,
+        notes: &mut Vec<CellNote>,
+    ) -> Result<Option<Meta>, ReadError> {
+        notes.clear();
+        let Some(row) = self.range.rows().nth(self.next) else { return Ok(None) };
+        let number = self.first_row + self.next as u64 + 1;
+        self.next += 1;
+        record.clear();
+        self.line.clear();
+        for _ in 0..self.first_col {
+            record.push_field("");
+            self.line.push(',');
+        }
+        for (j, cell) in row.iter().enumerate() {
+            let col = self.first_col + j;
+            let text = cell_text(cell);
+            match cell {
+                Data::Error(_) => notes.push(CellNote::Error(col)),
+                Data::Float(_) | Data::Int(_) => notes.push(CellNote::Number(col)),
+                _ => {}
+            }
+            if j > 0 {
+                self.line.push(',');
+            }
+            push_csv_field(&mut self.line, &text);
+            record.push_field(&text);
+        }
+        self.line.push('\n');
+        let start = self.end;
+        self.window.extend_from_slice(self.line.as_bytes());
+        self.end += self.line.len() as u64;
+        Ok(Some(Meta { line: number, sheet_row: number, start, end: self.end }))
+    }
+
+    fn raw(&self, meta: &Meta) -> &[u8] {
+        let lo = usize::try_from(meta.start.saturating_sub(self.base)).unwrap_or(usize::MAX);
+        let hi =
+            usize::try_from(meta.end.saturating_sub(self.base)).unwrap_or(usize::MAX).min(self.window.len());
+        self.window.get(lo.min(hi)..hi).unwrap_or(&[])
+    }
+
+    fn release_before(&mut self, offset: u64) {
+        let n =
+            usize::try_from(offset.saturating_sub(self.base)).unwrap_or(usize::MAX).min(self.window.len());
+        self.window.drain(..n);
+        self.base += n as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_as_shown() {
+        assert_eq!(cell_text(&Data::Float(14_155_550_123.0)), "14155550123");
+        assert_eq!(cell_text(&Data::Float(1004.0)), "1004");
+        assert_eq!(cell_text(&Data::Float(3.5)), "3.5");
+        assert_eq!(cell_text(&Data::Float(1e20)), "100000000000000000000");
+        assert_eq!(cell_text(&Data::Bool(true)), "TRUE");
+        assert_eq!(cell_text(&Data::Int(-7)), "-7");
+        assert_eq!(cell_text(&Data::Error(calamine::CellErrorType::NA)), "#N/A");
+    }
+}

@@ -1,0 +1,137 @@
+//! Inputs as admins have them (contract §1): every format and encoding reads to the same
+//! users and findings as the same data in a UTF-8 comma CSV, and loses no character.
+
+use serde_json::Value;
+
+use crate::util::{check_json, fixture, hubcsv};
+
+/// (fixture, its UTF-8 comma twin, format, encoding, `encoding_reason`, delimiter, sheet)
+type Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+const CASES: &[Case] = &[
+    ("input/utf8-comma.csv", "input/utf8-comma.csv", "csv", "utf-8", "valid-utf-8", Some(","), None),
+    ("input/utf16le-tab-bom.csv", "input/utf8-comma.csv", "csv", "utf-16le", "bom", Some("\t"), None),
+    (
+        "input/cp1252-semicolon-french-excel.csv",
+        "input/utf8-comma-french-excel.csv",
+        "csv",
+        "windows-1252",
+        "fallback",
+        Some(";"),
+        None,
+    ),
+    ("input/packages.xlsx", "input/utf8-comma.csv", "xlsx", "utf-8", "bom", None, Some("Users")),
+    ("input/packages.ods", "input/utf8-comma.csv", "ods", "utf-8", "bom", None, Some("Users")),
+    ("input/packages.xls", "input/utf8-comma.csv", "xls", "utf-8", "bom", None, Some("Users")),
+];
+
+/// What must be the same whatever the file format: rows and findings.
+fn essence(doc: &Value) -> (Value, Vec<(Value, Value, Value, Value)>) {
+    let diags = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].clone(), d["line"].clone(), d["cell"].clone(), d["value"].clone()))
+        .collect();
+    (doc["rows"].clone(), diags)
+}
+
+#[test]
+fn every_format_reads_like_its_utf8_twin() {
+    for (file, twin, format, encoding, reason, delimiter, sheet) in CASES {
+        let (code, doc) = check_json(&fixture(file), &[]);
+        assert_ne!(code, 2, "{file}: {doc:#}");
+        let input = &doc["input"];
+        assert_eq!(input["format"], *format, "{file}");
+        assert_eq!(input["encoding"], *encoding, "{file}");
+        assert_eq!(input["encoding_reason"], *reason, "{file}");
+        assert_eq!(input["delimiter"].as_str(), *delimiter, "{file}");
+        assert_eq!(input["sheet"].as_str(), *sheet, "{file}");
+        let (_, twin_doc) = check_json(&fixture(twin), &[]);
+        assert_eq!(essence(&doc), essence(&twin_doc), "{file} reads differently from {twin}");
+    }
+}
+
+#[test]
+fn no_character_is_lost_on_any_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let corrected = |file: &str| {
+        let out = dir.path().join(format!("{}.csv", file.replace('/', "_")));
+        let run =
+            hubcsv().args(["fix", "-q", "--force"]).arg(fixture(file)).arg("-o").arg(&out).output().unwrap();
+        assert_ne!(run.status.code(), Some(2), "{file}: {}", String::from_utf8_lossy(&run.stderr));
+        let rejected = out.with_extension("rejected.csv");
+        std::fs::read_to_string(&out).unwrap() + &std::fs::read_to_string(rejected).unwrap()
+    };
+    let reference = corrected("input/utf8-comma.csv");
+    for name in ["Dupré, Inès", "山田 美咲", "Zoë 🎉 Müller", "Søren Østergaard"] {
+        assert!(reference.contains(name), "{name} missing from\n{reference}");
+    }
+    for (file, twin, ..) in CASES {
+        assert_eq!(corrected(file), corrected(twin), "{file}: corrected output differs from {twin}'s");
+    }
+}
+
+#[test]
+fn spreadsheet_numbers_read_as_typed() {
+    // The phone stored as the number 14085550102 reads "14085550102" (no ".0", no exponent),
+    // and gets its "+" back.
+    let (_, doc) = check_json(&fixture("input/packages.xlsx"), &[]);
+    let d =
+        doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "phone-missing-plus").unwrap();
+    assert_eq!(d["value"], "14085550102");
+    assert_eq!(d["cell"], "F3");
+    assert_eq!(d["fix"], "+14085550102");
+}
+
+#[test]
+fn spreadsheet_from_stdin() {
+    let data = std::fs::read(fixture("input/packages.xlsx")).unwrap();
+    let out = hubcsv().args(["check", "--format", "json", "-"]).write_stdin(data).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["input"]["format"], "xlsx");
+    assert_eq!(doc["summary"]["rows"], 6);
+}
+
+#[test]
+fn sheet_by_name_or_index_and_missing_sheet() {
+    let file = fixture("input/packages.xlsx");
+    let (_, by_index) = check_json(&file, &["--sheet", "1"]);
+    assert_eq!(by_index["input"]["sheet"], "Users");
+    let (code, doc) = check_json(&file, &["--sheet", "Staff"]);
+    assert_eq!(code, 2);
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.contains("no sheet `Staff`") && message.contains("Users"), "{message}");
+}
+
+#[test]
+fn overrides_win_over_sniffing() {
+    let file = fixture("input/cp1252-semicolon-french-excel.csv");
+    let (_, doc) = check_json(&file, &["--encoding", "latin1", "--delimiter", ";"]);
+    assert_eq!(doc["input"]["encoding"], "windows-1252");
+    assert_eq!(doc["input"]["encoding_reason"], "override");
+    // Read as UTF-8 on purpose, the Windows-1252 bytes are invalid: a clear error, exit 2.
+    let (code, doc) = check_json(&file, &["--encoding", "utf-8"]);
+    assert_eq!(code, 2);
+    assert!(doc["error"]["message"].as_str().unwrap().contains("invalid UTF-8"), "{doc:#}");
+}
+
+#[test]
+fn french_booleans_are_understood() {
+    let (_, doc) = check_json(&fixture("input/cp1252-semicolon-french-excel.csv"), &[]);
+    let vrai = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "non-canonical-boolean" && d["value"] == "VRAI")
+        .count();
+    assert!(vrai >= 2, "{doc:#}");
+}

@@ -18,6 +18,7 @@ use crate::rules::cross::CrossCheck;
 use crate::rules::state::Matcher;
 use crate::rules::{check_row, RowOutcome, Severity};
 use crate::schema::headers::HeaderError;
+use crate::schema::mapping::Mapping;
 use crate::schema::Schema;
 
 /// What was read, for the report header (contract §6 `input`).
@@ -230,6 +231,22 @@ fn is_blank(record: &StringRecord) -> bool {
     record.iter().all(|f| f.trim().is_empty())
 }
 
+/// Spreadsheet notes name the user's columns; with a profile, rules need the mapped ones.
+fn remap_notes(mapping: &Mapping, notes: &mut Vec<CellNote>) {
+    notes.retain_mut(|note| match note {
+        CellNote::Error(c) | CellNote::Number(c) => {
+            match mapping.origin.iter().position(|o| *o == Some(*c)) {
+                Some(out) => {
+                    *c = out;
+                    true
+                }
+                None => false,
+            }
+        }
+        CellNote::Unmapped(_) => true,
+    });
+}
+
 /// Resolves the header row against the catalogue and the template, if any.
 fn resolve_header(
     record: &StringRecord,
@@ -260,7 +277,20 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     // Rules that look at raw text need the delimiter actually used.
     let opts = &Options { delimiter: evidence.delimiter.unwrap_or(b','), ..opts.clone() };
     let path = source.display_name();
-    let (schema, header_diags) = resolve_header(&record, header_meta.line, opts, &path)?;
+    let input_headers: Vec<String> = record.iter().map(str::to_owned).collect();
+    let mapping = opts.profile.as_deref().map(|p| Mapping::new(p, &opts.catalogue, &input_headers));
+    let header_record =
+        mapping.as_ref().map_or_else(|| record.clone(), |m| StringRecord::from(m.header.clone()));
+    let (mut schema, mut header_diags) = resolve_header(&header_record, header_meta.line, opts, &path)?;
+    if let Some(m) = &mapping {
+        // Findings point at the user's own columns.
+        schema.origin.clone_from(&m.origin);
+        schema.input_headers.clone_from(&input_headers);
+        for d in &mut header_diags {
+            d.source_col = d.col_index.and_then(|c| schema.source_col(c));
+            d.cell = d.col_index.and_then(|c| schema.cell(c, 1));
+        }
+    }
     let mut info = InputInfo {
         path,
         format: evidence.format.as_str(),
@@ -273,7 +303,7 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     let mut summary = Summary::default();
     sink.begin(&info, &schema).map_err(Error::Output)?;
     summary.count(&header_diags);
-    let header = Record { line: header_meta.line, fields: &record, raw: records.raw(&header_meta) };
+    let header = Record { line: header_meta.line, fields: &header_record, raw: records.raw(&header_meta) };
     sink.header(&header_diags, header).map_err(Error::Output)?;
     records.release_before(header_meta.end);
 
@@ -288,6 +318,7 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     let mut batch: Vec<(StringRecord, Vec<CellNote>)> = Vec::with_capacity(batch_size);
     let mut metas: Vec<Meta> = Vec::with_capacity(batch_size);
     let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(batch_size);
+    let mut scratch = StringRecord::new();
     let mut done = false;
     while !done {
         metas.clear();
@@ -297,7 +328,13 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
                 batch.push((StringRecord::new(), Vec::new()));
             }
             let (rec, notes) = &mut batch[n];
-            match records.read(rec, notes).map_err(|e| read_error(&info.path, e))? {
+            let target = if mapping.is_some() { &mut scratch } else { &mut *rec };
+            let read = records.read(target, notes).map_err(|e| read_error(&info.path, e))?;
+            if let (Some(m), Some(_)) = (&mapping, &read) {
+                m.apply(&scratch, rec, notes);
+                remap_notes(m, notes);
+            }
+            match read {
                 Some(meta) if !is_blank(rec) => metas.push(meta),
                 Some(_) => {}
                 None => {

@@ -47,9 +47,27 @@ pub enum Error {
         /// Why it is refused.
         reason: String,
     },
+    /// A profile (`--profile`) is not valid TOML or names unknown columns or packages.
+    #[error("{}: {}", .0.path, .0.message)]
+    Profile(Box<ProfileFailure>),
     /// Writing a report or output failed.
     #[error("cannot write the output: {0}")]
     Output(#[source] io::Error),
+}
+
+/// What is wrong with a profile, and where.
+#[derive(Debug)]
+pub struct ProfileFailure {
+    /// The profile's path, with the line (`fr.toml:4`).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+    /// The profile's text, to show the line.
+    pub source_code: miette::NamedSource<String>,
+    /// Where in the text.
+    pub span: Option<miette::SourceSpan>,
 }
 
 impl Error {
@@ -59,7 +77,7 @@ impl Error {
         match self {
             Error::Io { .. } | Error::Unreadable { .. } => Some(Rule::UnreadableFile),
             Error::MissingEmailColumn { .. } => Some(Rule::MissingEmailColumn),
-            Error::Output(_) | Error::Refused { .. } => None,
+            Error::Output(_) | Error::Refused { .. } | Error::Profile(_) => None,
         }
     }
 
@@ -69,6 +87,7 @@ impl Error {
         match self {
             Error::Io { .. } => "check the path and that you may read the file".to_owned(),
             Error::Unreadable { help, .. } => help.clone(),
+            Error::Profile(p) => p.help.clone(),
             Error::MissingEmailColumn { headers, .. } => {
                 let shown: Vec<&str> = headers.iter().take(8).map(|h| h.trim()).collect();
                 format!(
@@ -98,5 +117,22 @@ impl miette::Diagnostic for Error {
 
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         Some(Box::new(Error::help(self)))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        match self {
+            Error::Profile(p) if p.span.is_some() => Some(&p.source_code),
+            _ => None,
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        match self {
+            Error::Profile(p) => p.span.map(|span| {
+                Box::new(std::iter::once(miette::LabeledSpan::new_with_span(Some("here".to_owned()), span)))
+                    as Box<dyn Iterator<Item = miette::LabeledSpan>>
+            }),
+            _ => None,
+        }
     }
 }

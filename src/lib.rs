@@ -23,7 +23,7 @@
 pub mod actions;
 mod check;
 pub mod current;
-mod error;
+pub mod error;
 pub mod fix;
 pub mod input;
 mod options;

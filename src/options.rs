@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::current::Current;
 use crate::input::ReadOptions;
-use crate::schema::{Catalogue, Template};
+use crate::schema::{Catalogue, Profile, Template};
 
 /// Control Hub's limit on users per CSV upload (control-hub-csv.md §8.1).
 pub const CONTROL_HUB_MAX_ROWS: u64 = 20_000;
@@ -29,6 +29,8 @@ pub struct Options {
     pub current: Option<Arc<Current>>,
     /// The org's column set (`--template`): header drift and renamed columns.
     pub template: Option<Arc<Template>>,
+    /// An HR export profile (`--profile`): the input is mapped onto Control Hub's format.
+    pub profile: Option<Arc<Profile>>,
 }
 
 impl Default for Options {
@@ -42,6 +44,7 @@ impl Default for Options {
             catalogue: Catalogue::default(),
             current: None,
             template: None,
+            profile: None,
         }
     }
 }

@@ -10,5 +10,6 @@ mod explain;
 mod fix;
 mod input;
 mod json;
+mod profile;
 mod props;
 mod rules;

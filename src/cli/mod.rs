@@ -4,6 +4,7 @@
 mod check;
 mod explain;
 mod fix;
+mod profile;
 mod report;
 
 use std::io::IsTerminal;
@@ -28,6 +29,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Write the corrected CSV: every fix applied, safe to upload with "Add and remove services".
     Fix(fix::FixArgs),
+    /// HR export profiles: `profile init FILE` proposes one from a file's headers.
+    Profile(profile::ProfileArgs),
     /// Print the documentation of a rule (by name or code), or list every rule.
     Explain(explain::ExplainArgs),
 }
@@ -70,6 +73,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args, color),
         Command::Fix(args) => fix::run(&args, color),
+        Command::Profile(args) => profile::run(&args, color),
         Command::Explain(args) => explain::run(&args),
     };
     ExitCode::from(code)

@@ -40,6 +40,10 @@ pub struct ReportArgs {
     /// The sheet of a spreadsheet to read, by name or 1-based position (default: the first).
     #[arg(long, value_name = "NAME|INDEX")]
     pub sheet: Option<String>,
+    /// An HR export profile (TOML): header aliases, package value map, defaults; the input
+    /// is mapped onto Control Hub's format before checking (docs/profiles.md).
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<std::path::PathBuf>,
     /// A Control Hub export of the customer's users: each row's action (add, modify,
     /// unchanged, remove) and changed fields are decided against it.
     #[arg(long, value_name = "EXPORT")]
@@ -97,6 +101,16 @@ impl ReportArgs {
             },
             ..Options::default()
         };
+        if let Some(path) = &self.profile {
+            let profile = hubcsv::schema::Profile::load(path, &opts.catalogue)?;
+            if opts.region.is_none() {
+                opts.region = profile.region;
+            }
+            if let Some(basic) = &profile.basic_headers {
+                opts.catalogue.basic.extend(basic.iter().map(|b| hubcsv::schema::header_key(b)));
+            }
+            opts.profile = Some(std::sync::Arc::new(profile));
+        }
         if let Some(path) = &self.current {
             let current = hubcsv::current::Current::load(&hubcsv::Source::from_arg(path), &opts.catalogue)?;
             opts.current = Some(std::sync::Arc::new(current));

@@ -22,6 +22,8 @@ pub enum CellNote {
     Error(usize),
     /// A number cell (not text) in this column.
     Number(usize),
+    /// A profile's value map does not know the offer that sets this (package) column.
+    Unmapped(usize),
 }
 
 /// A source of records: CSV text or a spreadsheet's sheet.

@@ -32,9 +32,12 @@ pub struct Diagnostic {
     /// For `fixed` findings: the value `hubcsv fix` writes instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
-    /// 0-based column index in the input (not serialised; used to underline the cell).
+    /// 0-based column index in the checked table (not serialised; corrections apply there).
     #[serde(skip)]
     pub col_index: Option<usize>,
+    /// 0-based column in the user's file, to underline (differs with a profile).
+    #[serde(skip)]
+    pub source_col: Option<usize>,
 }
 
 impl Diagnostic {
@@ -54,6 +57,7 @@ impl Diagnostic {
             help: help.into(),
             fix: None,
             col_index: None,
+            source_col: None,
         }
     }
 

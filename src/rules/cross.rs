@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::{RowOutcome, Rule};
 use crate::actions::Action;
 use crate::report::Diagnostic;
-use crate::schema::{column_letters, Schema};
+use crate::schema::Schema;
 
 /// State of the cross-row pass.
 #[derive(Debug, Default)]
@@ -37,12 +37,12 @@ impl CrossCheck {
         self.rows += 1;
         let line = row.meta.line;
         let mut found = Vec::new();
-        let cell = |col: usize| format!("{}{}", column_letters(col), row.meta.sheet_row);
         let at = |rule: Rule, col: usize, value: &str, message: String, help: &str| {
             let mut d = Diagnostic::new(rule, line, message, help).value(value);
             d.column = Some(schema.name(col).to_owned());
-            d.cell = Some(cell(col));
+            d.cell = schema.cell(col, row.meta.sheet_row);
             d.col_index = Some(col);
+            d.source_col = schema.source_col(col);
             d.user.clone_from(&row.user);
             d
         };

@@ -54,7 +54,9 @@ pub(super) fn check(ctx: &mut RowCtx<'_>) -> Licenses {
     let (designated, any_true) = packages(ctx, &read);
     let all_false =
         !schema.packages.is_empty() && schema.packages.iter().all(|&(c, _)| read[c] == Bool::False);
-    if !schema.packages.is_empty() && !any_true && !all_false {
+    // An offer the profile could not map already explains the missing package.
+    let unmapped = ctx.diags.iter().any(|d| d.rule == Rule::UnmappedValue);
+    if !schema.packages.is_empty() && !any_true && !all_false && !unmapped {
         let d = ctx.row(
             Rule::NoPackage,
             "no package is TRUE and not all are FALSE: the upload assigns no package to this user".to_owned(),

@@ -97,8 +97,9 @@ impl RowCtx<'_> {
     pub fn at(&self, rule: Rule, col: usize, message: String, help: &str) -> Diagnostic {
         let mut d = Diagnostic::new(rule, self.meta.line, message, help);
         d.column = Some(self.schema.name(col).to_owned());
-        d.cell = Some(format!("{}{}", column_letters(col), self.meta.sheet_row));
+        d.cell = self.schema.cell(col, self.meta.sheet_row);
         d.col_index = Some(col);
+        d.source_col = self.schema.source_col(col);
         d.user.clone_from(&self.user);
         let value = self.get(Some(col));
         d.value = Some(value.to_owned());
@@ -229,6 +230,20 @@ fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
                 ctx.diags.push(d);
                 ctx.values[col] = Cow::Borrowed("");
             }
+            CellNote::Unmapped(col) => {
+                let mut d = ctx.at(
+                    Rule::UnmappedValue,
+                    col,
+                    "this offer is not in the profile's package value map".to_owned(),
+                    "add the value under [packages] values in the profile, mapped to a package id or \"remove\"",
+                );
+                // The cell is the user's offer column, not the package column it sets.
+                if let Some(name) = ctx.schema.source_name(col) {
+                    d.column = Some(name.to_owned());
+                }
+                d.value = None;
+                ctx.diags.push(d);
+            }
             CellNote::Number(col) if Some(col) == ctx.schema.extension => {
                 let d = ctx.at(
                     Rule::ExtensionStoredAsNumber,
@@ -268,8 +283,9 @@ fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
                 );
                 d.line = ctx.meta.line + lines_before;
                 d.column = Some(ctx.schema.name(field).to_owned());
+                // The raw text is the user's: `field` counts their columns.
                 d.cell = Some(format!("{}{}", column_letters(field), ctx.meta.sheet_row));
-                d.col_index = Some(field);
+                d.source_col = Some(field);
                 return Some(d);
             }
         }

@@ -119,6 +119,7 @@ rules! {
     ExtensionStoredAsNumber = "HC037", "extension-stored-as-number", Warning, "A spreadsheet stored the Extension as a number: leading zeros may be lost.";
     TemplateColumnMissing = "HC038", "template-column-missing", Warning, "A column of the org's export (`--template`) is missing from the upload.";
     ColumnNotInTemplate = "HC039", "column-not-in-template", Warning, "An upload column the org's export (`--template`) does not have.";
+    UnmappedValue = "HC040", "unmapped-value", Error, "A profile's package column holds a value its value map does not know.";
 }
 
 impl Rule {

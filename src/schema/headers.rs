@@ -52,6 +52,10 @@ pub struct Schema {
     pub packages: Vec<(usize, usize)>,
     /// Basic license columns.
     pub basic: Vec<usize>,
+    /// Column -> the user's column it came from (differs with a profile; `None`: generated).
+    pub origin: Vec<Option<usize>>,
+    /// The user's own headers, when a profile mapped them (empty otherwise).
+    pub input_headers: Vec<String>,
 }
 
 /// Why a header could not be used at all.
@@ -59,6 +63,24 @@ pub struct Schema {
 pub enum HeaderError {
     /// No identity column; carries the headers seen.
     MissingEmailColumn(Vec<String>),
+}
+
+/// Every known header key (canonical names, their aliases, built-in HR aliases) with its
+/// canonical name and class.
+fn known_columns() -> HashMap<String, (&'static str, ColumnClass)> {
+    let mut known = HashMap::new();
+    for (canonical, aliases, class) in KNOWN {
+        known.insert(header_key(canonical), (*canonical, *class));
+        for alias in *aliases {
+            known.entry((*alias).to_owned()).or_insert((*canonical, *class));
+        }
+    }
+    for (alias, canonical) in super::profile::BUILTIN_ALIASES {
+        if let Some((c, _, class)) = KNOWN.iter().find(|(c, _, _)| c == canonical) {
+            known.entry((*alias).to_owned()).or_insert((*c, *class));
+        }
+    }
+    known
 }
 
 impl Schema {
@@ -71,18 +93,7 @@ impl Schema {
         line: u64,
         catalogue: Catalogue,
     ) -> Result<(Schema, Vec<Diagnostic>), HeaderError> {
-        let mut known: HashMap<&str, (&str, ColumnClass)> = HashMap::new();
-        let mut canonical_keys = Vec::with_capacity(KNOWN.len());
-        for (canonical, aliases, class) in KNOWN {
-            canonical_keys.push((header_key(canonical), *canonical, *class));
-            for alias in *aliases {
-                known.insert(alias, (canonical, *class));
-            }
-        }
-        for (key, canonical, class) in &canonical_keys {
-            known.insert(key.as_str(), (canonical, *class));
-        }
-
+        let known = known_columns();
         let mut diagnostics = Vec::new();
         let mut columns = Vec::with_capacity(headers.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
@@ -125,6 +136,7 @@ impl Schema {
                 d.column = Some(canonical.clone());
                 d.cell = Some(format!("{}1", column_letters(index)));
                 d.col_index = Some(index);
+                d.source_col = Some(index);
                 diagnostics.push(d);
             } else {
                 seen.insert(dup_key, index);
@@ -140,6 +152,7 @@ impl Schema {
                 d.column = Some(canonical.clone());
                 d.cell = Some(format!("{}1", column_letters(index)));
                 d.col_index = Some(index);
+                d.source_col = Some(index);
                 diagnostics.push(d);
             }
             columns.push(Column { index, header: header.clone(), canonical, class, suspended });
@@ -166,6 +179,8 @@ impl Schema {
                 })
                 .collect(),
             basic: columns.iter().filter(|c| c.class == ColumnClass::BasicLicense).map(|c| c.index).collect(),
+            origin: (0..columns.len()).map(Some).collect(),
+            input_headers: Vec::new(),
             columns,
             catalogue,
         };
@@ -176,6 +191,24 @@ impl Schema {
     #[must_use]
     pub fn name(&self, index: usize) -> &str {
         self.columns.get(index).map_or("", |c| c.canonical.as_str())
+    }
+
+    /// The A1 reference of column `col` on spreadsheet row `row`, in the user's file.
+    #[must_use]
+    pub fn cell(&self, col: usize, row: u64) -> Option<String> {
+        self.source_col(col).map(|c| format!("{}{row}", column_letters(c)))
+    }
+
+    /// The user's header of the column behind column `col`, when a profile mapped it.
+    #[must_use]
+    pub fn source_name(&self, col: usize) -> Option<&str> {
+        self.source_col(col).and_then(|c| self.input_headers.get(c)).map(|h| h.trim())
+    }
+
+    /// The user's column behind column `col`.
+    #[must_use]
+    pub fn source_col(&self, col: usize) -> Option<usize> {
+        self.origin.get(col).copied().flatten()
     }
 
     /// The number of columns in the header.
@@ -229,6 +262,6 @@ mod tests {
 
     #[test]
     fn missing_email_column() {
-        assert!(matches!(resolve(&["First Name", "Email"]), Err(HeaderError::MissingEmailColumn(_))));
+        assert!(matches!(resolve(&["First Name", "Login"]), Err(HeaderError::MissingEmailColumn(_))));
     }
 }

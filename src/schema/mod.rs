@@ -3,12 +3,15 @@
 
 pub mod columns;
 pub mod headers;
+pub mod mapping;
 pub mod packages;
+pub mod profile;
 pub mod template;
 
 pub use columns::{CallingField, ColumnClass};
 pub use headers::{Column, Schema};
 pub use packages::{Catalogue, LicenseKind, Package};
+pub use profile::Profile;
 pub use template::Template;
 
 /// Normalises a header for matching: trimmed, lower-case, inner runs of white space folded
@@ -23,6 +26,18 @@ pub fn header_key(header: &str) -> String {
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
     out
+}
+
+/// The canonical Control Hub name for a header: a known column (or one of its aliases), or
+/// a built-in HR alias (`Courriel`, `Prénom`, `E-mail`, ...).
+#[must_use]
+pub fn resolve_name(header: &str) -> Option<&'static str> {
+    let key = header_key(header);
+    columns::KNOWN
+        .iter()
+        .find(|(c, aliases, _)| header_key(c) == key || aliases.contains(&key.as_str()))
+        .map(|(c, _, _)| *c)
+        .or_else(|| profile::BUILTIN_ALIASES.iter().find(|(k, _)| *k == key).map(|(_, c)| *c))
 }
 
 /// Spreadsheet column letters for a 0-based index: 0 -> `A`, 25 -> `Z`, 26 -> `AA`.

@@ -87,6 +87,8 @@ impl Template {
                 d.column = Some(new.clone());
                 d.cell = cell;
                 d.col_index = Some(u.index);
+                d.source_col = Some(u.index);
+                d.source_col = Some(u.index);
                 diagnostics.push(d);
                 u.canonical = new;
                 known_here.push(u.index);
@@ -106,6 +108,7 @@ impl Template {
             d.column = Some(u.canonical.clone());
             d.cell = cell;
             d.col_index = Some(u.index);
+            d.source_col = Some(u.index);
             diagnostics.push(d);
             known_here.push(u.index);
         }

@@ -1,0 +1,142 @@
+//! `hubcsv profile init FILE`: proposes a profile (TOML, on stdout) from an HR export's
+//! headers: what the built-in aliases already map, what is left, and a value-map skeleton
+//! for a column that looks like an offer.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use hubcsv::input::{open_table, ReadOptions};
+use hubcsv::schema::{header_key, resolve_name};
+use hubcsv::Source;
+
+use super::exit;
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    #[command(subcommand)]
+    command: ProfileCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum ProfileCommand {
+    /// Propose a profile from a file's headers: `hubcsv profile init rh.xlsx > profile.toml`.
+    Init {
+        /// The HR export (any format `check` reads).
+        file: PathBuf,
+    },
+}
+
+/// Rows read to find the distinct values of unmapped columns.
+const SAMPLE_ROWS: usize = 10_000;
+/// A column with at most this many distinct values may hold the offer.
+const OFFER_VALUES: usize = 12;
+
+pub fn run(args: &ProfileArgs, color: bool) -> u8 {
+    let ProfileCommand::Init { file } = &args.command;
+    let source = Source::from_arg(file);
+    let (mut records, header, _, _) = match open_table(&source, &ReadOptions::default(), "the file") {
+        Ok(table) => table,
+        Err(e) => {
+            super::print_fatal(&e, color);
+            return exit::UNREADABLE;
+        }
+    };
+    let headers: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
+    let unmapped: Vec<usize> = (0..headers.len()).filter(|&i| resolve_name(&headers[i]).is_none()).collect();
+    let mut values: Vec<BTreeSet<String>> = vec![BTreeSet::new(); headers.len()];
+    let (mut record, mut notes) = (csv::StringRecord::new(), Vec::new());
+    for _ in 0..SAMPLE_ROWS {
+        match records.read(&mut record, &mut notes) {
+            Ok(Some(meta)) => {
+                for &i in &unmapped {
+                    if let Some(v) = record.get(i).map(str::trim).filter(|v| !v.is_empty()) {
+                        values[i].insert(v.to_owned());
+                    }
+                }
+                records.release_before(meta.end);
+            }
+            _ => break,
+        }
+    }
+    print!("{}", propose(&file.display().to_string(), &headers, &unmapped, &values));
+    exit::OK
+}
+
+/// Words that make a column or its values look like a wholesale offer.
+const OFFER_WORDS: &[&str] = &[
+    "offer", "offre", "package", "forfait", "licen", "voice", "voix", "suite", "meeting", "réunion",
+    "calling", "appel", "webex",
+];
+
+/// The unmapped column most likely to hold the offer: few distinct values, and offer-like
+/// words in its header or values first.
+fn offer_column(headers: &[String], unmapped: &[usize], values: &[BTreeSet<String>]) -> Option<usize> {
+    let looks = |s: &str| {
+        let s = s.to_lowercase();
+        OFFER_WORDS.iter().any(|w| s.contains(w))
+    };
+    unmapped.iter().copied().filter(|&i| (2..=OFFER_VALUES).contains(&values[i].len())).max_by_key(|&i| {
+        (looks(&headers[i]) || values[i].iter().any(|v| looks(v)), std::cmp::Reverse(values[i].len()))
+    })
+}
+
+fn quoted(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[BTreeSet<String>]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Profile proposed by `hubcsv profile init {file}`. Check every line, then:");
+    let _ = writeln!(out, "#   hubcsv fix --profile profile.toml {file} -o upload.csv");
+    let _ = writeln!(out, "# Format: docs/profiles.md\n");
+    let _ = writeln!(out, "# Phone numbers without a country code are read in this region:");
+    let _ = writeln!(out, "# region = \"FR\"\n");
+    let _ = writeln!(out, "[aliases]");
+    let _ = writeln!(out, "# Already mapped by the built-in aliases:");
+    for h in headers.iter().filter(|h| !h.is_empty()) {
+        if let Some(c) = resolve_name(h) {
+            if header_key(c) != header_key(h) {
+                let _ = writeln!(out, "#   {} -> {}", quoted(h), quoted(c));
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# Not mapped: give a Control Hub column, or leave the line out (the column is dropped):"
+    );
+    for &i in unmapped {
+        if !headers[i].is_empty() {
+            let _ = writeln!(out, "# {} = \"\"", quoted(&headers[i]));
+        }
+    }
+    let offer = offer_column(headers, unmapped, values);
+    let _ = writeln!(out);
+    if let Some(i) = offer {
+        let _ = writeln!(
+            out,
+            "# `{}` has few distinct values: is it the offer? Map each value to a package",
+            headers[i]
+        );
+        let _ = writeln!(
+            out,
+            "# id (webex_calling, webex_voice, webex_suite, webex_meetings, cx_essentials) or \"remove\"."
+        );
+        let _ = writeln!(out, "# [packages]\n# column = {}", quoted(&headers[i]));
+        let pairs: Vec<String> = values[i].iter().map(|v| format!("{} = \"\"", quoted(v))).collect();
+        let _ = writeln!(out, "# values = {{ {} }}", pairs.join(", "));
+    } else {
+        let _ = writeln!(out, "# The offer column, if the export has one:");
+        let _ =
+            writeln!(out, "# [packages]\n# column = \"Offer\"\n# values = {{ \"Voice\" = \"webex_voice\" }}");
+    }
+    let _ = writeln!(out, "\n# Values for users whose cell is empty:");
+    let _ = writeln!(
+        out,
+        "# [defaults]\n# \"Location\" = \"HQ\"\n# \"Preferred Webex Site\" = \"acme.webex.com\""
+    );
+    let _ = writeln!(out, "\n# The org's exact package headers (from a fresh Control Hub export):");
+    let _ = writeln!(out, "# [catalogue]\n# webex_voice = \"Webex Voice [Sub100200]\"");
+    out
+}

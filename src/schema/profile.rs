@@ -1,0 +1,383 @@
+//! HR export profiles (contract §7): a TOML file mapping an HR export onto Control Hub's
+//! format: header aliases, a value map that sets the package columns, defaults (optionally
+//! chosen by another column's value), the phone region, and the org's exact package headers.
+//!
+//! ```toml
+//! region = "FR"
+//! keep = ["Cost Center"]                 # other HR columns to carry through
+//!
+//! [aliases]                              # HR header = Control Hub header
+//! "Matricule RH" = "Title"
+//!
+//! [packages]                             # the package, from a column's value
+//! column = "Offre"
+//! values = { "Voix" = "webex_voice", "Suite" = "webex_suite", "Départ" = "remove" }
+//!
+//! [defaults]                             # when the HR file has no value
+//! "Preferred Webex Site" = "acme.webex.com"
+//!
+//! [[when]]                               # defaults chosen by another column's value
+//! column = "Pays"
+//! value = "Belgique"
+//! set = { "Location" = "Bruxelles", "Preferred Webex Site" = "acme-be.webex.com" }
+//!
+//! [catalogue]                            # the org's exact headers
+//! webex_voice = "Webex Voice [Sub100200]"
+//! webex_suite = "Webex Suite [Sub100200]"
+//! basic = ["Basic Messaging", "Basic Space Meetings", "Call on Webex (1:1 call, non-PSTN)"]
+//! ```
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::columns::KNOWN;
+use super::{header_key, Catalogue};
+
+/// The value a package value map uses for "every package FALSE".
+pub const REMOVE: &str = "remove";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    region: Option<Spanned<String>>,
+    #[serde(default)]
+    keep: Vec<String>,
+    #[serde(default)]
+    aliases: BTreeMap<String, Spanned<String>>,
+    packages: Option<PackagesFile>,
+    #[serde(default)]
+    defaults: BTreeMap<Spanned<String>, String>,
+    #[serde(default)]
+    when: Vec<WhenFile>,
+    catalogue: Option<BTreeMap<Spanned<String>, CatalogueValue>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackagesFile {
+    column: String,
+    values: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WhenFile {
+    column: String,
+    value: String,
+    set: BTreeMap<Spanned<String>, String>,
+}
+
+/// `package_id = "Header"`, or `basic = ["Header", ...]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum CatalogueValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// A profile error: a message and the byte range of the TOML it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError {
+    /// What is wrong.
+    pub message: String,
+    /// Where, in the profile's text.
+    pub span: Option<Range<usize>>,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// Where a package column's value comes from.
+#[derive(Clone, Debug)]
+pub struct PackageMap {
+    /// The HR column holding the offer (header key).
+    pub column: String,
+    /// HR value (trimmed, lower-case) -> package id, or [`REMOVE`].
+    pub values: BTreeMap<String, String>,
+}
+
+/// Defaults chosen by another column's value.
+#[derive(Clone, Debug)]
+pub struct When {
+    /// The HR column (header key).
+    pub column: String,
+    /// The value (trimmed, lower-case).
+    pub value: String,
+    /// Canonical column -> value.
+    pub set: Vec<(String, String)>,
+}
+
+/// A parsed, validated profile.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {
+    /// Region for national phone numbers.
+    pub region: Option<phonenumber::country::Id>,
+    /// HR columns (header keys) carried through unchanged.
+    pub keep: Vec<String>,
+    /// HR header key -> canonical Control Hub header.
+    pub aliases: BTreeMap<String, String>,
+    /// The package from a column's value.
+    pub packages: Option<PackageMap>,
+    /// Canonical column -> default value.
+    pub defaults: Vec<(String, String)>,
+    /// Defaults chosen by another column's value.
+    pub when: Vec<When>,
+    /// Package id -> the org's exact header.
+    pub package_headers: BTreeMap<String, String>,
+    /// The org's basic license headers, when given.
+    pub basic_headers: Option<Vec<String>>,
+}
+
+/// The canonical spelling of a Control Hub column name, if it is one.
+fn canonical_column(name: &str) -> Option<&'static str> {
+    let key = header_key(name);
+    KNOWN
+        .iter()
+        .find(|(c, aliases, _)| header_key(c) == key || aliases.contains(&key.as_str()))
+        .map(|(c, _, _)| *c)
+}
+
+fn unknown_column(name: &str, span: Range<usize>) -> ProfileError {
+    ProfileError {
+        message: format!("`{name}` is not a Control Hub column"),
+        span: Some(span),
+        help: "use a header of Control Hub's user CSV, e.g. `First Name`, `User ID/Email (Required)`, `Phone Number`, `Extension`, `Location`, `Preferred Webex Site`".to_owned(),
+    }
+}
+
+impl Profile {
+    /// Reads and validates a profile file.
+    ///
+    /// # Errors
+    /// [`crate::Error::Io`] when unreadable; [`crate::Error::Profile`] with the line and span
+    /// when invalid.
+    pub fn load(path: &std::path::Path, catalogue: &Catalogue) -> Result<Profile, crate::Error> {
+        let name = path.display().to_string();
+        let text =
+            std::fs::read_to_string(path).map_err(|e| crate::Error::Io { path: name.clone(), source: e })?;
+        Profile::parse(&text, catalogue).map_err(|e| {
+            let line =
+                e.span.as_ref().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            crate::Error::Profile(Box::new(crate::error::ProfileFailure {
+                path: if line > 0 { format!("{name}:{line}") } else { name.clone() },
+                message: e.message,
+                help: e.help,
+                span: e.span.map(|s| miette::SourceSpan::new(s.start.into(), s.len())),
+                source_code: miette::NamedSource::new(name, text),
+            }))
+        })
+    }
+
+    /// Parses and validates a profile's text against the catalogue.
+    ///
+    /// # Errors
+    /// Bad TOML, unknown fields, unknown Control Hub columns or package ids, a bad region.
+    pub fn parse(text: &str, catalogue: &Catalogue) -> Result<Profile, ProfileError> {
+        let file: File = toml::from_str(text).map_err(|e| ProfileError {
+            message: e.message().to_owned(),
+            span: e.span(),
+            help: "see docs/profiles.md for the profile format".to_owned(),
+        })?;
+        let package_ids: Vec<&str> = catalogue.packages.iter().map(|p| p.id.as_str()).collect();
+        let known_package = |id: &Spanned<String>| -> Result<String, ProfileError> {
+            let v = id.get_ref().trim();
+            if v == REMOVE || package_ids.contains(&v) {
+                Ok(v.to_owned())
+            } else {
+                Err(ProfileError {
+                    message: format!("`{v}` is not a package id"),
+                    span: Some(id.span()),
+                    help: format!(
+                        "use one of: {}, or `{REMOVE}` (every package FALSE)",
+                        package_ids.join(", ")
+                    ),
+                })
+            }
+        };
+        let mut profile = Profile::default();
+        if let Some(region) = &file.region {
+            profile.region =
+                Some(region.get_ref().to_ascii_uppercase().parse().map_err(|_| ProfileError {
+                    message: format!("`{}` is not a region code", region.get_ref()),
+                    span: Some(region.span()),
+                    help: "use a two-letter region such as FR, BE, US".to_owned(),
+                })?);
+        }
+        profile.keep = file.keep.iter().map(|k| header_key(k)).collect();
+        for (hr, target) in &file.aliases {
+            let canonical = canonical_column(target.get_ref())
+                .ok_or_else(|| unknown_column(target.get_ref(), target.span()))?;
+            profile.aliases.insert(header_key(hr), canonical.to_owned());
+        }
+        if let Some(p) = &file.packages {
+            let mut values = BTreeMap::new();
+            for (hr, id) in &p.values {
+                values.insert(hr.trim().to_lowercase(), known_package(id)?);
+            }
+            profile.packages = Some(PackageMap { column: header_key(&p.column), values });
+        }
+        let defaults =
+            |map: &BTreeMap<Spanned<String>, String>| -> Result<Vec<(String, String)>, ProfileError> {
+                map.iter()
+                    .map(|(k, v)| {
+                        canonical_column(k.get_ref())
+                            .map(|c| (c.to_owned(), v.clone()))
+                            .ok_or_else(|| unknown_column(k.get_ref(), k.span()))
+                    })
+                    .collect()
+            };
+        profile.defaults = defaults(&file.defaults)?;
+        for w in &file.when {
+            profile.when.push(When {
+                column: header_key(&w.column),
+                value: w.value.trim().to_lowercase(),
+                set: defaults(&w.set)?,
+            });
+        }
+        for (key, value) in file.catalogue.iter().flatten() {
+            match (key.get_ref().as_str(), value) {
+                ("basic", CatalogueValue::Many(headers)) => profile.basic_headers = Some(headers.clone()),
+                (_, CatalogueValue::One(header)) if known_package(key)? != REMOVE => {
+                    profile.package_headers.insert(key.get_ref().trim().to_owned(), header.trim().to_owned());
+                }
+                _ => return Err(ProfileError {
+                    message: format!("`{}` is not a package id with a header", key.get_ref()),
+                    span: Some(key.span()),
+                    help: "write `package_id = \"Header [Sub...]\"`, or `basic = [\"Basic Messaging\", ...]`"
+                        .to_owned(),
+                }),
+            }
+        }
+        Ok(profile)
+    }
+
+    /// The package columns the output gets: the catalogue's exact headers, or the catalogue's
+    /// display names for the user packages the value map uses.
+    #[must_use]
+    pub fn package_columns(&self, catalogue: &Catalogue) -> Vec<String> {
+        if !self.package_headers.is_empty() {
+            return self.package_headers.values().cloned().collect();
+        }
+        let Some(map) = &self.packages else { return Vec::new() };
+        catalogue
+            .packages
+            .iter()
+            .filter(|p| p.user && map.values.values().any(|v| *v == p.id))
+            .map(|p| title_case(&p.names[0]))
+            .collect()
+    }
+
+    /// The basic license columns the output gets (when the profile sets packages).
+    #[must_use]
+    pub fn basic_columns(&self) -> Vec<String> {
+        match (&self.basic_headers, &self.packages) {
+            (Some(b), _) => b.clone(),
+            (None, Some(_)) => {
+                ["Basic Messaging", "Basic Space Meetings", "Call on Webex (1:1 call, non-PSTN)"]
+                    .map(str::to_owned)
+                    .to_vec()
+            }
+            (None, None) => Vec::new(),
+        }
+    }
+}
+
+/// `webex voice` -> `Webex Voice` (catalogue names are stored as header keys).
+fn title_case(key: &str) -> String {
+    key.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Built-in aliases for common English and French HR headers (header keys -> canonical).
+pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
+    ("email", "User ID/Email (Required)"),
+    ("e-mail", "User ID/Email (Required)"),
+    ("email address", "User ID/Email (Required)"),
+    ("work email", "User ID/Email (Required)"),
+    ("courriel", "User ID/Email (Required)"),
+    ("adresse e-mail", "User ID/Email (Required)"),
+    ("adresse email", "User ID/Email (Required)"),
+    ("mail", "User ID/Email (Required)"),
+    ("given name", "First Name"),
+    ("firstname", "First Name"),
+    ("prénom", "First Name"),
+    ("prenom", "First Name"),
+    ("surname", "Last Name"),
+    ("family name", "Last Name"),
+    ("lastname", "Last Name"),
+    ("nom", "Last Name"),
+    ("nom de famille", "Last Name"),
+    ("full name", "Display Name"),
+    ("nom complet", "Display Name"),
+    ("job title", "Title"),
+    ("fonction", "Title"),
+    ("poste occupé", "Title"),
+    ("service", "Department"),
+    ("département", "Department"),
+    ("phone", "Phone Number"),
+    ("telephone", "Phone Number"),
+    ("téléphone", "Phone Number"),
+    ("work phone", "Phone Number"),
+    ("numéro", "Phone Number"),
+    ("ext", "Extension"),
+    ("ext.", "Extension"),
+    ("poste", "Extension"),
+    ("extension téléphonique", "Extension"),
+    ("site", "Location"),
+    ("office", "Location"),
+    ("bureau", "Location"),
+    ("webex site", "Preferred Webex Site"),
+    ("site webex", "Preferred Webex Site"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_profile() {
+        let text = r#"
+region = "fr"
+[aliases]
+"Matricule" = "title"
+[packages]
+column = "Offre"
+values = { "Voix" = "webex_voice", "Départ" = "remove" }
+[defaults]
+"Preferred Webex Site" = "acme.webex.com"
+[[when]]
+column = "Pays"
+value = "Belgique"
+set = { "Location" = "Bruxelles" }
+"#;
+        let p = Profile::parse(text, &Catalogue::default()).unwrap();
+        assert_eq!(p.region, Some(phonenumber::country::Id::FR));
+        assert_eq!(p.aliases.get("matricule").map(String::as_str), Some("Title"));
+        assert_eq!(p.packages.as_ref().unwrap().values.get("voix").map(String::as_str), Some("webex_voice"));
+        assert_eq!(p.when[0].set, vec![("Location".to_owned(), "Bruxelles".to_owned())]);
+        assert_eq!(p.package_columns(&Catalogue::default()), vec!["Webex Voice"]);
+    }
+
+    #[test]
+    fn errors_point_at_the_text() {
+        let text = "[aliases]\n\"Courriel\" = \"Emial\"\n";
+        let e = Profile::parse(text, &Catalogue::default()).unwrap_err();
+        assert!(e.message.contains("Emial"));
+        assert_eq!(&text[e.span.unwrap()], "\"Emial\"");
+        let e = Profile::parse("region = \n", &Catalogue::default()).unwrap_err();
+        assert!(e.span.is_some());
+        let e = Profile::parse(
+            "[packages]\ncolumn = \"Offre\"\nvalues = { \"X\" = \"webex_voix\" }\n",
+            &Catalogue::default(),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("webex_voix"), "{e:?}");
+    }
+}

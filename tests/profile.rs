@@ -1,0 +1,80 @@
+//! `--profile` and `profile init`: an HR export becomes a Control Hub file (contract §7).
+
+use crate::util::{fixture, hubcsv};
+
+fn fix_with_profile(input: &str, dir: &std::path::Path) -> (i32, String, String) {
+    let out = dir.join("upload.csv");
+    let run = hubcsv()
+        .args(["fix", "-q", "--force", "--profile", "fixtures/profiles/fr.toml"])
+        .arg(fixture(input))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let corrected = std::fs::read_to_string(&out).unwrap();
+    let rejected = std::fs::read_to_string(dir.join("upload.rejected.csv")).unwrap();
+    (run.status.code().unwrap(), corrected, rejected)
+}
+
+#[test]
+fn french_hr_export_becomes_a_control_hub_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, corrected, rejected) = fix_with_profile("profiles/rh-fr.csv", dir.path());
+    assert_eq!(code, 1, "one offer is not in the profile");
+    insta::assert_snapshot!("profile_fr_upload", corrected);
+    assert!(rejected.contains("unmapped-value"), "{rejected}");
+    // The xlsx export of the same data gives the same upload.
+    let (_, from_xlsx, _) = fix_with_profile("profiles/rh-fr.xlsx", dir.path());
+    assert_eq!(from_xlsx, corrected);
+    // And the upload checks clean.
+    let (code, doc) = crate::util::check_json(&dir.path().join("upload.csv"), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["summary"]["errors"], 0);
+    assert_eq!(doc["summary"]["warnings"], 0);
+}
+
+#[test]
+fn profile_mistakes_point_at_the_line() {
+    for (file, line, text) in [
+        ("typo-column.toml", 4, "Employe ID"),
+        ("typo-package.toml", 3, "webex_voix"),
+        ("bad-toml.toml", 2, "[packages"),
+    ] {
+        let out = hubcsv()
+            .args(["check", "--profile"])
+            .arg(format!("fixtures/profiles/{file}"))
+            .arg(fixture("profiles/rh-fr.csv"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(&format!("{file}:{line}")), "{file}: {stderr}");
+        assert!(stderr.contains(text), "{file}: {stderr}");
+        assert!(!stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn profile_init_proposes_a_valid_profile() {
+    let out = hubcsv().args(["profile", "init"]).arg(fixture("profiles/rh-fr.xlsx")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("#   \"Courriel\" -> \"User ID/Email (Required)\""), "{text}");
+    assert!(text.contains("# \"Matricule\" = \"\""), "{text}");
+    assert!(text.contains("# column = \"Offre\""), "{text}");
+    assert!(text.contains("\"Téléphonie Plus\" = \"\""), "{text}");
+    // What it prints is a profile hubcsv accepts as it is.
+    hubcsv::schema::Profile::parse(&text, &hubcsv::schema::Catalogue::default()).unwrap();
+}
+
+#[test]
+fn builtin_aliases_need_no_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hr.csv");
+    std::fs::write(&file, "E-mail,Given Name,Surname,Webex Meetings,Preferred Webex Site\nana@example.com,Ana,Silva,TRUE,acme.webex.com\n")
+        .unwrap();
+    let (code, doc) = crate::util::check_json(&file, &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["rows"][0]["user"], "ana@example.com");
+    assert_eq!(doc["rows"][0]["package"], "webex_meetings");
+}

@@ -11,12 +11,12 @@ use serde::Serialize;
 use crate::actions::Action;
 use crate::error::Error;
 use crate::input::record::ReadError;
-use crate::input::{open_table, CellNote, Meta, Source};
+use crate::input::{open_table, CellNote, Meta, Records, Source};
 use crate::options::Options;
 use crate::report::Diagnostic;
 use crate::rules::cross::CrossCheck;
 use crate::rules::state::Matcher;
-use crate::rules::{check_row, RowOutcome, Severity};
+use crate::rules::{check_row, RowOutcome, Rule, Severity};
 use crate::schema::headers::HeaderError;
 use crate::schema::mapping::Mapping;
 use crate::schema::Schema;
@@ -231,6 +231,70 @@ fn is_blank(record: &StringRecord) -> bool {
     record.iter().all(|f| f.trim().is_empty())
 }
 
+/// `--max-columns`: a header wider than this is not a user list.
+fn limit_columns(width: usize, opts: &Options, path: &str, line: u64) -> Result<(), Error> {
+    if width <= opts.max_columns {
+        return Ok(());
+    }
+    Err(Error::Unreadable {
+        path: path.to_owned(),
+        line: Some(line),
+        reason: format!("the header has {width} columns, over --max-columns ({})", opts.max_columns),
+        help: "a Control Hub file has a few dozen columns: check the delimiter (--delimiter) or the file"
+            .to_owned(),
+    })
+}
+
+/// `--max-cells`: stop before memory or time runs out.
+fn limit_cells(cells: u64, opts: &Options, path: &str, line: Option<u64>) -> Result<(), Error> {
+    if cells <= opts.max_cells {
+        return Ok(());
+    }
+    Err(Error::Unreadable {
+        path: path.to_owned(),
+        line,
+        reason: format!("the file has more than --max-cells ({}) cells", opts.max_cells),
+        help: "split the file, or raise --max-cells if this machine has the memory".to_owned(),
+    })
+}
+
+/// Reads up to `size` non-blank records into `batch` (mapped through the profile, if any).
+/// Returns whether the input is exhausted.
+fn fill_batch(
+    records: &mut dyn Records,
+    mapping: Option<&Mapping>,
+    batch: &mut Vec<(StringRecord, Vec<CellNote>)>,
+    metas: &mut Vec<Meta>,
+    scratch: &mut StringRecord,
+    size: usize,
+) -> Result<bool, ReadError> {
+    metas.clear();
+    while metas.len() < size {
+        let n = metas.len();
+        if n == batch.len() {
+            batch.push((StringRecord::new(), Vec::new()));
+        }
+        let (rec, notes) = &mut batch[n];
+        let read = match mapping {
+            Some(m) => {
+                let read = records.read(scratch, notes)?;
+                if read.is_some() {
+                    m.apply(scratch, rec, notes);
+                    remap_notes(m, notes);
+                }
+                read
+            }
+            None => records.read(rec, notes)?,
+        };
+        match read {
+            Some(meta) if !is_blank(rec) => metas.push(meta),
+            Some(_) => {}
+            None => return Ok(true),
+        }
+    }
+    Ok(false)
+}
+
 /// Spreadsheet notes name the user's columns; with a profile, rules need the mapped ones.
 fn remap_notes(mapping: &Mapping, notes: &mut Vec<CellNote>) {
     notes.retain_mut(|note| match note {
@@ -277,6 +341,7 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     // Rules that look at raw text need the delimiter actually used.
     let opts = &Options { delimiter: evidence.delimiter.unwrap_or(b','), ..opts.clone() };
     let path = source.display_name();
+    limit_columns(record.len(), opts, &path, header_meta.line)?;
     let input_headers: Vec<String> = record.iter().map(str::to_owned).collect();
     let mapping = opts.profile.as_deref().map(|p| Mapping::new(p, &opts.catalogue, &input_headers));
     let header_record =
@@ -319,33 +384,16 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     let mut metas: Vec<Meta> = Vec::with_capacity(batch_size);
     let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(batch_size);
     let mut scratch = StringRecord::new();
+    let mut cells: u64 = 0;
     let mut done = false;
     while !done {
-        metas.clear();
-        while metas.len() < batch_size {
-            let n = metas.len();
-            if n == batch.len() {
-                batch.push((StringRecord::new(), Vec::new()));
-            }
-            let (rec, notes) = &mut batch[n];
-            let target = if mapping.is_some() { &mut scratch } else { &mut *rec };
-            let read = records.read(target, notes).map_err(|e| read_error(&info.path, e))?;
-            if let (Some(m), Some(_)) = (&mapping, &read) {
-                m.apply(&scratch, rec, notes);
-                remap_notes(m, notes);
-            }
-            match read {
-                Some(meta) if !is_blank(rec) => metas.push(meta),
-                Some(_) => {}
-                None => {
-                    done = true;
-                    break;
-                }
-            }
-        }
+        done = fill_batch(&mut *records, mapping.as_ref(), &mut batch, &mut metas, &mut scratch, batch_size)
+            .map_err(|e| read_error(&info.path, e))?;
         if metas.is_empty() {
             break;
         }
+        cells = cells.saturating_add(metas.len() as u64 * schema.width().max(1) as u64);
+        limit_cells(cells, opts, &info.path, metas.last().map(|m| m.line))?;
         let raws: Vec<&[u8]> = metas.iter().map(|m| records.raw(m)).collect();
         (0..metas.len())
             .into_par_iter()
@@ -365,6 +413,17 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     }
     summary.rows = cross.rows();
     info.rows = summary.rows;
+    if summary.rows == 0 {
+        let d = Diagnostic::new(
+            Rule::NoRows,
+            header_meta.line,
+            "the file has a header but no user rows",
+            "add the users below the header row; an upload without users does nothing",
+        );
+        summary.count(std::slice::from_ref(&d));
+        let header = Record { line: header_meta.line, fields: &header_record, raw: &[] };
+        sink.header(std::slice::from_ref(&d), header).map_err(Error::Output)?;
+    }
     sink.end(&info, &summary).map_err(Error::Output)?;
     Ok(summary)
 }

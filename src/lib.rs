@@ -35,7 +35,7 @@ pub mod schema;
 pub use check::{check, ActionCounts, Both, InputInfo, PackageCount, Record, Sink, Summary};
 pub use error::Error;
 pub use input::Source;
-pub use options::{Options, CONTROL_HUB_MAX_ROWS};
+pub use options::{Options, CONTROL_HUB_MAX_ROWS, DEFAULT_MAX_CELLS, DEFAULT_MAX_COLUMNS};
 pub use output::{FixOptions, Written};
 pub use report::Diagnostic;
 pub use rules::{Rule, Severity};
@@ -67,6 +67,14 @@ pub fn fix(
                 });
             }
         }
+    }
+    // A device or folder is never replaced, even with --force (`-o /dev/full` must not
+    // rename a temporary file over the device).
+    if let Some(special) = planned.iter().find(|p| p.exists() && !p.is_file()) {
+        return Err(Error::Refused {
+            path: special.display().to_string(),
+            reason: "is not a regular file; hubcsv writes outputs as new files".to_owned(),
+        });
     }
     if !fix_opts.force {
         if let Some(existing) = planned.iter().find(|p| p.exists()) {

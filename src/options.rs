@@ -9,6 +9,12 @@ use crate::schema::{Catalogue, Profile, Template};
 /// Control Hub's limit on users per CSV upload (control-hub-csv.md §8.1).
 pub const CONTROL_HUB_MAX_ROWS: u64 = 20_000;
 
+/// Default `--max-cells`: 100 million, 50 columns for 2,000,000 users.
+pub const DEFAULT_MAX_CELLS: u64 = 100_000_000;
+
+/// Default `--max-columns`: a Control Hub export has a few dozen.
+pub const DEFAULT_MAX_COLUMNS: usize = 2_000;
+
 /// Options for [`crate::check`].
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -21,6 +27,10 @@ pub struct Options {
     /// The delimiter in use: set by `check` once the input is sniffed (rules that look at
     /// raw text need it); `read.delimiter` is the override.
     pub delimiter: u8,
+    /// Resource limit: cells (rows x columns) read before giving up.
+    pub max_cells: u64,
+    /// Resource limit: columns in the header.
+    pub max_columns: usize,
     /// Records per batch handed to the worker threads.
     pub batch_size: usize,
     /// The package catalogue.
@@ -41,6 +51,8 @@ impl Default for Options {
             read: ReadOptions::default(),
             delimiter: b',',
             batch_size: 8192,
+            max_cells: DEFAULT_MAX_CELLS,
+            max_columns: DEFAULT_MAX_COLUMNS,
             catalogue: Catalogue::default(),
             current: None,
             template: None,

@@ -4,6 +4,7 @@
 
 mod util;
 
+mod bad;
 mod check;
 mod current;
 mod explain;

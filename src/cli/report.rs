@@ -40,6 +40,15 @@ pub struct ReportArgs {
     /// The sheet of a spreadsheet to read, by name or 1-based position (default: the first).
     #[arg(long, value_name = "NAME|INDEX")]
     pub sheet: Option<String>,
+    /// Resource limit: the most input bytes read (a workbook: uncompressed).
+    #[arg(long, value_name = "BYTES", default_value_t = hubcsv::input::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
+    /// Resource limit: the most cells (rows x columns) read.
+    #[arg(long, value_name = "N", default_value_t = hubcsv::DEFAULT_MAX_CELLS)]
+    pub max_cells: u64,
+    /// Resource limit: the most columns in the header.
+    #[arg(long, value_name = "N", default_value_t = hubcsv::DEFAULT_MAX_COLUMNS)]
+    pub max_columns: usize,
     /// An HR export profile (TOML): header aliases, package value map, defaults; the input
     /// is mapped onto Control Hub's format before checking (docs/profiles.md).
     #[arg(long, value_name = "FILE")]
@@ -98,7 +107,10 @@ impl ReportArgs {
                 encoding: self.encoding,
                 delimiter: self.delimiter,
                 sheet: self.sheet.clone(),
+                max_bytes: self.max_bytes,
             },
+            max_cells: self.max_cells,
+            max_columns: self.max_columns,
             ..Options::default()
         };
         if let Some(path) = &self.profile {

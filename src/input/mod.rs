@@ -70,6 +70,57 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
     /// `--sheet NAME|INDEX`.
     pub sheet: Option<String>,
+    /// `--max-bytes`: the most input bytes (for a workbook: uncompressed) read; 0 = default.
+    pub max_bytes: u64,
+}
+
+/// Default `--max-bytes`: 1 GiB, several times the largest real upload (a 1,000,000-user
+/// export is about 150 MB).
+pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+
+/// A reader that fails once more than `left` bytes were read: a resource limit, not an
+/// out-of-memory kill.
+struct Limited<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            io::Error::other(format!("the input is larger than --max-bytes ({} bytes)", self.limit))
+        })?;
+        Ok(n)
+    }
+}
+
+/// A workbook whose parts expand far beyond their compressed size, or beyond `max_bytes`,
+/// is refused before calamine inflates it (zip bombs).
+fn check_zip(bytes: &[u8], max_bytes: u64) -> Result<(), String> {
+    let Ok(mut archive) = zip::ZipArchive::new(io::Cursor::new(bytes)) else {
+        return Err("a damaged zip file (truncated or corrupt)".to_owned());
+    };
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index_raw(i) else {
+            return Err("a damaged zip file (truncated or corrupt)".to_owned());
+        };
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size > 64 << 20 && size / packed > 200 {
+            return Err(format!(
+                "`{}` expands from {packed} to {size} bytes ({}x): a zip bomb, not a user list",
+                entry.name(),
+                size / packed
+            ));
+        }
+    }
+    if total > max_bytes {
+        return Err(format!("the workbook expands to {total} bytes, over --max-bytes ({max_bytes})"));
+    }
+    Ok(())
 }
 
 /// What was found about an input, for the report.
@@ -107,18 +158,29 @@ fn read_up_to(reader: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
 pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Records>, Evidence), crate::Error> {
     let path = source.display_name();
     let io_err = |e: io::Error| crate::Error::Io { path: path.clone(), source: e };
-    let mut reader = source.open().map_err(io_err)?;
+    let limit = if opts.max_bytes == 0 { DEFAULT_MAX_BYTES } else { opts.max_bytes };
+    let inner = source.open().map_err(io_err)?;
+    let mut reader: Box<dyn Read + Send> = Box::new(Limited { inner, left: limit, limit });
     let mut head = read_up_to(&mut reader, SNIFF_BYTES).map_err(io_err)?;
     let complete = head.len() < SNIFF_BYTES;
+    let unreadable = |reason: String, help: &str| crate::Error::Unreadable {
+        path: path.clone(),
+        line: None,
+        reason,
+        help: help.to_owned(),
+    };
     if sniff::is_container(&head) {
         reader.read_to_end(&mut head).map_err(io_err)?;
-        let unreadable = |reason: String| crate::Error::Unreadable {
-            path: path.clone(),
-            line: None,
-            reason,
-            help: "save the file again from your spreadsheet editor as .xlsx, or export it as CSV UTF-8"
-                .to_owned(),
-        };
+        let help = "save the file again from your spreadsheet editor as .xlsx (without a password), or export it as CSV UTF-8";
+        let unreadable = |reason: String| unreadable(reason, help);
+        if head.starts_with(b"PK") {
+            check_zip(&head, limit).map_err(unreadable)?;
+        }
+        // Office encryption wraps the workbook in an OLE file with an `EncryptedPackage` stream.
+        let encrypted: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        if !head.starts_with(b"PK") && memchr::memmem::find(&head, &encrypted).is_some() {
+            return Err(unreadable("the workbook is password-protected: hubcsv cannot read it".to_owned()));
+        }
         let format = sniff::format(&head)
             .ok_or_else(|| unreadable("a zip file that is not a workbook (xlsx, xlsb or ods)".to_owned()))?;
         let (sheet, name) = sheet::open(head, opts.sheet.as_deref()).map_err(unreadable)?;
@@ -135,6 +197,13 @@ pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Record
         Some(enc) => (enc, EncodingReason::Override),
         None => sniff::encoding(&head, complete),
     };
+    let utf16 = encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE;
+    if !utf16 && memchr::memchr(0, &head).is_some() {
+        return Err(unreadable(
+            "the file contains NUL bytes: it is a binary file, not a CSV or a workbook hubcsv knows".to_owned(),
+            "give hubcsv the CSV exported from Control Hub, or the workbook (.xlsx, .ods, .xls) it was edited in",
+        ));
+    }
     let (text, _, _) = encoding.decode(&head);
     let delimiter = opts.delimiter.unwrap_or_else(|| sniff::delimiter(&text));
     let chained: Chained = io::Cursor::new(head).chain(reader);

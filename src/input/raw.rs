@@ -76,7 +76,7 @@ pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
             match b {
                 b'"' if raw.get(i + 1) == Some(&b'"') => i += 1,
                 b'"' => in_quotes = false,
-                b'\n' => {
+                b'\n' | b'\r' => {
                     if scan.multiline_field.is_none() {
                         scan.multiline_field = Some((open_at, field));
                     }

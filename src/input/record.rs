@@ -121,6 +121,8 @@ pub struct RecordReader<R: Read> {
     cursor: u64,
     /// Editor line (0-based count of line breaks) at `cursor`.
     cursor_line: u64,
+    /// The last byte counted was a `\r`: a `\n` right after it ends the same line.
+    after_cr: bool,
     /// Line breaks seen inside quoted fields so far (editor lines minus spreadsheet rows).
     extra_lines: u64,
 }
@@ -133,7 +135,7 @@ impl<R: Read> RecordReader<R> {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(Tee::new(inner));
-        RecordReader { reader, cursor: 0, cursor_line: 0, extra_lines: 0 }
+        RecordReader { reader, cursor: 0, cursor_line: 0, after_cr: false, extra_lines: 0 }
     }
 
     /// Reads the next record into `record`. Returns `Ok(None)` at the end of the input.
@@ -155,12 +157,15 @@ impl<R: Read> RecordReader<R> {
                 .unwrap_or(0)
                 .max(lead)
                 .min(window.len());
-                let line = self.cursor_line + count_newlines(&window[..lead]) + 1;
+                let (lead_breaks, after_lead) = line_breaks(&window[..lead], self.after_cr);
+                let line = self.cursor_line + lead_breaks + 1;
                 let body = &window[lead..];
-                let inner_breaks = count_newlines(super::raw::trim_terminator(body));
+                let inner_breaks = line_breaks(super::raw::trim_terminator(body), after_lead).0;
                 let sheet_row = line - self.extra_lines;
                 self.extra_lines += inner_breaks;
-                self.cursor_line = line - 1 + count_newlines(body);
+                let (body_breaks, after_body) = line_breaks(body, after_lead);
+                self.cursor_line = line - 1 + body_breaks;
+                self.after_cr = after_body;
                 let start = self.cursor + lead as u64;
                 self.cursor = end;
                 Ok(Some(Meta { line, sheet_row, start, end }))
@@ -193,8 +198,33 @@ impl<R: Read> RecordReader<R> {
     }
 }
 
-fn count_newlines(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
+/// Line breaks in `bytes` as an editor counts them: `\n`, `\r\n` and a lone `\r` (old Mac
+/// Excel) each end a line. `after_cr`: the byte before `bytes` was a `\r`. Returns the count
+/// and whether `bytes` ends with a `\r`.
+fn line_breaks(bytes: &[u8], after_cr: bool) -> (u64, bool) {
+    let mut count = 0;
+    let mut prev_cr_at = if after_cr { Some(usize::MAX) } else { None };
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[i] == b'\r' {
+            count += 1;
+            prev_cr_at = Some(i);
+        } else {
+            let joined = match prev_cr_at {
+                Some(usize::MAX) => i == 0,
+                Some(p) => p + 1 == i,
+                None => false,
+            };
+            if !joined {
+                count += 1;
+            }
+        }
+    }
+    let ends_cr = match bytes.last() {
+        Some(b'\r') => true,
+        Some(_) => false,
+        None => after_cr,
+    };
+    (count, ends_cr)
 }
 
 #[cfg(test)]
@@ -231,6 +261,13 @@ mod tests {
         assert_eq!(lines, vec![(1, 1), (2, 2), (4, 4)]);
         assert_eq!(rows[1].2, b"a,b\r");
         assert_eq!(rows[2].2, b"c,d\r");
+    }
+
+    #[test]
+    fn cr_only_and_mixed_line_endings() {
+        let rows = read_all(b"h1,h2\ra,b\rc,d\r\ne,f\ng,h");
+        let lines: Vec<_> = rows.iter().map(|r| r.1.line).collect();
+        assert_eq!(lines, vec![1, 2, 3, 4, 5]);
     }
 
     #[test]

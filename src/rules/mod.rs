@@ -165,6 +165,7 @@ pub fn check_row<'a>(
     }
 
     cells(&mut ctx, notes);
+    safety::too_long(&mut ctx);
     safety::whitespace(&mut ctx);
     safety::formula_injection(&mut ctx);
     let email = identity::email(&mut ctx);
@@ -264,7 +265,7 @@ fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
 /// Ragged rows and stray quotes: the record's shape does not match the header.
 fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
     let width = ctx.schema.width();
-    let multiline = memchr::memchr(b'\n', raw::trim_terminator(raw)).is_some();
+    let multiline = memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some();
     if multiline && memchr::memchr(b'"', raw).is_some() {
         let scan = raw::scan_quotes(raw, ctx.opts.delimiter, width);
         if let Some((offset, field)) = scan.multiline_field {

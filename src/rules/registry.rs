@@ -120,6 +120,8 @@ rules! {
     TemplateColumnMissing = "HC038", "template-column-missing", Warning, "A column of the org's export (`--template`) is missing from the upload.";
     ColumnNotInTemplate = "HC039", "column-not-in-template", Warning, "An upload column the org's export (`--template`) does not have.";
     UnmappedValue = "HC040", "unmapped-value", Error, "A profile's package column holds a value its value map does not know.";
+    NoRows = "HC041", "no-rows", Error, "The file has a header but no user rows.";
+    CellTooLong = "HC042", "cell-too-long", Error, "A cell longer than 1,000 characters: no Control Hub field holds that much.";
 }
 
 impl Rule {

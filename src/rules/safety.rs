@@ -82,6 +82,30 @@ pub(super) fn formula_injection(ctx: &mut RowCtx<'_>) {
     }
 }
 
+/// The longest cell hubcsv accepts, in characters: Control Hub's longest fields (addresses,
+/// emails) stay far below.
+pub const MAX_CELL_CHARS: usize = 1_000;
+
+pub(super) fn too_long(ctx: &mut RowCtx<'_>) {
+    for col in 0..ctx.values.len() {
+        // Bytes first: a cell under the limit in bytes is under it in characters.
+        if ctx.values[col].len() <= MAX_CELL_CHARS || ctx.values[col].chars().count() <= MAX_CELL_CHARS {
+            continue;
+        }
+        let chars = ctx.values[col].chars().count();
+        let mut d = ctx.at(
+            Rule::CellTooLong,
+            col,
+            format!("`{}` holds {chars} characters", ctx.schema.name(col)),
+            "no Control Hub field is that long: a quote or a paste probably swallowed other data",
+        );
+        let shown: String = ctx.values[col].chars().take(80).collect();
+        d.value = Some(format!("{shown}…"));
+        ctx.diags.push(d);
+        ctx.values[col] = std::borrow::Cow::Borrowed("");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::clean;

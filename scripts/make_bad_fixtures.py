@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Recipe for fixtures/bad/: broken and hostile inputs, each with a test in tests/bad.rs.
+
+    pip install openpyxl msoffcrypto-tool
+    python3 scripts/make_bad_fixtures.py
+"""
+import io
+import random
+import zipfile
+
+H = ('First Name,Last Name,User ID/Email (Required),Extension,Phone Number,Location,'
+     'Webex Calling [Sub100200]')
+OK = 'Ana,Silva,ana@example.com,1001,+14085550101,HQ,TRUE'
+NO_LOC = 'Ben,Okafor,ben@example.com,1002,+14085550102,,TRUE'
+D = 'fixtures/bad/'
+
+
+def write(name, data):
+    with open(D + name, 'wb') as f:
+        f.write(data)
+
+
+def main():
+    write('empty.csv', b'')
+    write('header-only.csv', (H + '\r\n').encode())
+    rnd = random.Random(7)
+    write('binary-garbage.bin', bytes(rnd.randrange(256) for _ in range(4096)))
+    write('nul-bytes.csv', (H + '\n' + OK + '\nBen,Ok\x00afor,ben@example.com,1002,+14085550102,HQ,TRUE\n').encode())
+    write('cr-only.csv', (H + '\r' + OK + '\r' + NO_LOC + '\r').encode())
+    write('mixed-line-endings.csv', (H + '\r\n' + OK + '\n' + 'Cy,Moss,cy@example.com,1003,+14085550103,HQ,TRUE\r' + NO_LOC + '\r\n').encode())
+    write('utf16le-no-bom.csv', (H + '\r\n' + OK + '\r\n' + NO_LOC + '\r\n').encode('utf-16-le'))
+    rows = [H] + ['User,N%d,user%d@example.com,%d,,HQ,FALSE' % (i, i, 2000 + i) for i in range(2500)]
+    body = ('\n'.join(rows) + '\n').encode()
+    assert len(body) > 70_000
+    write('invalid-utf8-middle.csv', body + b'Bad,\xff\xfe,bad@example.com,9999,,HQ,FALSE\n')
+    # A valid xlsx, cut in half.
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in [H.split(','), OK.split(',')]:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    good = buf.getvalue()
+    write('truncated.xlsx', good[: len(good) // 2])
+    # The same workbook with a password (Office encryption: an OLE file).
+    import msoffcrypto
+    enc = io.BytesIO()
+    office = msoffcrypto.OfficeFile(io.BytesIO(good))
+    office.encrypt('secret', enc)
+    write('password.xlsx', enc.getvalue())
+    # A zip bomb: the sheet XML expands to 400 MB of spaces.
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(bomb, 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == 'xl/worksheets/sheet1.xml':
+                with dst.open(item.filename, 'w', force_zip64=True) as f:
+                    f.write(data[:-len('</worksheet>')])
+                    chunk = b' ' * (1 << 20)
+                    for _ in range(400):
+                        f.write(chunk)
+                    f.write(b'</worksheet>')
+            else:
+                dst.writestr(item, data)
+    write('zip-bomb.xlsx', bomb.getvalue())
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,122 @@
+//! The bad-input catalogue (fixtures/bad/): broken and hostile files never panic, never hang,
+//! and end with exit 2 (or 1) and a clear message.
+
+use std::process::Output;
+
+use crate::util::{fixture, hubcsv};
+
+fn check(path: &std::path::Path, extra: &[&str]) -> Output {
+    hubcsv().arg("check").args(extra).arg(path).output().unwrap()
+}
+
+/// Exit code, and stderr + stdout, with the "no panic" check every case shares.
+fn run(path: &std::path::Path, extra: &[&str]) -> (i32, String) {
+    let out = check(path, extra);
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    assert!(!text.contains("panicked"), "{}: {text}", path.display());
+    (out.status.code().unwrap(), text)
+}
+
+#[test]
+fn catalogue() {
+    // (file, exit code, what the message must say)
+    let cases: &[(&str, i32, &str)] = &[
+        ("empty.csv", 2, "the file is empty: no header row"),
+        ("header-only.csv", 1, "the file has a header but no user rows"),
+        ("binary-garbage.bin", 2, "contains NUL bytes"),
+        ("nul-bytes.csv", 2, "contains NUL bytes"),
+        ("truncated.xlsx", 2, "a damaged zip file"),
+        ("password.xlsx", 2, "password-protected"),
+        ("zip-bomb.xlsx", 2, "zip bomb"),
+        ("invalid-utf8-middle.csv", 2, "invalid UTF-8 in field 2 of line 2502"),
+        ("cr-only.csv", 1, "cr-only.csv:3"),
+        ("mixed-line-endings.csv", 1, "mixed-line-endings.csv:4"),
+        ("utf16le-no-bom.csv", 1, "guessed from NUL bytes"),
+    ];
+    for (file, code, says) in cases {
+        let (got, text) = run(&fixture(&format!("bad/{file}")), &[]);
+        assert_eq!(got, *code, "{file}: {text}");
+        assert!(text.contains(says), "{file} should say `{says}`: {text}");
+    }
+}
+
+#[test]
+fn old_mac_line_endings_keep_line_numbers() {
+    let out = check(&fixture("bad/cr-only.csv"), &["--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines: Vec<u64> =
+        doc["rows"].as_array().unwrap().iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, vec![2, 3]);
+    assert_eq!(doc["diagnostics"][0]["cell"], "F3");
+}
+
+#[test]
+fn five_megabyte_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big-field.csv");
+    let field = "x".repeat(5 << 20);
+    std::fs::write(&path, format!("User ID/Email (Required),Display Name\nana@example.com,{field}\n"))
+        .unwrap();
+    let (code, text) = run(&path, &["-q"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("holds 5242880 characters"), "{}", &text[..text.len().min(2000)]);
+    assert!(text.len() < 10_000, "the report does not repeat the 5 MB value");
+}
+
+#[test]
+fn hundred_thousand_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.csv");
+    let header: Vec<String> = std::iter::once("User ID/Email (Required)".to_owned())
+        .chain((1..100_000).map(|i| format!("Column {i}")))
+        .collect();
+    std::fs::write(&path, header.join(",") + "\nana@example.com\n").unwrap();
+    let (code, text) = run(&path, &[]);
+    assert_eq!(code, 2);
+    assert!(text.contains("the header has 100000 columns, over --max-columns (2000)"), "{text}");
+}
+
+#[test]
+fn resource_limits_are_errors_not_kills() {
+    let example = fixture("example/upload.csv");
+    let (code, text) = run(&example, &["--max-bytes", "500"]);
+    assert_eq!(code, 2);
+    assert!(text.contains("larger than --max-bytes (500 bytes)"), "{text}");
+    let (code, text) = run(&example, &["--max-cells", "100"]);
+    assert_eq!(code, 2);
+    assert!(text.contains("more than --max-cells (100) cells"), "{text}");
+    let (code, _) = run(&fixture("bad/zip-bomb.xlsx"), &["--max-bytes", "100"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn directory_and_missing_path() {
+    let (code, text) = run(&fixture("bad"), &[]);
+    assert_eq!(code, 2);
+    assert!(text.contains("is a directory"), "{text}");
+    let (code, text) = run(&fixture("bad/does-not-exist.csv"), &[]);
+    assert_eq!(code, 2);
+    assert!(text.contains("does-not-exist.csv") && text.contains("No such file"), "{text}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn disk_full() {
+    // The report to a full disk: a clear error, exit 2.
+    let full = std::fs::File::options().write(true).open("/dev/full").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("hubcsv");
+    let out = std::process::Command::new(bin)
+        .args(["check", "fixtures/example/upload.csv"])
+        .current_dir(crate::util::root())
+        .env("NO_COLOR", "1")
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No space left on device"));
+    // A device is never an output, even with --force.
+    let out =
+        hubcsv().args(["fix", "--force", "fixtures/example/upload.csv", "-o", "/dev/full"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a regular file"));
+}

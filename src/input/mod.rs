@@ -98,7 +98,10 @@ impl<R: Read> Read for Limited<R> {
 
 /// A workbook whose parts expand far beyond their compressed size, or beyond `max_bytes`,
 /// is refused before calamine inflates it (zip bombs).
-fn check_zip(bytes: &[u8], max_bytes: u64) -> Result<(), String> {
+///
+/// # Errors
+/// The reason, for the user.
+pub fn check_zip(bytes: &[u8], max_bytes: u64) -> Result<(), String> {
     let Ok(mut archive) = zip::ZipArchive::new(io::Cursor::new(bytes)) else {
         return Err("a damaged zip file (truncated or corrupt)".to_owned());
     };

@@ -1,0 +1,22 @@
+//! Any bytes as a workbook: the zip-bomb check, calamine, and the cell-to-text reader.
+#![no_main]
+
+use hubcsv::input::sheet;
+use hubcsv::input::{CellNote, Records};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if data.starts_with(b"PK") && hubcsv::input::check_zip(data, 64 << 20).is_err() {
+        return;
+    }
+    if let Ok((mut reader, _)) = sheet::open(data.to_vec(), None) {
+        let mut record = csv::StringRecord::new();
+        let mut notes: Vec<CellNote> = Vec::new();
+        for _ in 0..10_000 {
+            match reader.read(&mut record, &mut notes) {
+                Ok(Some(meta)) => reader.release_before(meta.end),
+                _ => break,
+            }
+        }
+    }
+});

@@ -1,6 +1,6 @@
 //! Flags and report plumbing shared by `check` and `fix`.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 use hubcsv::report::human::{Human, Style};
@@ -160,8 +160,16 @@ pub fn run<E: Epilogue>(
     let result = match args.format {
         Format::Human => {
             let style = Style { color, width: super::width(), quiet: args.quiet, delimiter: b',' };
-            let mut human = Human::new(&mut out, style);
-            job(&mut human).and_then(|(s, e)| e.human(&mut out).map(|()| s).map_err(Error::Output))
+            let human = Human::new(&mut out, style);
+            // A progress line on stderr for long runs, only when a person watches it.
+            let progress = std::io::stderr().is_terminal().then(Progress::new);
+            let result = if let Some(p) = progress {
+                job(&mut hubcsv::Both(human, p))
+            } else {
+                let mut human = human;
+                job(&mut human)
+            };
+            result.and_then(|(s, e)| e.human(&mut out).map(|()| s).map_err(Error::Output))
         }
         Format::Jsonl => {
             let mut lines = JsonLines::new(&mut out);
@@ -188,6 +196,39 @@ pub fn run<E: Epilogue>(
     };
     let flushed = out.flush();
     finish(result, flushed, args, color)
+}
+
+/// Rows checked so far, as a spinner on stderr, redrawn four times a second and cleared at
+/// the end (so the report on stdout is untouched).
+struct Progress(indicatif::ProgressBar);
+
+impl Progress {
+    fn new() -> Progress {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr_with_hz(4));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {human_pos} rows checked ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        Progress(bar)
+    }
+}
+
+impl Sink for Progress {
+    fn begin(&mut self, _: &hubcsv::InputInfo, _: &hubcsv::schema::Schema) -> io::Result<()> {
+        Ok(())
+    }
+    fn header(&mut self, _: &[hubcsv::Diagnostic], _: hubcsv::Record<'_>) -> io::Result<()> {
+        Ok(())
+    }
+    fn row(&mut self, _: &hubcsv::rules::RowOutcome, _: hubcsv::Record<'_>) -> io::Result<()> {
+        self.0.inc(1);
+        Ok(())
+    }
+    fn end(&mut self, _: &hubcsv::InputInfo, _: &Summary) -> io::Result<()> {
+        self.0.finish_and_clear();
+        Ok(())
+    }
 }
 
 fn finish(result: Result<Summary, Error>, flushed: io::Result<()>, args: &ReportArgs, color: bool) -> u8 {

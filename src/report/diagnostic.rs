@@ -69,6 +69,16 @@ impl Diagnostic {
         self
     }
 
+    /// Places the finding on header cell `index` (row 1 of the user's file) of `column`.
+    #[must_use]
+    pub fn on_header(mut self, index: usize, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self.cell = Some(format!("{}1", crate::schema::column_letters(index)));
+        self.col_index = Some(index);
+        self.source_col = Some(index);
+        self
+    }
+
     /// Sets the offending value.
     #[must_use]
     pub fn value(mut self, value: impl Into<String>) -> Self {

@@ -120,7 +120,7 @@ impl Schema {
             // one package with different subscriptions differ by suffix, so they stay apart.
             let dup_key = header_key(&canonical);
             if let Some(first) = seen.get(&dup_key) {
-                let mut d = Diagnostic::new(
+                let d = Diagnostic::new(
                     Rule::DuplicateHeader,
                     line,
                     format!(
@@ -132,27 +132,21 @@ impl Schema {
                     ),
                     "delete one of the two columns (hubcsv reads the first); Control Hub cannot tell which one to use",
                 )
-                .value(header.trim());
-                d.column = Some(canonical.clone());
-                d.cell = Some(format!("{}1", column_letters(index)));
-                d.col_index = Some(index);
-                d.source_col = Some(index);
+                .value(header.trim())
+                .on_header(index, canonical.clone());
                 diagnostics.push(d);
             } else {
                 seen.insert(dup_key, index);
             }
             if class == ColumnClass::Unknown && !header.trim().is_empty() {
-                let mut d = Diagnostic::new(
+                let d = Diagnostic::new(
                     Rule::UnknownColumn,
                     line,
                     format!("`{}` is not a Control Hub column hubcsv knows", header.trim()),
                     "check the spelling against a fresh Control Hub export; hubcsv keeps the column as it is",
                 )
-                .value(header.trim());
-                d.column = Some(canonical.clone());
-                d.cell = Some(format!("{}1", column_letters(index)));
-                d.col_index = Some(index);
-                d.source_col = Some(index);
+                .value(header.trim())
+                .on_header(index, canonical.clone());
                 diagnostics.push(d);
             }
             columns.push(Column { index, header: header.clone(), canonical, class, suspended });

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::packages::split_license_header;
-use super::{column_letters, header_key, Catalogue, ColumnClass, Schema};
+use super::{header_key, Catalogue, ColumnClass, Schema};
 use crate::error::Error;
 use crate::input::open_table;
 use crate::input::Source;
@@ -54,7 +54,6 @@ impl Template {
                 continue;
             }
             let key = header_key(&u.canonical);
-            let cell = Some(format!("{}1", column_letters(u.index)));
             if let Some(&t) = by_key.get(&key).filter(|&&t| !matched[t]) {
                 matched[t] = true;
                 u.canonical.clone_from(&columns[t].canonical);
@@ -76,25 +75,21 @@ impl Template {
             if let Some(t) = renamed {
                 matched[t] = true;
                 let new = columns[t].canonical.clone();
-                let mut d = Diagnostic::new(
+                let d = Diagnostic::new(
                     Rule::RenamedColumn,
                     line,
                     format!("`{}` is called `{new}` in this org", u.header.trim()),
                     "hubcsv fix writes the org's name; uploading the old one may fail",
                 )
                 .value(u.header.trim())
-                .fixed(new.clone());
-                d.column = Some(new.clone());
-                d.cell = cell;
-                d.col_index = Some(u.index);
-                d.source_col = Some(u.index);
-                d.source_col = Some(u.index);
+                .fixed(new.clone())
+                .on_header(u.index, new.clone());
                 diagnostics.push(d);
                 u.canonical = new;
                 known_here.push(u.index);
                 continue;
             }
-            let mut d = Diagnostic::new(
+            let d = Diagnostic::new(
                 Rule::ColumnNotInTemplate,
                 line,
                 format!("`{}` is not a column of this org's export ({})", u.header.trim(), self.path),
@@ -104,11 +99,8 @@ impl Template {
                     "remove the column, or check its spelling against a fresh export of the org"
                 },
             )
-            .value(u.header.trim());
-            d.column = Some(u.canonical.clone());
-            d.cell = cell;
-            d.col_index = Some(u.index);
-            d.source_col = Some(u.index);
+            .value(u.header.trim())
+            .on_header(u.index, u.canonical.clone());
             diagnostics.push(d);
             known_here.push(u.index);
         }

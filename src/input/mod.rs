@@ -1,5 +1,6 @@
 //! Reading inputs: where the bytes come from ([`Source`]) and how records are read from them.
 
+pub mod cfb;
 pub mod raw;
 pub mod record;
 pub mod sheet;
@@ -178,6 +179,9 @@ pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Record
         let unreadable = |reason: String| unreadable(reason, help);
         if head.starts_with(b"PK") {
             check_zip(&head, limit).map_err(unreadable)?;
+        }
+        if !head.starts_with(b"PK") {
+            cfb::check(&head).map_err(unreadable)?;
         }
         // Office encryption wraps the workbook in an OLE file with an `EncryptedPackage` stream.
         let encrypted: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();

@@ -7,5 +7,13 @@ mod cli;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A panic inside the spreadsheet reader is reported as a damaged file; say nothing of it
+    // here. Any other panic is a bug and keeps the default message.
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !hubcsv::input::sheet::in_guarded_reader() {
+            default(info);
+        }
+    }));
     cli::main()
 }

@@ -34,12 +34,25 @@ fn catalogue() {
         ("utf16le-no-bom.csv", 1, "guessed from NUL bytes"),
         // Found by fuzz/run.sh (read_sheet): a looping sector chain made calamine ask for 4 GiB.
         ("fuzz-oom-cfb-chain.xls", 2, "a sector chain loops"),
+        // Found by the same target: calamine panics (index out of bounds) on this OLE file.
+        ("fuzz-panic-cfb-index.xls", 2, "password-protected"),
     ];
     for (file, code, says) in cases {
         let (got, text) = run(&fixture(&format!("bad/{file}")), &[]);
         assert_eq!(got, *code, "{file}: {text}");
         assert!(text.contains(says), "{file} should say `{says}`: {text}");
     }
+}
+
+/// A panic inside calamine is a damaged file for the user, never a crash.
+#[test]
+fn spreadsheet_reader_panics_become_errors() {
+    let data = std::fs::read(fixture("bad/fuzz-panic-cfb-index.xls")).unwrap();
+    match hubcsv::input::sheet::open(data, None) {
+        Ok(_) => {}
+        Err(message) => assert!(!message.is_empty()),
+    }
+    assert!(!hubcsv::input::sheet::in_guarded_reader());
 }
 
 #[test]

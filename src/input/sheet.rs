@@ -2,7 +2,9 @@
 //! records, each cell as the text the user saw (contract §1), with sheet row numbers and a
 //! synthetic source line (the row written as CSV) for the human report.
 
+use std::cell::Cell;
 use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use calamine::{open_workbook_auto_from_rs, Data, Range, Reader};
 use csv::StringRecord;
@@ -60,11 +62,35 @@ pub struct SheetReader {
     line: String,
 }
 
+thread_local! {
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the current thread is inside calamine, where a panic means a damaged file and is
+/// turned into an error. A panic hook may stay silent then (the CLI's does).
+#[must_use]
+pub fn in_guarded_reader() -> bool {
+    GUARDED.with(Cell::get)
+}
+
+/// Runs calamine code; a panic in it (fuzzing found index-out-of-bounds panics on damaged
+/// OLE files) becomes an error for the user instead of a crash.
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    GUARDED.with(|g| g.set(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(false));
+    result.unwrap_or_else(|_| Err("a damaged workbook: the spreadsheet reader failed on it".to_owned()))
+}
+
 /// Opens the sheet `wanted` (a name, or a 1-based index; the first sheet when `None`).
 ///
 /// # Errors
 /// A message for the user: not a readable workbook, or no such sheet (listing the sheets).
 pub fn open(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, String), String> {
+    guarded(|| open_unguarded(bytes, wanted))
+}
+
+fn open_unguarded(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, String), String> {
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
     let names = book.sheet_names();

@@ -36,6 +36,8 @@ fn catalogue() {
         ("fuzz-oom-cfb-chain.xls", 2, "a sector chain loops"),
         // Found by the same target: calamine panics (index out of bounds) on this OLE file.
         ("fuzz-panic-cfb-index.xls", 2, "password-protected"),
+        // And a forged FAT count that made calamine reserve 16 GiB.
+        ("fuzz-oom-cfb-fat-len.xls", 2, "its header counts more sectors than the file has"),
     ];
     for (file, code, says) in cases {
         let (got, text) = run(&fixture(&format!("bad/{file}")), &[]);

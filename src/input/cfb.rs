@@ -1,5 +1,5 @@
 //! A sanity check of OLE compound files (xls) before calamine reads them: the sector chains
-//! must end. A crafted 6 KB file whose chain loops made calamine grow one buffer until it
+//! must end and the header's counts must fit the file. A crafted 6 KB file whose chain loops made calamine grow one buffer until it
 //! asked for 4 GiB (found by `fuzz/run.sh`, kept as `fixtures/bad/fuzz-oom-cfb-chain.xls`).
 
 const HEADER: usize = 512;
@@ -28,6 +28,17 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
     let sector = 1usize << shift;
     let sectors = bytes.len().saturating_sub(HEADER) / sector + 1;
     let per_sector = sector / 4;
+    // Header counts size calamine's buffers before anything is read: a count larger than the
+    // file could hold is a forged header (fuzzing found a FAT count of 4 billion asking for
+    // 16 GiB). The value at 0x3E is what calamine reads as its DIFAT length (the high half of
+    // the first mini-FAT sector and the low half of the mini-FAT count).
+    for (offset, limit) in
+        [(0x28, sectors), (0x2C, sectors), (0x40, sectors), (0x48, sectors), (0x3E, (sectors + 1) << 16)]
+    {
+        if u32_at(bytes, offset).is_some_and(|v| v as usize > limit) {
+            return damaged("its header counts more sectors than the file has");
+        }
+    }
     let sector_ids = |id: u32| -> Option<Vec<u32>> {
         let start = (id as usize).checked_add(1)?.checked_mul(sector)?;
         let data = bytes.get(start..start + sector)?;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::actions::Action;
 use crate::error::Error;
 use crate::input::record::ReadError;
-use crate::input::{open_table, CellNote, Meta, Records, Source};
+use crate::input::{open_table, CellNote, Meta, ReadOptions, Records, Source};
 use crate::options::Options;
 use crate::report::Diagnostic;
 use crate::rules::cross::CrossCheck;
@@ -337,7 +337,8 @@ fn resolve_header(
 /// The input cannot be read or has no identity column ([`Error`]), or the sink failed
 /// ([`Error::Output`]).
 pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Summary, Error> {
-    let (mut records, record, header_meta, evidence) = open_table(source, &opts.read, "the file")?;
+    let (mut records, record, header_meta, evidence) =
+        open_table(source, &ReadOptions { max_cells: opts.max_cells, ..opts.read.clone() }, "the file")?;
     // Rules that look at raw text need the delimiter actually used.
     let opts = &Options { delimiter: evidence.delimiter.unwrap_or(b','), ..opts.clone() };
     let path = source.display_name();

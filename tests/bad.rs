@@ -38,6 +38,8 @@ fn catalogue() {
         ("fuzz-panic-cfb-index.xls", 2, "password-protected"),
         // And a forged FAT count that made calamine reserve 16 GiB.
         ("fuzz-oom-cfb-fat-len.xls", 2, "its header counts more sectors than the file has"),
+        // And a cell at row 65536, column 65536: calamine would allocate 128 GiB for the sheet.
+        ("fuzz-oom-xls-sparse-range.xls", 2, "row 65536, column 65536"),
     ];
     for (file, code, says) in cases {
         let (got, text) = run(&fixture(&format!("bad/{file}")), &[]);

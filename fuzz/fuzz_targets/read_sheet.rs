@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     if data.starts_with(b"PK") && hubcsv::input::check_zip(data, 64 << 20).is_err() {
         return;
     }
-    if data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && hubcsv::input::cfb::check(data).is_err() {
+    if data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && hubcsv::input::cfb::check(data, 10_000_000).is_err() {
         return;
     }
     if let Ok((mut reader, _)) = sheet::open(data.to_vec(), None) {

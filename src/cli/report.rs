@@ -108,6 +108,7 @@ impl ReportArgs {
                 delimiter: self.delimiter,
                 sheet: self.sheet.clone(),
                 max_bytes: self.max_bytes,
+                max_cells: self.max_cells,
             },
             max_cells: self.max_cells,
             max_columns: self.max_columns,

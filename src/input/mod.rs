@@ -73,6 +73,8 @@ pub struct ReadOptions {
     pub sheet: Option<String>,
     /// `--max-bytes`: the most input bytes (for a workbook: uncompressed) read; 0 = default.
     pub max_bytes: u64,
+    /// `--max-cells`, for the extent of a workbook's sheets before they are built; 0 = default.
+    pub max_cells: u64,
 }
 
 /// Default `--max-bytes`: 1 GiB, several times the largest real upload (a 1,000,000-user
@@ -181,7 +183,8 @@ pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Record
             check_zip(&head, limit).map_err(unreadable)?;
         }
         if !head.starts_with(b"PK") {
-            cfb::check(&head).map_err(unreadable)?;
+            let cells = if opts.max_cells == 0 { crate::DEFAULT_MAX_CELLS } else { opts.max_cells };
+            cfb::check(&head, cells).map_err(unreadable)?;
         }
         // Office encryption wraps the workbook in an OLE file with an `EncryptedPackage` stream.
         let encrypted: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();

@@ -121,68 +121,192 @@ fn chain<'a>(start: u32, table: &[u32], mut data: impl FnMut(u32) -> Option<&'a 
     out
 }
 
-/// BIFF cell records: row and column in their first four bytes (MULRK and MULBLANK end with
-/// their last column).
+/// BIFF records that put a cell (or a formula) at the row and column in their first four
+/// bytes (number, shared string, RK number, boolean or error, formula, label, blank, and the
+/// two multi-cell records, which end with their last column).
 const CELL_RECORDS: &[u16] = &[0x0203, 0x00FD, 0x027E, 0x0205, 0x0006, 0x0204, 0x0201, 0x00BD, 0x00BE];
 
-/// The furthest row and column any cell of the workbook stream claims: calamine allocates
-/// rows x columns cells for a sheet, so a single forged cell at row 65535, column 65535
-/// asks for 128 GiB (found by fuzzing).
+/// A directory entry as calamine reads it.
+struct Entry {
+    name: String,
+    start: u32,
+    len: u64,
+}
+
+/// Directory entries decoded the way calamine does: the name is the whole 64-byte field as
+/// UTF-16LE, cut at the first NUL (not at the entry's name-length field, which a forged file
+/// can set to anything); the stream length is 32 bits with 512-byte sectors, 64 with 4096.
+fn entries(dirs: &[u8], sector: usize) -> Vec<Entry> {
+    dirs.chunks_exact(128)
+        .map(|e| {
+            let units: Vec<u16> = e[..64].chunks_exact(2).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+            let mut name = String::from_utf16_lossy(&units);
+            if let Some(nul) = name.find('\0') {
+                name.truncate(nul);
+            }
+            let len = if sector == 512 {
+                u64::from(u32_at(e, 120).unwrap_or(0))
+            } else {
+                e.get(120..128)
+                    .map_or(0, |b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+            };
+            Entry { name, start: u32_at(e, 116).unwrap_or(u32::MAX), len }
+        })
+        .collect()
+}
+
+/// Bounds what calamine allocates for each sheet of an xls before it reads the file: it
+/// reserves room for the cells a sheet's Dimensions record announces, and builds every sheet
+/// as a dense range spanning its furthest cells, so a single forged cell at row 65535,
+/// column 65535 asks for 128 GiB (found by fuzzing, twice: once with the cell in the
+/// workbook stream's own records, once behind a sheet offset that starts mid-record).
+/// Streams are located and sheets walked the way calamine does; where this scan and calamine
+/// could differ, it looks at more than calamine would.
 fn check_extent(bytes: &[u8], sector: usize, fat: &[u32], max_cells: u64) -> Result<(), String> {
     let regular = |id: u32| {
         let start = (id as usize).checked_add(1)?.checked_mul(sector)?;
         bytes.get(start..start.checked_add(sector)?)
     };
     let dirs = chain(u32_at(bytes, 0x30).unwrap_or(u32::MAX), fat, regular);
-    let entries: Vec<&[u8]> = dirs.chunks_exact(128).collect();
+    let entries = entries(&dirs, sector);
     let Some(root) = entries.first() else { return Ok(()) };
-    let ministream = chain(u32_at(root, 116).unwrap_or(u32::MAX), fat, regular);
+    let streams: Vec<&Entry> =
+        entries.iter().filter(|e| matches!(e.name.as_str(), "Workbook" | "Book")).collect();
+    // calamine reserves a stream's stated length before reading it.
+    let file_len = bytes.len() as u64;
+    if let Some(e) = std::iter::once(root).chain(streams.iter().copied()).find(|e| e.len > file_len) {
+        return Err(format!(
+            "a damaged Excel 97-2003 file (the stream `{}` claims {} bytes, the file has {file_len})",
+            e.name, e.len
+        ));
+    }
+    let mut ministream = chain(root.start, fat, regular);
+    ministream.truncate(usize::try_from(root.len).unwrap_or(usize::MAX));
     let minifat_bytes = chain(u32_at(bytes, 0x3C).unwrap_or(u32::MAX), fat, regular);
     let minifat: Vec<u32> =
         minifat_bytes.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
-    let cutoff = u32_at(bytes, 0x38).unwrap_or(4096);
-    for entry in &entries {
-        let name_len = usize::from(u16_at(entry, 64).unwrap_or(0)).min(64);
-        let name: Vec<u16> = entry[..name_len.saturating_sub(2)]
-            .chunks_exact(2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-            .collect();
-        let name = String::from_utf16_lossy(&name);
-        if name != "Workbook" && name != "Book" {
-            continue;
+    for entry in streams {
+        let len = usize::try_from(entry.len).unwrap_or(usize::MAX);
+        // calamine picks the mini stream below 4096 bytes whatever the header's cutoff says;
+        // both readings are checked.
+        let mini = chain(entry.start, &minifat, |id| {
+            ministream.get(id as usize * 64..(id as usize * 64).saturating_add(64))
+        });
+        let full = chain(entry.start, fat, regular);
+        for mut data in [mini, full] {
+            data.truncate(len);
+            check_workbook_stream(&data, max_cells)?;
         }
-        let start = u32_at(entry, 116).unwrap_or(u32::MAX);
-        let size = u32_at(entry, 120).unwrap_or(0) as usize;
-        let mut data = if (size as u64) < u64::from(cutoff) {
-            chain(start, &minifat, |id| ministream.get(id as usize * 64..id as usize * 64 + 64))
-        } else {
-            chain(start, fat, regular)
+    }
+    Ok(())
+}
+
+/// Records of a BIFF stream from `at`, as calamine's record iterator yields them: type and
+/// body, stopping at a record that runs past the end. CONTINUE records are consumed as
+/// records of their own type, which no check below looks at.
+fn records(stream: &[u8], at: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut rest = stream.get(at..).unwrap_or(&[]);
+    std::iter::from_fn(move || {
+        let kind = u16::from_le_bytes([*rest.first()?, *rest.get(1)?]);
+        let len = usize::from(u16::from_le_bytes([*rest.get(2)?, *rest.get(3)?]));
+        let body = rest.get(4..4 + len)?;
+        rest = &rest[4 + len..];
+        Some((kind, body))
+    })
+}
+
+/// The cells one sheet's records span, and the most cells its Dimensions records reserve.
+#[derive(Default)]
+struct Extent {
+    rows: Option<(u32, u32)>,
+    cols: Option<(u32, u32)>,
+    reserved: u64,
+}
+
+impl Extent {
+    fn add(&mut self, row: u32, col: u32) {
+        let widen = |span: &mut Option<(u32, u32)>, v: u32| {
+            *span = Some(span.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
         };
-        data.truncate(size);
-        let (mut max_row, mut max_col) = (0u64, 0u64);
-        let mut i = 0;
-        while i + 4 <= data.len() {
-            let kind = u16::from_le_bytes([data[i], data[i + 1]]);
-            let len = usize::from(u16::from_le_bytes([data[i + 2], data[i + 3]]));
-            let body = data.get(i + 4..(i + 4 + len).min(data.len())).unwrap_or(&[]);
-            if CELL_RECORDS.contains(&kind) && body.len() >= 4 {
-                let row = u64::from(u16::from_le_bytes([body[0], body[1]]));
-                let mut col = u64::from(u16::from_le_bytes([body[2], body[3]]));
-                if (kind == 0x00BD || kind == 0x00BE) && body.len() >= 6 {
-                    col = u64::from(u16::from_le_bytes([body[body.len() - 2], body[body.len() - 1]]));
-                }
-                max_row = max_row.max(row);
-                max_col = max_col.max(col);
+        widen(&mut self.rows, row);
+        widen(&mut self.cols, col);
+    }
+
+    /// Cells of the dense range calamine builds (`Range::from_sparse`), or of its largest
+    /// reservation.
+    fn cells(&self) -> u64 {
+        let span = |s: Option<(u32, u32)>| s.map_or(0, |(lo, hi)| u64::from(hi - lo) + 1);
+        (span(self.rows) * span(self.cols)).max(self.reserved)
+    }
+
+    /// A record of one sheet: Dimensions reserve, cell records place a cell.
+    fn record(&mut self, kind: u16, body: &[u8]) {
+        let u16_at = |o: usize| body.get(o..o + 2).map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])));
+        if kind == 0x0200 {
+            // Dimensions: calamine reserves (last row - first row + 1) x (columns) cells,
+            // with wrapping arithmetic in a release build.
+            let (rf, rl, cf, cl) = match body.len() {
+                10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+                14 => (u32_at(body, 0), u32_at(body, 4), u16_at(8), u16_at(10)),
+                _ => return,
+            };
+            let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else { return };
+            if cf > 0xFF || cl < cf {
+                cf = 0;
             }
-            i += 4 + len;
+            let (end_r, end_c) = if rl >= 1 && cl >= 1 { (rl - 1, cl - 1) } else { (rf, cf) };
+            let rows = u64::from(end_r.wrapping_sub(rf).wrapping_add(1));
+            let cols = u64::from(end_c.wrapping_sub(cf).wrapping_add(1));
+            self.reserved = self.reserved.max(rows.saturating_mul(cols));
+        } else if CELL_RECORDS.contains(&kind) {
+            let (Some(row), Some(col)) = (u16_at(0), u16_at(2)) else { return };
+            self.add(row, col);
+            if kind == 0x00BD || kind == 0x00BE {
+                if let Some(last) = body.len().checked_sub(2).and_then(u16_at) {
+                    self.add(row, last);
+                }
+            }
         }
-        if (max_row + 1) * (max_col + 1) > max_cells {
-            return Err(format!(
-                "a cell at row {}, column {} would make the sheet {} cells, over --max-cells ({max_cells})",
-                max_row + 1,
-                max_col + 1,
-                (max_row + 1) * (max_col + 1)
-            ));
+    }
+}
+
+/// Checks every sheet calamine would build from one workbook stream: the sheets its
+/// `BoundSheet` records point at (walked from there, to their EOF record), and the whole
+/// stream walked from its start.
+fn check_workbook_stream(stream: &[u8], max_cells: u64) -> Result<(), String> {
+    let mut starts = Vec::new();
+    for (kind, body) in records(stream, 0) {
+        match kind {
+            0x0085 => starts.extend(u32_at(body, 0).map(|p| p as usize)),
+            0x000A => break,
+            _ => {}
+        }
+    }
+    let mut whole = Extent::default();
+    for (kind, body) in records(stream, 0) {
+        whole.record(kind, body);
+    }
+    let mut extents = vec![whole];
+    for start in starts {
+        let mut sheet = Extent::default();
+        for (kind, body) in records(stream, start) {
+            if kind == 0x000A {
+                break;
+            }
+            sheet.record(kind, body);
+        }
+        extents.push(sheet);
+    }
+    for extent in extents {
+        let cells = extent.cells();
+        if cells > max_cells {
+            let place = match (extent.rows, extent.cols) {
+                (Some((_, row)), Some((_, col))) if extent.reserved < cells => {
+                    format!("a cell at row {}, column {} would make the sheet", row + 1, col + 1)
+                }
+                _ => "the sheet's dimensions record announces".to_owned(),
+            };
+            return Err(format!("{place} {cells} cells, over --max-cells ({max_cells})"));
         }
     }
     Ok(())

@@ -60,6 +60,10 @@ pub fn classify(value: &str, region: Option<Id>) -> Verdict {
     if is_scientific(value) {
         return Verdict::Scientific;
     }
+    // The common case, already compact E.164: decided without building strings.
+    if value.strip_prefix('+').is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
+        return if valid_e164(value) { Verdict::Valid } else { Verdict::Invalid };
+    }
     let (plus, rest) = match value.strip_prefix('+') {
         Some(rest) => (true, rest),
         None => (false, value),

@@ -4,19 +4,19 @@
 use std::collections::BTreeMap;
 use std::io;
 
-use csv::StringRecord;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::actions::Action;
 use crate::error::Error;
+use crate::input::batch::{Batch, BatchSource, Fields, Piece};
 use crate::input::record::ReadError;
-use crate::input::{open_table, CellNote, Meta, ReadOptions, Records, Source};
+use crate::input::{open_batches, Meta, ReadOptions, Source};
 use crate::options::Options;
 use crate::report::Diagnostic;
 use crate::rules::cross::CrossCheck;
 use crate::rules::state::Matcher;
-use crate::rules::{check_row, RowOutcome, Rule, Severity};
+use crate::rules::{check_row, RowInput, RowOutcome, Rule, Scratch, Severity};
 use crate::schema::headers::HeaderError;
 use crate::schema::mapping::Mapping;
 use crate::schema::Schema;
@@ -147,8 +147,8 @@ impl Summary {
 pub struct Record<'a> {
     /// Editor line where the record starts.
     pub line: u64,
-    /// The fields.
-    pub fields: &'a StringRecord,
+    /// The fields (after a profile's mapping, if any).
+    pub fields: Fields<'a>,
     /// The source text of the record.
     pub raw: &'a [u8],
 }
@@ -170,6 +170,10 @@ impl<A: Sink, B: Sink> Sink for Both<A, B> {
         self.0.row(row, record)?;
         self.1.row(row, record)
     }
+    fn rows(&mut self, rows: &[(&RowOutcome, Record<'_>)]) -> io::Result<()> {
+        self.0.rows(rows)?;
+        self.1.rows(rows)
+    }
     fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()> {
         self.0.end(input, summary)?;
         self.1.end(input, summary)
@@ -185,6 +189,9 @@ impl<S: Sink + ?Sized> Sink for &mut S {
     }
     fn row(&mut self, row: &RowOutcome, record: Record<'_>) -> io::Result<()> {
         (**self).row(row, record)
+    }
+    fn rows(&mut self, rows: &[(&RowOutcome, Record<'_>)]) -> io::Result<()> {
+        (**self).rows(rows)
     }
     fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()> {
         (**self).end(input, summary)
@@ -208,6 +215,14 @@ pub trait Sink {
     /// # Errors
     /// Writing failed.
     fn row(&mut self, row: &RowOutcome, record: Record<'_>) -> io::Result<()>;
+    /// The data rows of one batch, in input order. The default hands each to
+    /// [`Sink::row`]; a sink with much to write per row renders them in parallel here.
+    ///
+    /// # Errors
+    /// Writing failed.
+    fn rows(&mut self, rows: &[(&RowOutcome, Record<'_>)]) -> io::Result<()> {
+        rows.iter().try_for_each(|(row, record)| self.row(row, *record))
+    }
     /// Called once at the end.
     ///
     /// # Errors
@@ -225,10 +240,6 @@ pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
             help: "save the file as \"CSV UTF-8 (Comma delimited)\" from your spreadsheet editor".to_owned(),
         },
     }
-}
-
-fn is_blank(record: &StringRecord) -> bool {
-    record.iter().all(|f| f.trim().is_empty())
 }
 
 /// `--max-columns`: a header wider than this is not a user list.
@@ -258,68 +269,14 @@ fn limit_cells(cells: u64, opts: &Options, path: &str, line: Option<u64>) -> Res
     })
 }
 
-/// Reads up to `size` non-blank records into `batch` (mapped through the profile, if any).
-/// Returns whether the input is exhausted.
-fn fill_batch(
-    records: &mut dyn Records,
-    mapping: Option<&Mapping>,
-    batch: &mut Vec<(StringRecord, Vec<CellNote>)>,
-    metas: &mut Vec<Meta>,
-    scratch: &mut StringRecord,
-    size: usize,
-) -> Result<bool, ReadError> {
-    metas.clear();
-    while metas.len() < size {
-        let n = metas.len();
-        if n == batch.len() {
-            batch.push((StringRecord::new(), Vec::new()));
-        }
-        let (rec, notes) = &mut batch[n];
-        let read = match mapping {
-            Some(m) => {
-                let read = records.read(scratch, notes)?;
-                if read.is_some() {
-                    m.apply(scratch, rec, notes);
-                    remap_notes(m, notes);
-                }
-                read
-            }
-            None => records.read(rec, notes)?,
-        };
-        match read {
-            Some(meta) if !is_blank(rec) => metas.push(meta),
-            Some(_) => {}
-            None => return Ok(true),
-        }
-    }
-    Ok(false)
-}
-
-/// Spreadsheet notes name the user's columns; with a profile, rules need the mapped ones.
-fn remap_notes(mapping: &Mapping, notes: &mut Vec<CellNote>) {
-    notes.retain_mut(|note| match note {
-        CellNote::Error(c) | CellNote::Number(c) => {
-            match mapping.origin.iter().position(|o| *o == Some(*c)) {
-                Some(out) => {
-                    *c = out;
-                    true
-                }
-                None => false,
-            }
-        }
-        CellNote::Unmapped(_) => true,
-    });
-}
-
 /// Resolves the header row against the catalogue and the template, if any.
 fn resolve_header(
-    record: &StringRecord,
+    headers: &[String],
     line: u64,
     opts: &Options,
     path: &str,
 ) -> Result<(Schema, Vec<Diagnostic>), Error> {
-    let headers: Vec<String> = record.iter().map(str::to_owned).collect();
-    let (mut schema, mut diagnostics) = match Schema::resolve(&headers, line, opts.catalogue.clone()) {
+    let (mut schema, mut diagnostics) = match Schema::resolve(headers, line, opts.catalogue.clone()) {
         Ok(resolved) => resolved,
         Err(HeaderError::MissingEmailColumn(headers)) => {
             return Err(Error::MissingEmailColumn { path: path.to_owned(), line, headers })
@@ -331,32 +288,196 @@ fn resolve_header(
     Ok((schema, diagnostics))
 }
 
+/// The first non-blank row of a batch at or after (`piece`, `row`): the header, or the
+/// first data row.
+fn next_non_blank(batch: &Batch, from: (usize, usize)) -> Option<(usize, usize)> {
+    let pieces = batch.pieces();
+    (from.0..pieces.len()).find_map(|p| {
+        let first = if p == from.0 { from.1 } else { 0 };
+        (first..pieces[p].len()).find(|&i| !pieces[p].fields(i).is_blank()).map(|i| (p, i))
+    })
+}
+
+/// Per piece of a batch, what the parallel phase produced.
+#[derive(Default)]
+struct Checked {
+    /// One per row of the piece; `None` for rows that are not data (blank, or the header).
+    outcomes: Vec<Option<RowOutcome>>,
+    /// The rows mapped through the profile, if any.
+    mapped: Piece,
+}
+
+/// What stays the same for every row of a run.
+struct Run<'a> {
+    schema: &'a Schema,
+    opts: &'a Options,
+    mapping: Option<&'a Mapping>,
+    matcher: Option<&'a Matcher<'a>>,
+}
+
+impl Run<'_> {
+    /// Maps (with a profile) and checks the rows of one piece from row `first`.
+    fn check_piece(&self, batch: &Batch, p: usize, first: usize, out: &mut Checked) {
+        let piece = &batch.pieces()[p];
+        out.outcomes.clear();
+        out.mapped.clear();
+        if let Some(m) = self.mapping {
+            for i in 0..piece.len() {
+                let raw = piece.rows[i].raw.clone();
+                m.apply(piece.fields(i), piece.notes(i), &mut out.mapped, piece.meta(i), raw);
+            }
+        }
+        let rows = if self.mapping.is_some() { &out.mapped } else { piece };
+        let mut scratch = Scratch::default();
+        for i in 0..piece.len() {
+            if i < first || piece.fields(i).is_blank() {
+                out.outcomes.push(None);
+                continue;
+            }
+            let input = RowInput {
+                fields: rows.fields(i),
+                meta: piece.meta(i),
+                raw: batch.raw(p, i),
+                notes: rows.notes(i),
+            };
+            out.outcomes.push(Some(check_row(input, self.schema, self.opts, self.matcher, &mut scratch)));
+        }
+    }
+}
+
+/// Reads batches up to the header row, the first non-blank row (contract §1).
+fn find_header(rows: &mut dyn BatchSource, batch: &mut Batch, path: &str) -> Result<(usize, usize), Error> {
+    loop {
+        if !rows.next_batch(batch).map_err(|e| read_error(path, e))? {
+            return Err(Error::Unreadable {
+                path: path.to_owned(),
+                line: None,
+                reason: "the file is empty: no header row".to_owned(),
+                help:
+                    "export the users from Control Hub (Users > Manage users > Export CSV) and edit that file"
+                        .to_owned(),
+            });
+        }
+        if let Some(at) = next_non_blank(batch, (0, 0)) {
+            return Ok(at);
+        }
+    }
+}
+
+/// The header row, resolved.
+struct Header {
+    schema: Schema,
+    diagnostics: Vec<Diagnostic>,
+    mapping: Option<Mapping>,
+    /// The header as checked (mapped through the profile, if any).
+    row: Piece,
+    meta: Meta,
+}
+
+impl Header {
+    /// Resolves the header row at `at` (mapped through the profile, if any).
+    fn resolve(batch: &Batch, at: (usize, usize), opts: &Options, path: &str) -> Result<Header, Error> {
+        let piece = &batch.pieces()[at.0];
+        let meta = piece.meta(at.1);
+        let input_fields = piece.fields(at.1);
+        limit_columns(input_fields.len(), opts, path, meta.line)?;
+        let input_headers: Vec<String> = input_fields.iter().map(str::to_owned).collect();
+        let mapping = opts.profile.as_deref().map(|p| Mapping::new(p, &opts.catalogue, &input_headers));
+        let headers = mapping.as_ref().map_or_else(|| input_headers.clone(), |m| m.header.clone());
+        let (mut schema, mut diagnostics) = resolve_header(&headers, meta.line, opts, path)?;
+        if let Some(m) = &mapping {
+            // Findings point at the user's own columns.
+            schema.origin.clone_from(&m.origin);
+            schema.input_headers.clone_from(&input_headers);
+            for d in &mut diagnostics {
+                d.source_col = d.col_index.and_then(|c| schema.source_col(c));
+                d.cell = d.col_index.and_then(|c| schema.cell(c, 1));
+            }
+        }
+        let mut row = Piece::default();
+        row.push(headers.iter().map(String::as_str), meta, 0..0, &[]);
+        Ok(Header { schema, diagnostics, mapping, row, meta })
+    }
+
+    fn record<'a>(&'a self, raw: &'a [u8]) -> Record<'a> {
+        Record { line: self.meta.line, fields: self.row.fields(0), raw }
+    }
+}
+
+/// The running totals of a check.
+struct Totals {
+    summary: Summary,
+    cross: CrossCheck,
+    cells: u64,
+}
+
+impl Run<'_> {
+    /// Checks the rows of `batch` from `data_from` (piece, row) in parallel, then runs the
+    /// cross-row pass and hands the rows to `sink`, in input order.
+    fn batch(
+        &self,
+        batch: &Batch,
+        data_from: (usize, usize),
+        checked: &mut Vec<Checked>,
+        totals: &mut Totals,
+        sink: &mut dyn Sink,
+        path: &str,
+    ) -> Result<(), Error> {
+        let pieces = batch.pieces().len();
+        if checked.len() < pieces {
+            checked.resize_with(pieces, Checked::default);
+        }
+        let work = &mut checked[..pieces];
+        work.par_iter_mut().enumerate().for_each(|(p, out)| {
+            let first = match p.cmp(&data_from.0) {
+                std::cmp::Ordering::Less => usize::MAX,
+                std::cmp::Ordering::Equal => data_from.1,
+                std::cmp::Ordering::Greater => 0,
+            };
+            self.check_piece(batch, p, first, out);
+        });
+        let mut rows_in_batch = 0u64;
+        let mut last_line = None;
+        for row in work.iter_mut().flat_map(|out| out.outcomes.iter_mut().flatten()) {
+            totals.cross.apply(row, self.schema);
+            totals.summary.count(&row.diagnostics);
+            totals.summary.actions.bump(row.action);
+            totals.summary.count_packages(row);
+            rows_in_batch += 1;
+            last_line = Some(row.meta.line);
+        }
+        totals.cells = totals.cells.saturating_add(rows_in_batch * self.schema.width().max(1) as u64);
+        limit_cells(totals.cells, self.opts, path, last_line)?;
+        let mut items = Vec::with_capacity(usize::try_from(rows_in_batch).unwrap_or(0));
+        for (p, out) in work.iter().enumerate() {
+            let rows = if self.mapping.is_some() { &out.mapped } else { &batch.pieces()[p] };
+            for (i, row) in out.outcomes.iter().enumerate() {
+                if let Some(row) = row {
+                    items.push((
+                        row,
+                        Record { line: row.meta.line, fields: rows.fields(i), raw: batch.raw(p, i) },
+                    ));
+                }
+            }
+        }
+        sink.rows(&items).map_err(Error::Output)
+    }
+}
+
 /// Checks `source`, streaming each row's outcome to `sink`.
 ///
 /// # Errors
 /// The input cannot be read or has no identity column ([`Error`]), or the sink failed
 /// ([`Error::Output`]).
 pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Summary, Error> {
-    let (mut records, record, header_meta, evidence) =
-        open_table(source, &ReadOptions { max_cells: opts.max_cells, ..opts.read.clone() }, "the file")?;
+    let (mut rows, evidence) =
+        open_batches(source, &ReadOptions { max_cells: opts.max_cells, ..opts.read.clone() })?;
     // Rules that look at raw text need the delimiter actually used.
     let opts = &Options { delimiter: evidence.delimiter.unwrap_or(b','), ..opts.clone() };
     let path = source.display_name();
-    limit_columns(record.len(), opts, &path, header_meta.line)?;
-    let input_headers: Vec<String> = record.iter().map(str::to_owned).collect();
-    let mapping = opts.profile.as_deref().map(|p| Mapping::new(p, &opts.catalogue, &input_headers));
-    let header_record =
-        mapping.as_ref().map_or_else(|| record.clone(), |m| StringRecord::from(m.header.clone()));
-    let (mut schema, mut header_diags) = resolve_header(&header_record, header_meta.line, opts, &path)?;
-    if let Some(m) = &mapping {
-        // Findings point at the user's own columns.
-        schema.origin.clone_from(&m.origin);
-        schema.input_headers.clone_from(&input_headers);
-        for d in &mut header_diags {
-            d.source_col = d.col_index.and_then(|c| schema.source_col(c));
-            d.cell = d.col_index.and_then(|c| schema.cell(c, 1));
-        }
-    }
+    let mut batch = Batch::default();
+    let header_at = find_header(&mut *rows, &mut batch, &path)?;
+    let header = Header::resolve(&batch, header_at, opts, &path)?;
     let mut info = InputInfo {
         path,
         format: evidence.format.as_str(),
@@ -366,64 +487,43 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
         sheet: evidence.sheet.clone(),
         rows: 0,
     };
-    let mut summary = Summary::default();
-    sink.begin(&info, &schema).map_err(Error::Output)?;
-    summary.count(&header_diags);
-    let header = Record { line: header_meta.line, fields: &header_record, raw: records.raw(&header_meta) };
-    sink.header(&header_diags, header).map_err(Error::Output)?;
-    records.release_before(header_meta.end);
+    let mut totals = Totals { summary: Summary::default(), cross: CrossCheck::new(opts.max_rows), cells: 0 };
+    sink.begin(&info, &header.schema).map_err(Error::Output)?;
+    totals.summary.count(&header.diagnostics);
+    sink.header(&header.diagnostics, header.record(batch.raw(header_at.0, header_at.1)))
+        .map_err(Error::Output)?;
 
     let matcher =
-        opts.current.as_deref().map(|current| Matcher { current, map: current.column_map(&schema) });
+        opts.current.as_deref().map(|current| Matcher { current, map: current.column_map(&header.schema) });
     if let Some(current) = opts.current.as_deref() {
         let counts = current.package_counts().into_iter();
-        summary.packages = Some(counts.map(|(id, n)| (id, PackageCount { before: n, after: n })).collect());
+        totals.summary.packages =
+            Some(counts.map(|(id, n)| (id, PackageCount { before: n, after: n })).collect());
     }
-    let mut cross = CrossCheck::new(opts.max_rows);
-    let batch_size = opts.batch_size.max(1);
-    let mut batch: Vec<(StringRecord, Vec<CellNote>)> = Vec::with_capacity(batch_size);
-    let mut metas: Vec<Meta> = Vec::with_capacity(batch_size);
-    let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(batch_size);
-    let mut scratch = StringRecord::new();
-    let mut cells: u64 = 0;
-    let mut done = false;
-    while !done {
-        done = fill_batch(&mut *records, mapping.as_ref(), &mut batch, &mut metas, &mut scratch, batch_size)
-            .map_err(|e| read_error(&info.path, e))?;
-        if metas.is_empty() {
+    let run =
+        Run { schema: &header.schema, opts, mapping: header.mapping.as_ref(), matcher: matcher.as_ref() };
+    let mut checked: Vec<Checked> = Vec::new();
+    // Rows before and including the header are not data.
+    let mut data_from = (header_at.0, header_at.1 + 1);
+    loop {
+        run.batch(&batch, data_from, &mut checked, &mut totals, sink, &info.path)?;
+        data_from = (0, 0);
+        if !rows.next_batch(&mut batch).map_err(|e| read_error(&info.path, e))? {
             break;
         }
-        cells = cells.saturating_add(metas.len() as u64 * schema.width().max(1) as u64);
-        limit_cells(cells, opts, &info.path, metas.last().map(|m| m.line))?;
-        let raws: Vec<&[u8]> = metas.iter().map(|m| records.raw(m)).collect();
-        (0..metas.len())
-            .into_par_iter()
-            .map(|i| check_row(&batch[i].0, metas[i], raws[i], &batch[i].1, &schema, opts, matcher.as_ref()))
-            .collect_into_vec(&mut outcomes);
-        for (i, row) in outcomes.iter_mut().enumerate() {
-            cross.apply(row, &schema);
-            summary.count(&row.diagnostics);
-            summary.actions.bump(row.action);
-            summary.count_packages(row);
-            let record = Record { line: metas[i].line, fields: &batch[i].0, raw: raws[i] };
-            sink.row(row, record).map_err(Error::Output)?;
-        }
-        if let Some(last) = metas.last() {
-            records.release_before(last.end);
-        }
     }
-    summary.rows = cross.rows();
+    let mut summary = totals.summary;
+    summary.rows = totals.cross.rows();
     info.rows = summary.rows;
     if summary.rows == 0 {
         let d = Diagnostic::new(
             Rule::NoRows,
-            header_meta.line,
+            header.meta.line,
             "the file has a header but no user rows",
             "add the users below the header row; an upload without users does nothing",
         );
         summary.count(std::slice::from_ref(&d));
-        let header = Record { line: header_meta.line, fields: &header_record, raw: &[] };
-        sink.header(std::slice::from_ref(&d), header).map_err(Error::Output)?;
+        sink.header(std::slice::from_ref(&d), header.record(&[])).map_err(Error::Output)?;
     }
     sink.end(&info, &summary).map_err(Error::Output)?;
     Ok(summary)

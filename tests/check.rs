@@ -1,6 +1,8 @@
 //! `hubcsv check` as a user runs it: exit codes, stdin, line numbers, the human report.
 
-use crate::util::{check_bytes, findings, fixture, hubcsv, run, CLEAN_ROW, HEADER};
+use std::fmt::Write as _;
+
+use crate::util::{check_bytes, check_json, findings, fixture, hubcsv, run, CLEAN_ROW, HEADER};
 
 #[test]
 fn bundled_example_human_report() {
@@ -137,6 +139,80 @@ fn output_order_does_not_depend_on_threads() {
     let one = hubcsv().args(["check", "--format", "jsonl", "-j1"]).arg(&file).output().unwrap();
     let many = hubcsv().args(["check", "--format", "jsonl", "-j4"]).arg(&file).output().unwrap();
     assert_eq!(one.stdout, many.stdout);
+}
+
+/// A file large enough to be parsed in many pieces on several threads (about 1 MB), with
+/// quoted fields that hold line breaks and commas, blank lines, CRLF and LF endings, and a
+/// stray quote near the end: the report and the corrected output are the same with one
+/// thread or four, and the line numbers are the editor's.
+#[test]
+fn large_file_reads_the_same_in_parallel() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("large.csv");
+    let mut data = format!("{HEADER}\r\n");
+    let mut line = 2;
+    let mut multiline_at = Vec::new();
+    for i in 0..8_000 {
+        let ext = 10_000 + i;
+        let phone = format!("+1408{}{:04}", 200 + i / 10_000, i % 10_000);
+        let email = format!("user{i}@example.com");
+        if i % 97 == 0 {
+            // A display name over two lines: one record, two editor lines.
+            writeln!(
+                data,
+                "Ana,Silva,\"Silva,\nAna\",{email},,{ext},{phone},,HQ,,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE"
+            )
+            .unwrap();
+            multiline_at.push(line);
+            line += 2;
+        } else if i % 89 == 0 {
+            data.push('\n');
+            line += 1;
+            write!(
+                data,
+                "Ben,Okafor,Ben Okafor,{email},,{ext},{phone},,HQ,,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE\r\n"
+            )
+            .unwrap();
+            line += 1;
+        } else {
+            writeln!(
+                data,
+                "Chloé,Martin,Chloé Martin,{email},,{ext},{phone},,HQ,,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE"
+            )
+            .unwrap();
+            line += 1;
+        }
+    }
+    let stray_line = line;
+    data.push_str("Dev,Patel,\"Dev Patel,dev@example.com,,1,+14085550999,,HQ,,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE\n");
+    data.push_str("Emma,Rossi,Emma Rossi,emma@example.com,,2,+14085550998,,HQ,,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE\n");
+    std::fs::write(&file, &data).unwrap();
+    assert!(data.len() > 900_000);
+
+    let jsonl =
+        |threads: &str| hubcsv().args(["check", "--format", "jsonl", threads]).arg(&file).output().unwrap();
+    let (one, four) = (jsonl("-j1"), jsonl("-j4"));
+    assert_eq!(String::from_utf8_lossy(&one.stdout), String::from_utf8_lossy(&four.stdout));
+
+    let (_, doc) = check_json(&file, &["-j4"]);
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(doc["summary"]["rows"], 8_001, "the stray quote swallows the last row");
+    let lines: Vec<u64> = rows.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    for at in &multiline_at {
+        assert!(lines.contains(at), "a record starts on line {at}");
+        assert!(!lines.contains(&(at + 1)), "line {} is inside a quoted field", at + 1);
+    }
+    assert_eq!(lines.last(), Some(&stray_line));
+    let found = findings(&doc);
+    assert!(found.iter().any(|(rule, l, _)| rule == "unclosed-quote" && *l == stray_line), "{found:?}");
+
+    let fix = |threads: &str, out: &str| {
+        let out = dir.path().join(out);
+        let status = hubcsv().args(["fix", "-q", threads]).arg(&file).arg("-o").arg(&out).output().unwrap();
+        assert_eq!(status.status.code(), Some(1), "{}", String::from_utf8_lossy(&status.stderr));
+        (std::fs::read(&out).unwrap(), std::fs::read(out.with_extension("rejected.csv")).unwrap())
+    };
+    assert_eq!(fix("-j1", "one.csv"), fix("-j4", "four.csv"));
 }
 
 #[test]

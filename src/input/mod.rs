@@ -1,6 +1,8 @@
 //! Reading inputs: where the bytes come from ([`Source`]) and how records are read from them.
 
+pub mod batch;
 pub mod cfb;
+pub mod chunked;
 pub mod raw;
 pub mod record;
 pub mod sheet;
@@ -156,12 +158,17 @@ fn read_up_to(reader: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
     Ok(head)
 }
 
+/// An input once its format is known: text to parse as CSV, or a workbook's sheet.
+enum Opened {
+    /// Text, decoded to UTF-8 where it was not.
+    Text { reader: Box<dyn Read + Send>, delimiter: u8 },
+    /// A sheet of a workbook.
+    Sheet(sheet::SheetReader),
+}
+
 /// Opens an input of any supported format: format by content, then encoding and delimiter
 /// (text) or sheet (spreadsheets).
-///
-/// # Errors
-/// The input cannot be read, or is a container that is not a readable workbook.
-pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Records>, Evidence), crate::Error> {
+fn open_any(source: &Source, opts: &ReadOptions) -> Result<(Opened, Evidence), crate::Error> {
     let path = source.display_name();
     let io_err = |e: io::Error| crate::Error::Io { path: path.clone(), source: e };
     let limit = if opts.max_bytes == 0 { DEFAULT_MAX_BYTES } else { opts.max_bytes };
@@ -201,7 +208,7 @@ pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Record
             delimiter: None,
             sheet: Some(name),
         };
-        return Ok((Box::new(sheet), evidence));
+        return Ok((Opened::Sheet(sheet), evidence));
     }
     let (encoding, reason) = match opts.encoding {
         Some(enc) => (enc, EncodingReason::Override),
@@ -217,14 +224,15 @@ pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Record
     let (text, _, _) = encoding.decode(&head);
     let delimiter = opts.delimiter.unwrap_or_else(|| sniff::delimiter(&text));
     let chained: Chained = io::Cursor::new(head).chain(reader);
-    let records: Box<dyn Records> = if encoding == encoding_rs::UTF_8 {
-        Box::new(RecordReader::new(chained, delimiter))
+    let reader: Box<dyn Read + Send> = if encoding == encoding_rs::UTF_8 {
+        Box::new(chained)
     } else {
-        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
-            .encoding(Some(encoding))
-            .bom_sniffing(reason != EncodingReason::Override)
-            .build(chained);
-        Box::new(RecordReader::new(decoded, delimiter))
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .bom_sniffing(reason != EncodingReason::Override)
+                .build(chained),
+        )
     };
     let evidence = Evidence {
         format: Format::Csv,
@@ -233,7 +241,43 @@ pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Record
         delimiter: Some(delimiter),
         sheet: None,
     };
+    Ok((Opened::Text { reader, delimiter }, evidence))
+}
+
+/// Opens an input to read a record at a time (exports, templates, `profile init`).
+///
+/// # Errors
+/// The input cannot be read, or is a container that is not a readable workbook.
+pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Records>, Evidence), crate::Error> {
+    let (opened, evidence) = open_any(source, opts)?;
+    let records: Box<dyn Records> = match opened {
+        Opened::Text { reader, delimiter } => Box::new(RecordReader::new(reader, delimiter)),
+        Opened::Sheet(sheet) => Box::new(sheet),
+    };
     Ok((records, evidence))
+}
+
+/// Rows per piece, and pieces per batch, when a spreadsheet is read into batches.
+const SHEET_PIECE_ROWS: usize = 1024;
+
+/// Opens an input to read in batches (what `check` does): CSV text is parsed in parallel
+/// ([`chunked`]), a sheet row by row.
+///
+/// # Errors
+/// The input cannot be read, or is a container that is not a readable workbook.
+pub fn open_batches(
+    source: &Source,
+    opts: &ReadOptions,
+) -> Result<(Box<dyn batch::BatchSource>, Evidence), crate::Error> {
+    let (opened, evidence) = open_any(source, opts)?;
+    let pieces = rayon::current_num_threads() * 4;
+    let rows: Box<dyn batch::BatchSource> = match opened {
+        Opened::Text { reader, delimiter } => {
+            Box::new(chunked::ChunkedCsv::new(reader, delimiter, chunked::BLOCK, pieces))
+        }
+        Opened::Sheet(sheet) => Box::new(batch::RowByRow::new(Box::new(sheet), SHEET_PIECE_ROWS, pieces)),
+    };
+    Ok((rows, evidence))
 }
 
 /// Where the input comes from.

@@ -201,7 +201,7 @@ impl<R: Read> RecordReader<R> {
 /// Line breaks in `bytes` as an editor counts them: `\n`, `\r\n` and a lone `\r` (old Mac
 /// Excel) each end a line. `after_cr`: the byte before `bytes` was a `\r`. Returns the count
 /// and whether `bytes` ends with a `\r`.
-fn line_breaks(bytes: &[u8], after_cr: bool) -> (u64, bool) {
+pub(crate) fn line_breaks(bytes: &[u8], after_cr: bool) -> (u64, bool) {
     let mut count = 0;
     let mut prev_cr_at = if after_cr { Some(usize::MAX) } else { None };
     for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Diagnostic;
@@ -116,6 +117,53 @@ impl Sink for Collect {
     }
 }
 
+/// A row of the report, borrowed from its outcome (what [`JsonLines`] writes; the same
+/// fields as [`RowReport`]).
+#[derive(Serialize)]
+struct RowView<'a> {
+    line: u64,
+    user: Option<&'a str>,
+    action: Action,
+    package: Option<&'a str>,
+    evidence: Evidence,
+    changes: Option<&'a [FieldChange]>,
+}
+
+impl<'a> RowView<'a> {
+    fn new(row: &'a RowOutcome) -> Self {
+        RowView {
+            line: row.meta.line,
+            user: row.user.as_deref(),
+            action: row.action,
+            package: row.package.as_deref(),
+            evidence: row.evidence,
+            changes: row.changes.as_deref(),
+        }
+    }
+}
+
+/// Writes `{"type":kind, ...value}` and a line feed.
+fn write_line<T: Serialize>(out: &mut impl Write, kind: &str, value: &T) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Tagged<'a, T> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+        #[serde(flatten)]
+        value: &'a T,
+    }
+    serde_json::to_writer(&mut *out, &Tagged { kind, value })?;
+    out.write_all(b"\n")
+}
+
+/// A row's lines: its diagnostics, then the row.
+fn write_row(out: &mut impl Write, row: &RowOutcome) -> io::Result<()> {
+    row.diagnostics.iter().try_for_each(|d| write_line(out, "diagnostic", d))?;
+    write_line(out, "row", &RowView::new(row))
+}
+
+/// Rows rendered per task when a batch is rendered in parallel.
+const ROWS_PER_TASK: usize = 2048;
+
 /// Streams one JSON object per line: `{"type":"input",...}` first, then each row's
 /// diagnostics and the row itself, and `{"type":"summary",...}` last.
 pub struct JsonLines<W: Write> {
@@ -127,18 +175,6 @@ impl<W: Write> JsonLines<W> {
     pub fn new(out: W) -> Self {
         JsonLines { out }
     }
-
-    fn line<T: Serialize>(&mut self, kind: &str, value: &T) -> io::Result<()> {
-        #[derive(Serialize)]
-        struct Tagged<'a, T> {
-            #[serde(rename = "type")]
-            kind: &'a str,
-            #[serde(flatten)]
-            value: &'a T,
-        }
-        serde_json::to_writer(&mut self.out, &Tagged { kind, value })?;
-        self.out.write_all(b"\n")
-    }
 }
 
 impl<W: Write> Sink for JsonLines<W> {
@@ -148,14 +184,25 @@ impl<W: Write> Sink for JsonLines<W> {
             version: u32,
             input: &'a InputInfo,
         }
-        self.line("input", &Begin { version: VERSION, input })
+        write_line(&mut self.out, "input", &Begin { version: VERSION, input })
     }
     fn header(&mut self, diagnostics: &[Diagnostic], _: Record<'_>) -> io::Result<()> {
-        diagnostics.iter().try_for_each(|d| self.line("diagnostic", d))
+        diagnostics.iter().try_for_each(|d| write_line(&mut self.out, "diagnostic", d))
     }
     fn row(&mut self, row: &RowOutcome, _: Record<'_>) -> io::Result<()> {
-        row.diagnostics.iter().try_for_each(|d| self.line("diagnostic", d))?;
-        self.line("row", &RowReport::from_outcome(row))
+        write_row(&mut self.out, row)
+    }
+    /// Renders the rows on the worker threads, then writes the text in order.
+    fn rows(&mut self, rows: &[(&RowOutcome, Record<'_>)]) -> io::Result<()> {
+        let texts: Vec<io::Result<Vec<u8>>> = rows
+            .par_chunks(ROWS_PER_TASK)
+            .map(|chunk| {
+                let mut text = Vec::with_capacity(chunk.len() * 192);
+                chunk.iter().try_for_each(|(row, _)| write_row(&mut text, row))?;
+                Ok(text)
+            })
+            .collect();
+        texts.into_iter().try_for_each(|text| self.out.write_all(&text?))
     }
     fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()> {
         #[derive(Serialize)]
@@ -163,7 +210,7 @@ impl<W: Write> Sink for JsonLines<W> {
             input: &'a InputInfo,
             summary: &'a Summary,
         }
-        self.line("summary", &End { input, summary })?;
+        write_line(&mut self.out, "summary", &End { input, summary })?;
         self.out.flush()
     }
 }

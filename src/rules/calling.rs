@@ -1,6 +1,7 @@
 //! Calling fields: phone numbers (E.164), extensions, and what calling packages require
 //! (control-hub-csv.md §3, §8.4, §8.5).
 
+use super::keys::{extension_key, key, Short};
 use super::phone::{classify, Verdict};
 use super::{RowCtx, Rule};
 use crate::schema::Package;
@@ -14,13 +15,13 @@ fn is_remove(value: &str) -> bool {
 }
 
 /// Checks one phone cell; returns its E.164 form when valid.
-fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<String> {
+fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
     let value = ctx.get(Some(col));
     if value.is_empty() || is_remove(value) {
         return None;
     }
     let verdict = classify(value, ctx.opts.region);
-    let e164 = verdict.e164(value).map(str::to_owned);
+    let e164 = verdict.e164(value).and_then(Short::new);
     let name = ctx.schema.name(col);
     match verdict {
         Verdict::Valid => {}
@@ -65,13 +66,14 @@ fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<String> {
 }
 
 /// Checks the extension; returns it when usable as a duplicate key.
-fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<String> {
+fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
     let value = ctx.get(Some(col));
     if value.is_empty() || is_remove(value) {
         return None;
     }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if let Some(int) = value.strip_suffix(".0").filter(|s| digits(s) && (2..=10).contains(&s.len())) {
+        let short = Short::new(int);
         let int = int.to_owned();
         let d = ctx.at(
             Rule::InvalidExtension,
@@ -79,8 +81,8 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<String> {
             format!("`{value}` ends in `.0`: a spreadsheet stored the extension as a number"),
             "hubcsv fix drops the `.0`; format the column as Text in the spreadsheet",
         );
-        ctx.fix(d, col, int.clone());
-        return Some(int);
+        ctx.fix(d, col, int);
+        return short;
     }
     let problem = if !digits(value) {
         Some("must contain digits only")
@@ -101,21 +103,23 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<String> {
         ctx.diags.push(d);
         return None;
     }
-    Some(value.to_owned())
+    Short::new(value)
 }
 
-/// Returns (phone key, (location, extension) key).
-pub(super) fn check(
-    ctx: &mut RowCtx<'_>,
-    designated: Option<&Package>,
-) -> (Option<String>, Option<(String, String)>) {
+/// A duplicate key and the value it stands for.
+type Keyed = Option<(u128, Short)>;
+
+/// Returns the phone number key and the (location, extension) key.
+pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) -> (Keyed, Keyed) {
     let schema = ctx.schema;
-    let phone_key = schema.phone.and_then(|c| phone(ctx, c));
+    let phone_key = schema.phone.and_then(|c| phone(ctx, c)).map(|p| (key(p.as_str()), p));
     if let Some(c) = schema.caller_id {
         phone(ctx, c);
     }
     let ext = schema.extension.and_then(|c| extension(ctx, c));
-    let location = ctx.get(schema.location).to_owned();
+    let location = ctx.get(schema.location);
+    let no_location = location.is_empty() || is_remove(location);
+    let ext_key = ext.map(|e| (extension_key(location, e.as_str()), e));
 
     if let Some(package) = designated.filter(|p| p.calling) {
         let id = &package.id;
@@ -124,7 +128,7 @@ pub(super) fn check(
         // bring them (control-hub-csv.md §3).
         let kept = ctx.existing.filter(|e| e.package().is_some_and(|p| p.calling));
         let kept_field = |name: &str| kept.is_some_and(|e| !e.field(name).is_empty());
-        if (location.is_empty() || is_remove(&location)) && !kept_field("Location") {
+        if no_location && !kept_field("Location") {
             let help = "calling users need the name of a calling location that exists in Control Hub";
             let d = match schema.location {
                 Some(col) => ctx.at(Rule::MissingLocation, col, format!("{id} needs a Location"), help),
@@ -162,6 +166,5 @@ pub(super) fn check(
             ctx.diags.push(d);
         }
     }
-    let ext_key = ext.map(|e| (location.to_lowercase(), e));
     (phone_key, ext_key)
 }

@@ -1,11 +1,12 @@
 //! Cross-row checks over compact keys, run in input order after the per-row checks:
 //! `duplicate-user`, `duplicate-phone-number`, `duplicate-extension`, `too-many-rows`.
 //! Memory grows with distinct users, not with the file: each key is kept as a 128-bit hash
-//! (16 bytes, no allocation) rather than as a string. Two different keys share a hash with a
-//! probability of about n²/2¹²⁹: for ten million users, 10⁻²⁵.
+//! (xxh3, computed on the worker threads; 16 bytes, no allocation) rather than as a string.
+//! Two different keys share a hash with a probability of about n²/2¹²⁹: for ten million
+//! users, 10⁻²⁵.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{RowOutcome, Rule};
 use crate::actions::Action;
@@ -15,9 +16,9 @@ use crate::schema::Schema;
 /// State of the cross-row pass.
 #[derive(Debug, Default)]
 pub struct CrossCheck {
-    emails: HashMap<u128, u64>,
-    phones: HashMap<u128, u64>,
-    extensions: HashMap<u128, u64>,
+    emails: Seen,
+    phones: Seen,
+    extensions: Seen,
     rows: u64,
     max_rows: u64,
 }
@@ -49,35 +50,37 @@ impl CrossCheck {
             d.user.clone_from(&row.user);
             d
         };
-        if let Some(email) = &row.keys.email {
+        if let Some(email) = row.keys.email {
             if let Some(first) = first_seen(&mut self.emails, email, line) {
+                // The key is the user's email lower-cased.
+                let email = row.user.as_deref().unwrap_or("").to_lowercase();
                 found.push(at(
                     Rule::DuplicateUser,
                     schema.email,
-                    email,
+                    &email,
                     format!("`{email}` is also on line {first}"),
                     "keep one row per user: merge the two rows, or correct the email of one of them",
                 ));
             }
         }
-        if let (Some(phone), Some(col)) = (&row.keys.phone, schema.phone) {
-            if let Some(first) = first_seen(&mut self.phones, phone, line) {
+        if let (Some((key, phone)), Some(col)) = (row.keys.phone, schema.phone) {
+            if let Some(first) = first_seen(&mut self.phones, key, line) {
                 found.push(at(
                     Rule::DuplicatePhoneNumber,
                     col,
-                    phone,
+                    phone.as_str(),
                     format!("`{phone}` is also the number of the user on line {first}"),
                     "a number belongs to one user; give this user another number or only an extension",
                 ));
             }
         }
-        if let (Some(key), Some(col)) = (&row.keys.extension, schema.extension) {
+        if let (Some((key, ext)), Some(col)) = (row.keys.extension, schema.extension) {
             if let Some(first) = first_seen(&mut self.extensions, key, line) {
                 found.push(at(
                     Rule::DuplicateExtension,
                     col,
-                    &key.1,
-                    format!("extension `{}` is also used on line {first} in the same location", key.1),
+                    ext.as_str(),
+                    format!("extension `{ext}` is also used on line {first} in the same location"),
                     "extensions are unique within a location; pick a free extension",
                 ));
             }
@@ -99,24 +102,39 @@ impl CrossCheck {
     }
 }
 
+/// Keys seen, each with the line it was first seen on. The keys are hashes already, so the
+/// table uses their bits as they are instead of hashing them again.
+type Seen = HashMap<(u64, u64), u64, BuildHasherDefault<Prehashed>>;
+
+/// A hasher for keys that are uniformly distributed hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = self.0.rotate_left(29) ^ n;
+    }
+}
+
 /// Records `key` at `line`; returns the earlier line when the key was seen before.
-fn first_seen<K: Hash + ?Sized>(map: &mut HashMap<u128, u64>, key: &K, line: u64) -> Option<u64> {
-    match map.entry(compact(key)) {
+fn first_seen(map: &mut Seen, key: u128, line: u64) -> Option<u64> {
+    #[allow(clippy::cast_possible_truncation)] // the two halves of the key
+    let key = ((key >> 64) as u64, key as u64);
+    match map.entry(key) {
         std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
         std::collections::hash_map::Entry::Vacant(slot) => {
             slot.insert(line);
             None
         }
     }
-}
-
-/// A 128-bit key: two SipHash-1-3 passes with different keys.
-fn compact<K: Hash + ?Sized>(key: &K) -> u128 {
-    let half = |salt: u64| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        salt.hash(&mut h);
-        key.hash(&mut h);
-        h.finish()
-    };
-    (u128::from(half(0x9E37_79B9_7F4A_7C15)) << 64) | u128::from(half(0xC2B2_AE3D_27D4_EB4F))
 }

@@ -1,5 +1,6 @@
 //! The user: `User ID/Email (Required)` and, for calling users, the names.
 
+use super::keys::key_lower;
 use super::safety::is_formula;
 use super::{RowCtx, Rule};
 use crate::schema::Package;
@@ -49,10 +50,9 @@ pub fn email_problem(email: &str) -> Option<&'static str> {
 }
 
 /// Checks the identity cell; returns the lower-cased email key.
-pub(super) fn email(ctx: &mut RowCtx<'_>) -> Option<String> {
+pub(super) fn email(ctx: &mut RowCtx<'_>) -> Option<u128> {
     let col = ctx.schema.email;
-    let value = ctx.get(Some(col)).to_owned();
-    let value = value.as_str();
+    let value = ctx.get(Some(col));
     if value.is_empty() {
         let d = ctx.at(
             Rule::MissingEmail,
@@ -63,18 +63,24 @@ pub(super) fn email(ctx: &mut RowCtx<'_>) -> Option<String> {
         ctx.diags.push(d);
         return None;
     }
+    let key = key_lower(value);
     if is_formula(value) {
-        return Some(value.to_lowercase());
+        return Some(key);
     }
     if let Some(problem) = email_problem(value) {
+        let message = format!("`{value}` {problem}");
         let d = ctx.at(
             Rule::InvalidEmail,
             col,
-            format!("`{value}` {problem}"),
+            message,
             "write the address as name@domain.tld; changing a user's email creates a new user in Control Hub",
         );
         ctx.diags.push(d);
-        return Some(value.to_lowercase());
+        return Some(key);
+    }
+    // Lower-casing changes nothing in ASCII without capitals: no string to build.
+    if value.is_ascii() && !value.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Some(key);
     }
     let lower = value.to_lowercase();
     if lower != value {
@@ -84,9 +90,9 @@ pub(super) fn email(ctx: &mut RowCtx<'_>) -> Option<String> {
             format!("`{value}` has upper-case letters"),
             "hubcsv fix writes emails in lower case; Control Hub matches users case-insensitively",
         );
-        ctx.fix(d, col, lower.clone());
+        ctx.fix(d, col, lower);
     }
-    Some(lower)
+    Some(key)
 }
 
 const NAME_FORBIDDEN: &[char] = &['%', '#', '<', '>', '\\', '/', '"'];

@@ -84,7 +84,7 @@ pub(super) fn check(ctx: &mut RowCtx<'_>) -> Licenses {
 /// suspended columns.
 fn read_cells(ctx: &mut RowCtx<'_>) -> Vec<Bool> {
     let schema = ctx.schema;
-    let mut read = vec![Bool::Blank; ctx.values.len()];
+    let mut read = vec![Bool::Blank; ctx.width()];
     for (col, slot) in read.iter_mut().enumerate() {
         let column = &schema.columns[col];
         if !column.class.is_boolean() {

@@ -7,6 +7,7 @@
 mod calling;
 pub mod cross;
 mod identity;
+pub mod keys;
 mod licenses;
 mod meetings;
 pub mod phone;
@@ -15,26 +16,25 @@ pub mod registry;
 mod safety;
 pub mod state;
 
-use std::borrow::Cow;
-
 pub use registry::{Rule, Severity, ALL};
 pub use safety::is_formula;
 
 use crate::actions::{Action, Evidence};
+use crate::input::batch::Fields;
 use crate::input::{raw, CellNote, Meta};
 use crate::options::Options;
 use crate::report::Diagnostic;
 use crate::schema::{column_letters, Schema};
 
-/// Compact keys the cross-row pass compares.
-#[derive(Clone, Debug, Default)]
+/// Compact keys the cross-row pass compares ([`keys`]).
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Keys {
-    /// Lower-cased email.
-    pub email: Option<String>,
-    /// E.164 phone number.
-    pub phone: Option<String>,
-    /// (lower-cased location, extension).
-    pub extension: Option<(String, String)>,
+    /// Key of the lower-cased email.
+    pub email: Option<u128>,
+    /// Key of the E.164 phone number, and the number.
+    pub phone: Option<(u128, keys::Short)>,
+    /// Key of (lower-cased location, extension), and the extension.
+    pub extension: Option<(u128, keys::Short)>,
 }
 
 /// Everything `check` learned about one row.
@@ -82,15 +82,37 @@ pub(crate) struct RowCtx<'a> {
     pub opts: &'a Options,
     pub meta: Meta,
     pub user: Option<String>,
-    /// Cell values after `fixed` corrections so far.
-    pub values: Vec<Cow<'a, str>>,
+    /// The cells as read.
+    fields: Fields<'a>,
+    /// Cell values replaced by `fixed` corrections so far (one slot per field).
+    overrides: Vec<Option<String>>,
     pub diags: Vec<Diagnostic>,
 }
 
 impl RowCtx<'_> {
+    /// Number of cells in the row.
+    pub fn width(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// The current value of cell `col` ("" when absent).
+    pub fn value(&self, col: usize) -> &str {
+        match self.overrides.get(col) {
+            Some(Some(v)) => v,
+            _ => self.fields.get(col).unwrap_or(""),
+        }
+    }
+
     /// The current value of column `col` ("" when absent).
     pub fn get(&self, col: Option<usize>) -> &str {
-        col.and_then(|c| self.values.get(c)).map_or("", |v| v.as_ref())
+        col.map_or("", |c| self.value(c))
+    }
+
+    /// Replaces the value of cell `col`.
+    pub fn set(&mut self, col: usize, value: String) {
+        if let Some(slot) = self.overrides.get_mut(col) {
+            *slot = Some(value);
+        }
     }
 
     /// A finding about the cell in column `col`, with its current value.
@@ -116,46 +138,72 @@ impl RowCtx<'_> {
     /// Records a `fixed` finding and makes its replacement the cell's value.
     pub fn fix(&mut self, d: Diagnostic, col: usize, replacement: String) {
         self.diags.push(d.fixed(replacement.clone()));
-        if let Some(v) = self.values.get_mut(col) {
-            *v = Cow::Owned(replacement);
-        }
+        self.set(col, replacement);
     }
 }
 
-/// Checks one record. `raw` is its source bytes (for the stray-quote guard).
+/// Buffers [`check_row`] reuses from row to row (one per thread).
+#[derive(Debug, Default)]
+pub struct Scratch {
+    overrides: Vec<Option<String>>,
+}
+
+/// Where a row comes from: its cells, place, source bytes (for the stray-quote guard) and
+/// what a spreadsheet says about its cells.
+#[derive(Clone, Copy, Debug)]
+pub struct RowInput<'a> {
+    /// The cells.
+    pub fields: Fields<'a>,
+    /// Where the record stands.
+    pub meta: Meta,
+    /// Its source bytes.
+    pub raw: &'a [u8],
+    /// Spreadsheet notes about its cells.
+    pub notes: &'a [CellNote],
+}
+
+/// Checks one record.
 #[must_use]
 pub fn check_row<'a>(
-    fields: &'a csv::StringRecord,
-    meta: Meta,
-    raw: &[u8],
-    notes: &[CellNote],
+    input: RowInput<'a>,
     schema: &'a Schema,
     opts: &'a Options,
     matcher: Option<&'a state::Matcher<'a>>,
+    scratch: &mut Scratch,
 ) -> RowOutcome {
+    let RowInput { fields, meta, raw, notes } = input;
     let user = fields.get(schema.email).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-    let mut ctx = RowCtx {
-        schema,
-        existing: None,
-        opts,
-        meta,
-        user,
-        values: fields.iter().map(Cow::Borrowed).collect(),
-        diags: Vec::new(),
-    };
+    let mut overrides = std::mem::take(&mut scratch.overrides);
+    overrides.clear();
+    overrides.resize(fields.len(), None);
+    let mut ctx = RowCtx { schema, existing: None, opts, meta, user, fields, overrides, diags: Vec::new() };
+    let outcome = check_cells(&mut ctx, fields.len(), raw, notes, matcher);
+    scratch.overrides = ctx.overrides;
+    outcome
+}
+
+/// The checks of [`check_row`], on a prepared context.
+fn check_cells<'a>(
+    ctx: &mut RowCtx<'a>,
+    len: usize,
+    raw: &[u8],
+    notes: &[CellNote],
+    matcher: Option<&'a state::Matcher<'a>>,
+) -> RowOutcome {
+    let (schema, meta) = (ctx.schema, ctx.meta);
     let has_status = !ctx.get(schema.user_status).trim().is_empty();
     let evidence = if matcher.is_some() { Evidence::CurrentExport } else { Evidence::UserStatus };
 
-    if let Some(d) = structure(&ctx, fields.len(), raw) {
+    if let Some(d) = structure(ctx, len, raw) {
         ctx.diags.push(d);
         return RowOutcome {
             meta,
-            user: ctx.user,
+            user: ctx.user.take(),
             action: Action::Invalid,
             package: None,
             package_col: None,
             evidence,
-            diagnostics: ctx.diags,
+            diagnostics: std::mem::take(&mut ctx.diags),
             keys: Keys::default(),
             has_status,
             changes: None,
@@ -164,17 +212,20 @@ pub fn check_row<'a>(
         };
     }
 
-    cells(&mut ctx, notes);
-    safety::too_long(&mut ctx);
-    safety::whitespace(&mut ctx);
-    safety::formula_injection(&mut ctx);
-    let email = identity::email(&mut ctx);
-    ctx.existing = matcher.zip(email.as_deref()).and_then(|(m, e)| m.current.lookup(e));
-    let lic = licenses::check(&mut ctx);
+    cells(ctx, notes);
+    safety::too_long(ctx);
+    safety::whitespace(ctx);
+    safety::formula_injection(ctx);
+    let email = identity::email(ctx);
+    if let (Some(m), Some(_)) = (matcher, email) {
+        let existing = m.current.lookup(&ctx.get(Some(schema.email)).to_lowercase());
+        ctx.existing = existing;
+    }
+    let lic = licenses::check(ctx);
     let designated = lic.designated.and_then(|(_, p)| schema.catalogue.package(p));
-    let (phone, extension) = calling::check(&mut ctx, designated);
-    meetings::check(&mut ctx, designated);
-    identity::names(&mut ctx, designated);
+    let (phone, extension) = calling::check(ctx, designated);
+    meetings::check(ctx, designated);
+    identity::names(ctx, designated);
 
     let mut changes = None;
     let mut package_before = None;
@@ -186,7 +237,7 @@ pub fn check_row<'a>(
         } else {
             let designated_col = lic.designated.and_then(|(c, p)| Some((c, schema.catalogue.package(p)?)));
             let existing = ctx.existing;
-            let (c, before, action) = state::compare(&mut ctx, existing, m, lic.all_false, designated_col);
+            let (c, before, action) = state::compare(ctx, existing, m, lic.all_false, designated_col);
             changes = Some(c);
             package_before = before;
             state_action = Some(action);
@@ -197,12 +248,12 @@ pub fn check_row<'a>(
     ctx.diags.sort_by_key(|d| d.col_index.unwrap_or(usize::MAX));
     let mut outcome = RowOutcome {
         meta,
-        user: ctx.user,
+        user: ctx.user.take(),
         action: Action::Add,
         package: designated.map(|p| p.id.clone()),
         package_col: lic.designated.map(|(col, _)| col),
         evidence,
-        diagnostics: ctx.diags,
+        diagnostics: std::mem::take(&mut ctx.diags),
         keys: Keys { email, phone, extension },
         has_status,
         changes,
@@ -221,7 +272,7 @@ pub fn check_row<'a>(
 fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
     for note in notes {
         match *note {
-            CellNote::Error(col) if col < ctx.values.len() => {
+            CellNote::Error(col) if col < ctx.width() => {
                 let d = ctx.at(
                     Rule::CellError,
                     col,
@@ -229,7 +280,7 @@ fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
                     "fix the formula or the reference in the spreadsheet, or type the value; hubcsv does not guess it",
                 );
                 ctx.diags.push(d);
-                ctx.values[col] = Cow::Borrowed("");
+                ctx.set(col, String::new());
             }
             CellNote::Unmapped(col) => {
                 let mut d = ctx.at(

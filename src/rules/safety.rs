@@ -16,6 +16,12 @@ fn is_blank(c: char) -> bool {
 /// and surrounding white space trimmed. `None` when the value is already clean.
 #[must_use]
 pub fn clean(value: &str) -> Option<String> {
+    // ASCII has no invisible or non-breaking characters: only the ends can be dirty.
+    if value.is_ascii() {
+        let space = |b: Option<&u8>| b.is_some_and(|b| char::from(*b).is_whitespace());
+        let bytes = value.as_bytes();
+        return (space(bytes.first()) || space(bytes.last())).then(|| value.trim().to_owned());
+    }
     let dirty = value.starts_with(is_blank)
         || value.ends_with(is_blank)
         || value.chars().any(|c| is_zero_width(c) || c == '\u{00A0}');
@@ -38,21 +44,21 @@ fn describe(value: &str) -> &'static str {
 }
 
 pub(super) fn whitespace(ctx: &mut RowCtx<'_>) {
-    for col in 0..ctx.values.len() {
+    for col in 0..ctx.width() {
         if ctx.schema.columns[col].class == ColumnClass::Annotation {
             continue;
         }
-        let Some(cleaned) = clean(&ctx.values[col]) else { continue };
+        let Some(cleaned) = clean(ctx.value(col)) else { continue };
         let d = ctx.at(
             Rule::Whitespace,
             col,
-            format!("`{}` {}", ctx.schema.name(col), describe(&ctx.values[col])),
+            format!("`{}` {}", ctx.schema.name(col), describe(ctx.value(col))),
             "hubcsv fix writes the value trimmed; invisible characters make Control Hub see a different value",
         );
         ctx.fix(d, col, cleaned);
     }
-    if let Some(email) = ctx.values.get(ctx.schema.email) {
-        let email = email.as_ref();
+    if ctx.schema.email < ctx.width() {
+        let email = ctx.value(ctx.schema.email);
         ctx.user = (!email.is_empty()).then(|| email.to_owned());
     }
 }
@@ -65,16 +71,16 @@ pub fn is_formula(value: &str) -> bool {
 }
 
 pub(super) fn formula_injection(ctx: &mut RowCtx<'_>) {
-    for col in 0..ctx.values.len() {
+    for col in 0..ctx.width() {
         let class = ctx.schema.columns[col].class;
         if class.is_boolean() || class.is_phone_like() || class == ColumnClass::Annotation {
             continue;
         }
-        if is_formula(&ctx.values[col]) {
+        if is_formula(ctx.value(col)) {
             let d = ctx.at(
                 Rule::FormulaInjection,
                 col,
-                format!("`{}` starts with `{}`: a spreadsheet runs it as a formula", ctx.schema.name(col), &ctx.values[col][..1]),
+                format!("`{}` starts with `{}`: a spreadsheet runs it as a formula", ctx.schema.name(col), &ctx.value(col)[..1]),
                 "remove the leading character, or check where the value came from: formulas in an upload file can run code when the file is opened",
             );
             ctx.diags.push(d);
@@ -87,22 +93,22 @@ pub(super) fn formula_injection(ctx: &mut RowCtx<'_>) {
 pub const MAX_CELL_CHARS: usize = 1_000;
 
 pub(super) fn too_long(ctx: &mut RowCtx<'_>) {
-    for col in 0..ctx.values.len() {
+    for col in 0..ctx.width() {
         // Bytes first: a cell under the limit in bytes is under it in characters.
-        if ctx.values[col].len() <= MAX_CELL_CHARS || ctx.values[col].chars().count() <= MAX_CELL_CHARS {
+        if ctx.value(col).len() <= MAX_CELL_CHARS || ctx.value(col).chars().count() <= MAX_CELL_CHARS {
             continue;
         }
-        let chars = ctx.values[col].chars().count();
+        let chars = ctx.value(col).chars().count();
         let mut d = ctx.at(
             Rule::CellTooLong,
             col,
             format!("`{}` holds {chars} characters", ctx.schema.name(col)),
             "no Control Hub field is that long: a quote or a paste probably swallowed other data",
         );
-        let shown: String = ctx.values[col].chars().take(80).collect();
+        let shown: String = ctx.value(col).chars().take(80).collect();
         d.value = Some(format!("{shown}…"));
         ctx.diags.push(d);
-        ctx.values[col] = std::borrow::Cow::Borrowed("");
+        ctx.set(col, String::new());
     }
 }
 

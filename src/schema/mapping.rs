@@ -3,7 +3,10 @@
 //! file. Each output column remembers the input column it came from, so findings point at
 //! the user's own cells.
 
-use csv::StringRecord;
+use std::ops::Range;
+
+use crate::input::batch::{Fields, Piece};
+use crate::input::Meta;
 
 use super::profile::{Profile, REMOVE};
 use super::{header_key, Catalogue};
@@ -132,15 +135,24 @@ impl Mapping {
         self.from.push(from);
     }
 
-    /// Maps one input record into `out`. A ragged input row is passed through unmapped
-    /// (so `ragged-row` reports it as the user wrote it). An offer value the profile does not
-    /// know is noted as `CellNote::Unmapped`.
-    pub fn apply(&self, input: &StringRecord, out: &mut StringRecord, notes: &mut Vec<CellNote>) {
-        out.clear();
+    /// Maps one input record into `out` (a row appended with `meta` and `raw`). A ragged
+    /// input row is passed through unmapped (so `ragged-row` reports it as the user wrote
+    /// it). Spreadsheet notes follow their cells to the mapped columns; an offer value the
+    /// profile does not know is noted as `CellNote::Unmapped`.
+    pub(crate) fn apply(
+        &self,
+        input: Fields<'_>,
+        input_notes: &[CellNote],
+        out: &mut Piece,
+        meta: Meta,
+        raw: Range<usize>,
+    ) {
+        let mut notes: Vec<CellNote> = input_notes.to_vec();
         if input.len() != self.input_width {
-            out.extend(input.iter());
+            out.push(input.iter(), meta, raw, &notes);
             return;
         }
+        self.remap_notes(&mut notes);
         let mut values: Vec<&str> = self
             .from
             .iter()
@@ -181,6 +193,21 @@ impl Mapping {
                 }
             }
         }
-        out.extend(values);
+        out.push(values, meta, raw, &notes);
+    }
+
+    /// Spreadsheet notes name the user's columns; the rules need the mapped ones.
+    fn remap_notes(&self, notes: &mut Vec<CellNote>) {
+        notes.retain_mut(|note| match note {
+            CellNote::Error(c) | CellNote::Number(c) => match self.origin.iter().position(|o| *o == Some(*c))
+            {
+                Some(out) => {
+                    *c = out;
+                    true
+                }
+                None => false,
+            },
+            CellNote::Unmapped(_) => true,
+        });
     }
 }

@@ -1,0 +1,291 @@
+//! Rows in batches: what `check` reads at a time, checks in parallel and reports in order.
+//!
+//! A [`Batch`] holds the source bytes of its rows and one or more [`Piece`]s: rows whose
+//! fields sit end to end in one text buffer, so reading a row allocates nothing. Pieces are
+//! the unit of parallel work: the CSV reader parses each on its own thread
+//! ([`super::chunked`]), and `check` checks each on its own thread.
+
+use std::ops::Range;
+
+use super::record::{Meta, ReadError};
+use super::{CellNote, Records};
+
+/// The fields of one row, borrowed from its piece.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields<'a> {
+    text: &'a str,
+    /// End offset in `text` of each field.
+    ends: &'a [usize],
+    /// Start offset in `text` of the first field.
+    start: usize,
+}
+
+impl<'a> Fields<'a> {
+    /// Fields laid end to end in `text` from `start`, each ending at its entry in `ends`.
+    #[must_use]
+    pub fn new(text: &'a str, ends: &'a [usize], start: usize) -> Self {
+        Fields { text, ends, start }
+    }
+
+    /// Number of fields.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the row has no field.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Field `i`, if the row has it.
+    #[must_use]
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { self.start } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    /// The fields in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let (text, ends, first) = (self.text, self.ends, self.start);
+        ends.iter().scan(first, move |start, &end| {
+            let field = text.get(*start..end).unwrap_or("");
+            *start = end;
+            Some(field)
+        })
+    }
+
+    /// Whether every field is empty or blank (such rows are skipped, like empty lines).
+    #[must_use]
+    pub fn is_blank(&self) -> bool {
+        self.iter().all(|f| f.trim().is_empty())
+    }
+}
+
+/// Where one row of a piece lives.
+#[derive(Clone, Debug)]
+pub(crate) struct RowEntry {
+    /// Where the record stands in the input.
+    pub meta: Meta,
+    /// Offset of the first field's text.
+    pub text_start: usize,
+    /// Its fields: indices into the piece's `ends`.
+    pub fields: Range<usize>,
+    /// Its source bytes in the batch's `raw`.
+    pub raw: Range<usize>,
+    /// What a spreadsheet says about its cells: indices into the piece's `notes`.
+    pub notes: Range<usize>,
+    /// Line breaks inside quoted fields before this row, counted from the piece's start
+    /// (to turn editor lines into spreadsheet rows once the piece's place is known).
+    pub extra_before: u64,
+}
+
+/// Rows whose fields sit end to end in one text buffer.
+#[derive(Debug, Default)]
+pub struct Piece {
+    pub(crate) text: String,
+    pub(crate) ends: Vec<usize>,
+    pub(crate) rows: Vec<RowEntry>,
+    pub(crate) notes: Vec<CellNote>,
+}
+
+impl Piece {
+    /// Forgets the rows, keeping the buffers.
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.rows.clear();
+        self.notes.clear();
+    }
+
+    /// Number of rows.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the piece has no row.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The fields of row `i`.
+    #[must_use]
+    pub fn fields(&self, i: usize) -> Fields<'_> {
+        let row = &self.rows[i];
+        Fields::new(&self.text, &self.ends[row.fields.clone()], row.text_start)
+    }
+
+    /// What the spreadsheet says about the cells of row `i`.
+    #[must_use]
+    pub fn notes(&self, i: usize) -> &[CellNote] {
+        &self.notes[self.rows[i].notes.clone()]
+    }
+
+    /// Where row `i` stands.
+    #[must_use]
+    pub fn meta(&self, i: usize) -> Meta {
+        self.rows[i].meta
+    }
+
+    /// Appends a row of owned fields.
+    pub(crate) fn push<'f>(
+        &mut self,
+        fields: impl IntoIterator<Item = &'f str>,
+        meta: Meta,
+        raw: Range<usize>,
+        notes: &[CellNote],
+    ) {
+        let text_start = self.text.len();
+        let first = self.ends.len();
+        for f in fields {
+            self.text.push_str(f);
+            self.ends.push(self.text.len());
+        }
+        let first_note = self.notes.len();
+        self.notes.extend_from_slice(notes);
+        self.rows.push(RowEntry {
+            meta,
+            text_start,
+            fields: first..self.ends.len(),
+            raw,
+            notes: first_note..self.notes.len(),
+            extra_before: 0,
+        });
+    }
+}
+
+/// Rows read together: their source bytes and the pieces holding their fields.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// The source bytes rows point into.
+    pub(crate) raw: Vec<u8>,
+    /// The pieces in use, in input order.
+    pub(crate) pieces: Vec<Piece>,
+    /// Pieces kept for reuse beyond those in use.
+    spare: Vec<Piece>,
+}
+
+impl Batch {
+    /// Forgets the rows, keeping the buffers.
+    pub(crate) fn clear(&mut self) {
+        self.raw.clear();
+        for mut p in self.pieces.drain(..) {
+            p.clear();
+            self.spare.push(p);
+        }
+    }
+
+    /// Keeps `piece`'s buffers for reuse.
+    pub(crate) fn give_back(&mut self, mut piece: Piece) {
+        piece.clear();
+        self.spare.push(piece);
+    }
+
+    /// A cleared piece to fill, taken from the spares.
+    pub(crate) fn take_piece(&mut self) -> Piece {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    /// The pieces, in input order.
+    #[must_use]
+    pub fn pieces(&self) -> &[Piece] {
+        &self.pieces
+    }
+
+    /// The source bytes of row `i` of piece `p`.
+    #[must_use]
+    pub fn raw(&self, p: usize, i: usize) -> &[u8] {
+        self.raw.get(self.pieces[p].rows[i].raw.clone()).unwrap_or(&[])
+    }
+
+    /// Number of rows in all pieces.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.pieces.iter().map(Piece::len).sum()
+    }
+
+    /// Whether the batch has no row.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.pieces.iter().all(Piece::is_empty)
+    }
+}
+
+/// A source of rows, a batch at a time.
+pub trait BatchSource: Send {
+    /// Replaces the rows of `batch` with the next ones; `Ok(false)` at the end of the input.
+    ///
+    /// # Errors
+    /// I/O failure or undecodable text.
+    fn next_batch(&mut self, batch: &mut Batch) -> Result<bool, ReadError>;
+}
+
+/// Batches from a row-at-a-time reader (spreadsheets): pieces of a fixed number of rows.
+pub struct RowByRow {
+    records: Box<dyn Records>,
+    rows_per_piece: usize,
+    pieces: usize,
+    record: csv::StringRecord,
+    notes: Vec<CellNote>,
+    done: bool,
+}
+
+impl RowByRow {
+    /// Batches of `pieces` pieces of `rows_per_piece` rows from `records`.
+    #[must_use]
+    pub fn new(records: Box<dyn Records>, rows_per_piece: usize, pieces: usize) -> Self {
+        RowByRow {
+            records,
+            rows_per_piece: rows_per_piece.max(1),
+            pieces: pieces.max(1),
+            record: csv::StringRecord::new(),
+            notes: Vec::new(),
+            done: false,
+        }
+    }
+}
+
+impl BatchSource for RowByRow {
+    fn next_batch(&mut self, batch: &mut Batch) -> Result<bool, ReadError> {
+        batch.clear();
+        while !self.done && batch.pieces.len() < self.pieces {
+            let mut piece = batch.take_piece();
+            while piece.len() < self.rows_per_piece {
+                let Some(meta) = self.records.read(&mut self.record, &mut self.notes)? else {
+                    self.done = true;
+                    break;
+                };
+                let raw = self.records.raw(&meta);
+                let at = batch.raw.len();
+                batch.raw.extend_from_slice(raw);
+                piece.push(self.record.iter(), meta, at..batch.raw.len(), &self.notes);
+                self.records.release_before(meta.end);
+            }
+            batch.pieces.push(piece);
+        }
+        Ok(!batch.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_view_reads_each_field() {
+        let mut p = Piece::default();
+        p.push(["a", "", "héllo"], Meta::default(), 0..0, &[]);
+        p.push(["  ", ""], Meta::default(), 0..0, &[]);
+        let f = p.fields(0);
+        assert_eq!(f.len(), 3);
+        assert_eq!(f.iter().collect::<Vec<_>>(), vec!["a", "", "héllo"]);
+        assert_eq!(f.get(2), Some("héllo"));
+        assert_eq!(f.get(3), None);
+        assert!(!f.is_blank());
+        assert!(p.fields(1).is_blank());
+    }
+}

@@ -1,0 +1,474 @@
+//! [`ChunkedCsv`]: CSV text parsed in parallel, a block at a time.
+//!
+//! A block of input (a few MiB) is cut into pieces just after line feeds, and each piece is
+//! parsed on its own thread by `csv_core` (the csv crate's parser) as if a record started
+//! there. That guess is checked in input order: a piece is kept when the piece before it
+//! ended on a record boundary (everything it read after its last record is line breaks);
+//! otherwise a quoted field runs across the cut, the guess is dropped, and the previous
+//! piece's parser simply reads on through the piece. Every record is therefore parsed exactly
+//! as one sequential `csv_core` pass would parse it, stray quotes included.
+//!
+//! Editor lines are counted per piece and offset once the pieces' order is settled. The
+//! record that the end of a block cuts is carried over to the next block.
+
+use std::io::{self, Read};
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+use rayon::prelude::*;
+
+use super::batch::{Batch, BatchSource, Piece, RowEntry};
+use super::raw::trim_terminator;
+use super::record::{line_breaks, Meta, ReadError};
+
+/// Default bytes read per batch.
+pub const BLOCK: usize = 4 << 20;
+/// Pieces smaller than this are not worth a thread.
+const MIN_PIECE: usize = 64 << 10;
+
+/// What the start of the input showed about a UTF-8 byte-order mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bom {
+    /// Not enough bytes read yet to tell.
+    Unknown,
+    /// None.
+    Absent,
+    /// One was there, and was dropped.
+    Dropped,
+}
+
+/// CSV records read in parallel, a batch at a time.
+pub struct ChunkedCsv<R> {
+    inner: R,
+    delimiter: u8,
+    /// Bytes after the last complete record of the previous batch.
+    carry: Vec<u8>,
+    eof: bool,
+    bom: Bom,
+    /// Stream offset (after any BOM) of the next batch's first byte.
+    offset: u64,
+    /// Editor line breaks before it.
+    lines: u64,
+    /// Line breaks inside quoted fields before it (editor lines minus spreadsheet rows).
+    extra: u64,
+    /// The byte before it is a `\r` (a `\n` right after it ends the same line).
+    after_cr: bool,
+    block: usize,
+    pieces: usize,
+    min_piece: usize,
+}
+
+impl<R: Read + Send> ChunkedCsv<R> {
+    /// A reader of `inner` with this delimiter, reading about `block` bytes per batch cut
+    /// into at most `pieces` pieces.
+    pub fn new(inner: R, delimiter: u8, block: usize, pieces: usize) -> Self {
+        ChunkedCsv {
+            inner,
+            delimiter,
+            carry: Vec::new(),
+            eof: false,
+            bom: Bom::Unknown,
+            offset: 0,
+            lines: 0,
+            extra: 0,
+            after_cr: false,
+            block: block.max(1),
+            pieces: pieces.max(1),
+            min_piece: MIN_PIECE,
+        }
+    }
+
+    /// Cuts pieces as small as `bytes` (tests cut tiny inputs).
+    #[cfg(test)]
+    fn min_piece(mut self, bytes: usize) -> Self {
+        self.min_piece = bytes.max(1);
+        self
+    }
+
+    /// Whether a UTF-8 byte-order mark was dropped from the start.
+    #[must_use]
+    pub fn had_bom(&self) -> bool {
+        self.bom == Bom::Dropped
+    }
+
+    /// Reads until `raw` holds `target` bytes or the input ends.
+    fn fill(&mut self, raw: &mut Vec<u8>, target: usize) -> io::Result<()> {
+        while raw.len() < target && !self.eof {
+            let len = raw.len();
+            raw.resize(target.min(len + (1 << 20)), 0);
+            let n = loop {
+                match self.inner.read(&mut raw[len..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        raw.truncate(len);
+                        return Err(e);
+                    }
+                }
+            };
+            raw.truncate(len + n);
+            self.eof = n == 0;
+        }
+        if self.bom == Bom::Unknown && (raw.len() >= 3 || self.eof) {
+            self.bom = Bom::Absent;
+            if raw.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                self.bom = Bom::Dropped;
+                raw.drain(..3);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where to cut `raw` into about `n` pieces: just after a line feed, so that a `\r\n` is
+/// never split.
+fn cuts(raw: &[u8], n: usize) -> Vec<usize> {
+    let mut cuts = vec![0];
+    for k in 1..n {
+        let target = raw.len() / n * k;
+        let last = cuts.last().copied().unwrap_or(0);
+        if target <= last {
+            continue;
+        }
+        match memchr::memchr(b'\n', &raw[target..]) {
+            Some(i) if target + i + 1 < raw.len() => cuts.push(target + i + 1),
+            _ => break,
+        }
+    }
+    cuts.push(raw.len());
+    cuts
+}
+
+/// One piece's parse, which may read on into the following pieces.
+struct Parser {
+    rdr: Reader,
+    /// Field text of the piece's records (grown ahead, `rec_out` bytes in use).
+    out: Vec<u8>,
+    piece: Piece,
+    /// Field ends in use in `piece.ends` (which is grown ahead).
+    ends_used: usize,
+    /// Block offset read up to, and just past the last complete record.
+    fed: usize,
+    done: usize,
+    /// Output of complete records; output and field ends of the record being read.
+    rec_out: usize,
+    outlen: usize,
+    endlen: usize,
+    /// Editor line breaks counted from the piece's start up to `done`.
+    lines: u64,
+    /// Line breaks inside quoted fields from the piece's start up to `done`.
+    extra: u64,
+    after_cr: bool,
+    ended: bool,
+}
+
+impl Parser {
+    fn new(delimiter: u8, start: usize, after_cr: bool, mut piece: Piece) -> Self {
+        let mut out = std::mem::take(&mut piece.text).into_bytes();
+        out.clear();
+        Parser {
+            rdr: ReaderBuilder::new().delimiter(delimiter).build(),
+            out,
+            piece,
+            ends_used: 0,
+            fed: start,
+            done: start,
+            rec_out: 0,
+            outlen: 0,
+            endlen: 0,
+            lines: 0,
+            extra: 0,
+            after_cr,
+            ended: false,
+        }
+    }
+
+    /// Parses `block[self.fed..to]`; `eof`: nothing follows `to` in the input.
+    fn feed(&mut self, block: &[u8], to: usize, eof: bool) {
+        while !self.ended && (self.fed < to || eof) {
+            let out_at = self.rec_out + self.outlen;
+            if self.out.len() <= out_at {
+                self.out.resize((out_at * 2).max(4096), 0);
+            }
+            let ends_at = self.ends_used + self.endlen;
+            if self.piece.ends.len() <= ends_at {
+                self.piece.ends.resize((ends_at * 2).max(256), 0);
+            }
+            let (res, nin, nout, nend) = self.rdr.read_record(
+                &block[self.fed..to],
+                &mut self.out[out_at..],
+                &mut self.piece.ends[ends_at..],
+            );
+            self.fed += nin;
+            self.outlen += nout;
+            self.endlen += nend;
+            match res {
+                ReadRecordResult::InputEmpty
+                | ReadRecordResult::OutputFull
+                | ReadRecordResult::OutputEndsFull => {}
+                ReadRecordResult::Record => self.record(block),
+                ReadRecordResult::End => self.ended = true,
+            }
+        }
+    }
+
+    /// Files the record that ends at `self.fed`.
+    fn record(&mut self, block: &[u8]) {
+        let raw = &block[self.done..self.fed];
+        // Empty lines before the record are skipped by the parser but count as lines.
+        let lead = raw.iter().position(|b| *b != b'\r' && *b != b'\n').unwrap_or(raw.len());
+        let (lead_breaks, after_lead) = line_breaks(&raw[..lead], self.after_cr);
+        let line = self.lines + lead_breaks + 1;
+        let body = &raw[lead..];
+        let inner = line_breaks(trim_terminator(body), after_lead).0;
+        let (body_breaks, after_body) = line_breaks(body, after_lead);
+        let first = self.ends_used;
+        for end in &mut self.piece.ends[first..first + self.endlen] {
+            *end += self.rec_out;
+        }
+        let (start, end) = (self.done + lead, self.fed);
+        self.piece.rows.push(RowEntry {
+            meta: Meta { line, sheet_row: 0, start: start as u64, end: end as u64 },
+            text_start: self.rec_out,
+            fields: first..first + self.endlen,
+            raw: start..end,
+            notes: 0..0,
+            extra_before: self.extra,
+        });
+        self.extra += inner;
+        self.lines = line - 1 + body_breaks;
+        self.after_cr = after_body;
+        self.rec_out += self.outlen;
+        self.ends_used += self.endlen;
+        (self.outlen, self.endlen) = (0, 0);
+        self.done = self.fed;
+    }
+
+    /// Whether everything read after the last record is line breaks: the parser stands on a
+    /// record boundary, where a parser started afresh would stand too.
+    fn on_boundary(&self, block: &[u8]) -> bool {
+        block[self.done..self.fed].iter().all(|b| *b == b'\r' || *b == b'\n')
+    }
+
+    /// Line breaks up to `self.fed` (for a piece followed by another).
+    fn lines_through_fed(&self, block: &[u8]) -> (u64, bool) {
+        let (n, after_cr) = line_breaks(&block[self.done..self.fed], self.after_cr);
+        (self.lines + n, after_cr)
+    }
+
+    /// The piece with its text checked as UTF-8, or the offset of the first invalid byte.
+    fn finish(mut self) -> (Piece, Option<usize>) {
+        self.out.truncate(self.rec_out);
+        self.piece.ends.truncate(self.ends_used);
+        match String::from_utf8(self.out) {
+            Ok(text) => {
+                self.piece.text = text;
+                (self.piece, None)
+            }
+            Err(e) => (self.piece, Some(e.utf8_error().valid_up_to())),
+        }
+    }
+}
+
+impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
+    fn next_batch(&mut self, batch: &mut Batch) -> Result<bool, ReadError> {
+        batch.clear();
+        // The bytes carried over start this batch (the buffer keeps its size from batch to
+        // batch: no fresh pages to fault in).
+        let mut raw = std::mem::take(&mut batch.raw);
+        raw.clear();
+        raw.extend_from_slice(&self.carry);
+        self.carry.clear();
+        let mut target = self.block;
+        let (parsers, eof) = loop {
+            self.fill(&mut raw, target).map_err(ReadError::Io)?;
+            if raw.is_empty() {
+                batch.raw = raw;
+                return Ok(false);
+            }
+            let n = self.pieces.min(raw.len() / self.min_piece).max(1);
+            let cuts = cuts(&raw, n);
+            let eof = self.eof;
+            let mut parsers: Vec<Parser> = cuts
+                .windows(2)
+                .enumerate()
+                .map(|(k, w)| Parser::new(self.delimiter, w[0], k == 0 && self.after_cr, batch.take_piece()))
+                .collect();
+            let last = parsers.len() - 1;
+            let block = &raw[..];
+            parsers.par_iter_mut().zip(cuts[1..].par_iter()).enumerate().for_each(|(k, (p, &to))| {
+                p.feed(block, to, eof && k == last);
+            });
+            // Settle the guesses in input order.
+            let mut kept: Vec<Parser> = Vec::with_capacity(parsers.len());
+            for (k, p) in parsers.into_iter().enumerate() {
+                match kept.last_mut() {
+                    Some(prev) if !prev.on_boundary(block) => {
+                        prev.feed(block, cuts[k + 1], eof && k == last);
+                        batch.give_back(p.piece);
+                    }
+                    _ => kept.push(p),
+                }
+            }
+            if eof || kept.iter().any(|p| !p.piece.rows.is_empty()) {
+                break (kept, eof);
+            }
+            // One record longer than the block: read more and parse again.
+            for p in kept {
+                batch.give_back(p.piece);
+            }
+            target = raw.len().saturating_mul(2);
+        };
+
+        // Offsets in the stream and editor lines, in input order.
+        let (mut lines, mut extra, mut after_cr) = (self.lines, self.extra, self.after_cr);
+        let count = parsers.len();
+        let mut tail = raw.len();
+        let mut finished: Vec<Parser> = Vec::with_capacity(count);
+        for (k, mut p) in parsers.into_iter().enumerate() {
+            for row in &mut p.piece.rows {
+                row.meta.line += lines;
+                row.meta.sheet_row = row.meta.line - (extra + row.extra_before);
+                row.meta.start += self.offset;
+                row.meta.end += self.offset;
+            }
+            extra += p.extra;
+            if k + 1 < count {
+                let (n, cr) = p.lines_through_fed(&raw);
+                (lines, after_cr) = (lines + n, cr);
+            } else {
+                lines += p.lines;
+                after_cr = p.after_cr;
+                if !eof {
+                    tail = p.done;
+                }
+            }
+            finished.push(p);
+        }
+        let checked: Vec<(Piece, Option<usize>)> = finished.into_par_iter().map(Parser::finish).collect();
+        let mut bad = None;
+        for (piece, invalid) in checked {
+            if let (None, Some(at)) = (&bad, invalid) {
+                bad = Some(utf8_error(&piece, at));
+            }
+            batch.pieces.push(piece);
+        }
+        self.carry.extend_from_slice(&raw[tail..]);
+        batch.raw = raw;
+        if let Some(e) = bad {
+            return Err(e);
+        }
+        self.offset += tail as u64;
+        (self.lines, self.extra, self.after_cr) = (lines, extra, after_cr);
+        Ok(true)
+    }
+}
+
+/// The error for invalid UTF-8 at text offset `at` of `piece`: the record's line and field.
+fn utf8_error(piece: &Piece, at: usize) -> ReadError {
+    let row = piece.rows.partition_point(|r| r.text_start <= at).saturating_sub(1);
+    let Some(entry) = piece.rows.get(row) else { return ReadError::Utf8 { line: 1, field: 0 } };
+    let field = piece.ends[entry.fields.clone()].partition_point(|end| *end <= at);
+    ReadError::Utf8 { line: entry.meta.line, field }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row as (line, sheet row, fields, raw), reading `data` with the given block size
+    /// and pieces.
+    fn read_all(data: &[u8], block: usize, pieces: usize) -> Vec<(u64, u64, Vec<String>, Vec<u8>)> {
+        let mut reader = ChunkedCsv::new(data, b',', block, pieces).min_piece(1);
+        let mut batch = Batch::default();
+        let mut out = Vec::new();
+        while reader.next_batch(&mut batch).unwrap() {
+            for (p, piece) in batch.pieces().iter().enumerate() {
+                for i in 0..piece.len() {
+                    let m = piece.meta(i);
+                    let fields = piece.fields(i).iter().map(str::to_owned).collect();
+                    out.push((m.line, m.sheet_row, fields, batch.raw(p, i).to_vec()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The same rows, read by the csv crate (the reference), with lines from the sequential
+    /// reader.
+    fn reference(data: &[u8]) -> Vec<(u64, u64, Vec<String>, Vec<u8>)> {
+        let mut r = super::super::RecordReader::new(data, b',');
+        let mut rec = csv::StringRecord::new();
+        let mut out = Vec::new();
+        while let Some(meta) = r.read(&mut rec).unwrap() {
+            out.push((
+                meta.line,
+                meta.sheet_row,
+                rec.iter().map(str::to_owned).collect(),
+                r.raw(&meta).to_vec(),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn same_rows_as_one_sequential_pass_whatever_the_cuts() {
+        let mut data = b"\xEF\xBB\xBFh1,h2,h3\r\n".to_vec();
+        for i in 0..300 {
+            match i % 7 {
+                0 => data.extend_from_slice(format!("a{i},\"multi\nline {i}\",c\n").as_bytes()),
+                1 => data.extend_from_slice(b"\n\n"),
+                2 => data.extend_from_slice(format!("\"q,{i}\",\"x\"\"y\",z\r\n").as_bytes()),
+                3 => data.extend_from_slice(format!("cr{i},b,c\r").as_bytes()),
+                4 => data.extend_from_slice(format!("r{i},\"a\r\nb\",c\r\n").as_bytes()),
+                _ => data.extend_from_slice(format!("p{i},é,日本\n").as_bytes()),
+            }
+        }
+        data.extend_from_slice(b"last,no,terminator");
+        let want = reference(&data);
+        for block in [1, 7, 64, 1000, 1 << 20] {
+            for pieces in [1, 2, 3, 8] {
+                assert_eq!(read_all(&data, block, pieces), want, "block {block}, pieces {pieces}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, ..Default::default() })]
+
+        /// Any mix of quotes, delimiters and line endings reads as one sequential pass reads
+        /// it, whatever the block size and the number of pieces.
+        #[test]
+        fn any_text_reads_as_a_sequential_pass(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "bc", ",", "\"", "\n", "\r", "\r\n", "é", " "]), 0..200),
+            block in 1usize..300,
+            pieces in 1usize..6,
+        ) {
+            let data = parts.concat();
+            proptest::prop_assert_eq!(read_all(data.as_bytes(), block, pieces), reference(data.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn a_stray_quote_swallows_the_rest_as_one_record() {
+        let mut data = b"h1,h2\nok,1\nbad,\"open\n".to_vec();
+        for i in 0..50_000 {
+            data.extend_from_slice(format!("u{i},{i}\n").as_bytes());
+        }
+        let want = reference(&data);
+        let got = read_all(&data, 1 << 16, 8);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_field() {
+        let data = b"h1,h2\na,b\nc,\xFF\n";
+        let mut reader = ChunkedCsv::new(&data[..], b',', 1 << 20, 2);
+        let mut batch = Batch::default();
+        match reader.next_batch(&mut batch) {
+            Err(ReadError::Utf8 { line, field }) => assert_eq!((line, field), (3, 1)),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use crate::actions::Action;
+use crate::input::batch::Fields;
 use crate::rules::{is_formula, RowOutcome, Severity};
 use crate::schema::{ColumnClass, Schema};
 
@@ -73,64 +74,65 @@ pub fn corrected_header(schema: &Schema) -> Vec<String> {
         .collect()
 }
 
-/// The corrected values of a row that is uploaded (not invalid), and the changes made.
+/// The corrected values of a row that is uploaded (not invalid), into `values` (every
+/// column, in order, annotation columns included: see [`keeps_column`]), and the changes
+/// made.
 ///
-/// `fields` are the values as read; `row` is what `check` found for them.
-#[must_use]
-pub fn correct_row<'a, I>(fields: I, row: &RowOutcome, schema: &Schema) -> (Vec<String>, Vec<Change>)
-where
-    I: IntoIterator<Item = &'a str>,
-{
-    let original: Vec<&str> = fields.into_iter().collect();
-    let mut values: Vec<String> = original.iter().map(|s| (*s).to_owned()).collect();
-    let mut rules: Vec<Option<&'static str>> = vec![None; values.len()];
+/// `fields` are the values as read; `row` is what `check` found for them. Values are
+/// borrowed (from the row as read, its fixes, or the rewrite's TRUE/FALSE): nothing is
+/// allocated for a row that needs no change.
+pub fn correct_row<'a>(
+    fields: Fields<'a>,
+    row: &'a RowOutcome,
+    schema: &Schema,
+    values: &mut Vec<&'a str>,
+) -> Vec<Change> {
+    values.clear();
+    values.extend(fields.iter());
+    // The rule behind each replaced value; the last one to touch a cell names its change.
+    let mut rules: Vec<(usize, &'static str)> = Vec::new();
     for d in row.diagnostics.iter().filter(|d| d.severity == Severity::Fixed) {
-        if let (Some(col), Some(new)) = (d.col_index, &d.fix) {
+        if let (Some(col), Some(new)) = (d.col_index, d.fix.as_deref()) {
             if let Some(slot) = values.get_mut(col) {
-                slot.clone_from(new);
-                rules[col] = Some(d.rule.name());
+                *slot = new;
+                rules.push((col, d.rule.name()));
             }
         }
     }
     let removal = row.action == Action::Remove;
     for (col, slot) in values.iter_mut().enumerate() {
         if let Some(target) = rewritten(schema, removal, row.package_col, col) {
-            if slot != target {
-                target.clone_into(slot);
-                rules[col] = Some(REWRITE);
+            if *slot != target {
+                *slot = target;
+                rules.push((col, REWRITE));
             }
         }
     }
-    let changes = values
-        .iter()
-        .zip(&original)
-        .enumerate()
-        .filter(|(_, (new, old))| new.as_str() != **old)
-        .map(|(col, (new, old))| Change {
-            line: row.meta.line,
-            column: schema.name(col).to_owned(),
-            old: (*old).to_owned(),
-            new: new.clone(),
-            rule: rules[col].unwrap_or(REWRITE).to_owned(),
-        })
-        .collect();
-    let kept = values
-        .into_iter()
-        .enumerate()
-        .filter(|(col, _)| keeps_column(schema, *col))
-        .map(|(_, v)| v)
-        .collect();
-    (kept, changes)
+    let mut changes = Vec::new();
+    for (col, new) in values.iter().enumerate() {
+        let old = fields.get(col).unwrap_or("");
+        if *new != old {
+            let rule = rules.iter().rev().find(|(c, _)| *c == col).map_or(REWRITE, |(_, r)| r);
+            changes.push(Change {
+                line: row.meta.line,
+                column: schema.name(col).to_owned(),
+                old: old.to_owned(),
+                new: (*new).to_owned(),
+                rule: rule.to_owned(),
+            });
+        }
+    }
+    changes
 }
 
 /// The value as written to the rejects file: a formula is neutralised with a leading `'`
 /// (the usual spreadsheet escape), except in phone-like columns where `+` is data.
 #[must_use]
-pub fn escape_for_rejects(schema: &Schema, col: usize, value: &str) -> String {
+pub fn escape_for_rejects<'v>(schema: &Schema, col: usize, value: &'v str) -> std::borrow::Cow<'v, str> {
     let phone_like = schema.columns.get(col).is_some_and(|c| c.class.is_phone_like());
     if is_formula(value) && !phone_like {
-        format!("'{value}")
+        std::borrow::Cow::Owned(format!("'{value}"))
     } else {
-        value.to_owned()
+        std::borrow::Cow::Borrowed(value)
     }
 }

@@ -94,7 +94,9 @@ impl<R: Read + Send> ChunkedCsv<R> {
     fn fill(&mut self, raw: &mut Vec<u8>, target: usize) -> io::Result<()> {
         while raw.len() < target && !self.eof {
             let len = raw.len();
-            raw.resize(target.min(len + (1 << 20)), 0);
+            // Grow by the size read so far (64 KiB at first, 1 MiB at most): a small file
+            // costs a small buffer.
+            raw.resize(target.min(len + len.clamp(64 << 10, 1 << 20)), 0);
             let n = loop {
                 match self.inner.read(&mut raw[len..]) {
                     Ok(n) => break n,

@@ -4,12 +4,13 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::atomic::{sibling, AtomicFile};
 use crate::actions::Action;
 use crate::check::{InputInfo, Record, Sink, Summary};
-use crate::fix::{correct_row, corrected_header, escape_for_rejects, Change};
+use crate::fix::{correct_row, corrected_header, escape_for_rejects, keeps_column, Change};
 use crate::report::Diagnostic;
 use crate::rules::{RowOutcome, Rule, Severity};
 use crate::schema::Schema;
@@ -56,16 +57,124 @@ pub struct Written {
     pub skipped_unchanged: u64,
 }
 
-fn csv_writer(dir: &Path, bom: bool) -> io::Result<csv::Writer<AtomicFile>> {
+/// An output being written: buffered, renamed into place at the end.
+type Out = io::BufWriter<AtomicFile>;
+
+fn csv_file(dir: &Path, bom: bool) -> io::Result<Out> {
     let mut file = AtomicFile::create_in(dir)?;
     if bom {
         file.write_all("\u{FEFF}".as_bytes())?;
     }
-    Ok(csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).flexible(true).from_writer(file))
+    Ok(io::BufWriter::with_capacity(256 << 10, file))
 }
 
-fn into_file(writer: csv::Writer<AtomicFile>) -> io::Result<AtomicFile> {
+fn into_file(writer: Out) -> io::Result<AtomicFile> {
     writer.into_inner().map_err(|e| io::Error::new(e.error().kind(), e.error().to_string()))
+}
+
+/// CSV as `fix` writes it: RFC 4180 quoting, CRLF line ends (what Control Hub exports).
+fn csv_encoder(out: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).flexible(true).from_writer(out)
+}
+
+/// Encodes one record.
+fn encode<I, T>(fields: I) -> io::Result<Vec<u8>>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    let mut w = csv_encoder(Vec::new());
+    w.write_record(fields)?;
+    w.into_inner().map_err(|e| io::Error::new(e.error().kind(), e.error().to_string()))
+}
+
+/// Where a rendered row goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dest {
+    Corrected,
+    Rejected,
+    /// `--only-changes` leaves an unchanged row out.
+    Skipped,
+}
+
+/// Rows rendered on a worker thread: their CSV text, and for each row where it goes and
+/// where its text ends; the changes log lines of the rows.
+#[derive(Default)]
+struct Rendered {
+    csv: Vec<u8>,
+    rows: Vec<(Dest, usize)>,
+    changes: Vec<u8>,
+    change_count: u64,
+}
+
+/// Rows rendered per task.
+const ROWS_PER_TASK: usize = 1024;
+
+/// What rendering needs to know.
+struct Render<'s> {
+    schema: &'s Schema,
+    only_changes: bool,
+    log_changes: bool,
+}
+
+impl Render<'_> {
+    fn chunk(&self, rows: &[(&RowOutcome, Record<'_>)]) -> io::Result<Rendered> {
+        let mut w = csv_encoder(Vec::with_capacity(rows.len() * 160));
+        let mut out = Rendered::default();
+        let mut values = Vec::new();
+        for (row, record) in rows {
+            let dest = match row.action {
+                Action::Invalid => {
+                    self.reject(&mut w, row, *record)?;
+                    Dest::Rejected
+                }
+                Action::Unchanged if self.only_changes => Dest::Skipped,
+                _ => {
+                    let changes = correct_row(record.fields, row, self.schema, &mut values);
+                    let kept = values
+                        .iter()
+                        .enumerate()
+                        .filter(|(col, _)| keeps_column(self.schema, *col))
+                        .map(|(_, v)| v);
+                    w.write_record(kept)?;
+                    if self.log_changes {
+                        for c in &changes {
+                            serde_json::to_writer(&mut out.changes, c)?;
+                            out.changes.push(b'\n');
+                            out.change_count += 1;
+                        }
+                    }
+                    Dest::Corrected
+                }
+            };
+            w.flush()?;
+            out.rows.push((dest, w.get_ref().len()));
+        }
+        out.csv = w.into_inner().map_err(|e| io::Error::new(e.error().kind(), e.error().to_string()))?;
+        Ok(out)
+    }
+
+    /// The rejects file's row: hubcsv's rule and message, then the values as read (formulas
+    /// neutralised).
+    fn reject(&self, w: &mut csv::Writer<Vec<u8>>, row: &RowOutcome, record: Record<'_>) -> io::Result<()> {
+        let errors: Vec<&Diagnostic> =
+            row.diagnostics.iter().filter(|d| d.severity >= Severity::Error).collect();
+        let mut rules: Vec<&str> = errors.iter().map(|d| d.rule.name()).collect();
+        rules.dedup();
+        let messages: Vec<String> = errors
+            .iter()
+            .map(|d| match &d.cell {
+                Some(cell) => format!("{cell}: {}", d.message),
+                None => d.message.clone(),
+            })
+            .collect();
+        let mut fields: Vec<std::borrow::Cow<'_, str>> =
+            vec![rules.join("; ").into(), messages.join(" | ").into()];
+        fields
+            .extend(record.fields.iter().enumerate().map(|(col, v)| escape_for_rejects(self.schema, col, v)));
+        w.write_record(fields.iter().map(|f| f.as_bytes()))?;
+        Ok(())
+    }
 }
 
 /// Writes `fix`'s outputs as rows arrive. Call [`FixWriter::finish`] after `check` succeeded;
@@ -74,10 +183,11 @@ pub struct FixWriter {
     opts: FixOptions,
     dir: PathBuf,
     schema: Option<Schema>,
-    header: Vec<String>,
+    /// The corrected header, encoded.
+    header: Vec<u8>,
     done: Vec<(AtomicFile, u64)>,
-    part: Option<(csv::Writer<AtomicFile>, u64)>,
-    rejects: Option<(csv::Writer<AtomicFile>, u64)>,
+    part: Option<(Out, u64)>,
+    rejects: Option<(Out, u64)>,
     changes: Option<(io::BufWriter<AtomicFile>, u64)>,
     skipped: u64,
     rows_seen: u64,
@@ -100,7 +210,7 @@ impl FixWriter {
             }
             None => None,
         };
-        let rejects = Some((csv_writer(&dir, opts.bom)?, 0));
+        let rejects = Some((csv_file(&dir, opts.bom)?, 0));
         Ok(FixWriter {
             opts,
             dir,
@@ -134,7 +244,7 @@ impl FixWriter {
         Ok(())
     }
 
-    fn corrected_writer(&mut self) -> io::Result<&mut (csv::Writer<AtomicFile>, u64)> {
+    fn corrected_writer(&mut self) -> io::Result<&mut (Out, u64)> {
         let full = self.part.as_ref().is_some_and(|(_, n)| *n >= self.opts.max_rows.max(1));
         if full {
             if let Some((w, n)) = self.part.take() {
@@ -142,30 +252,44 @@ impl FixWriter {
             }
         }
         if self.part.is_none() {
-            let mut w = csv_writer(&self.dir, self.opts.bom)?;
-            w.write_record(&self.header)?;
+            let mut w = csv_file(&self.dir, self.opts.bom)?;
+            w.write_all(&self.header)?;
             self.part = Some((w, 0));
         }
         self.part.as_mut().ok_or_else(|| io::Error::other("no output part"))
     }
 
-    fn reject(&mut self, row: &RowOutcome, record: Record<'_>, schema: &Schema) -> io::Result<()> {
-        let errors: Vec<&Diagnostic> =
-            row.diagnostics.iter().filter(|d| d.severity >= Severity::Error).collect();
-        let mut rules: Vec<&str> = errors.iter().map(|d| d.rule.name()).collect();
-        rules.dedup();
-        let messages: Vec<String> = errors
-            .iter()
-            .map(|d| match &d.cell {
-                Some(cell) => format!("{cell}: {}", d.message),
-                None => d.message.clone(),
-            })
-            .collect();
-        let mut fields = vec![rules.join("; "), messages.join(" | ")];
-        fields.extend(record.fields.iter().enumerate().map(|(col, v)| escape_for_rejects(schema, col, v)));
-        if let Some((w, n)) = &mut self.rejects {
-            w.write_record(&fields)?;
-            *n += 1;
+    /// Writes rows rendered on the workers to their files, in input order.
+    fn write_rendered(&mut self, rendered: &Rendered) -> io::Result<()> {
+        let mut start = 0;
+        for &(dest, end) in &rendered.rows {
+            self.rows_seen += 1;
+            if self.opts.fail_after_rows.is_some_and(|n| self.rows_seen > n) {
+                return Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "simulated write failure (test hook)",
+                ));
+            }
+            let text = &rendered.csv[start..end];
+            start = end;
+            match dest {
+                Dest::Corrected => {
+                    let (w, n) = self.corrected_writer()?;
+                    w.write_all(text)?;
+                    *n += 1;
+                }
+                Dest::Rejected => {
+                    if let Some((w, n)) = &mut self.rejects {
+                        w.write_all(text)?;
+                        *n += 1;
+                    }
+                }
+                Dest::Skipped => self.skipped += 1,
+            }
+        }
+        if let Some((log, count)) = &mut self.changes {
+            log.write_all(&rendered.changes)?;
+            *count += rendered.change_count;
         }
         Ok(())
     }
@@ -223,7 +347,7 @@ impl FixWriter {
 
 impl Sink for FixWriter {
     fn begin(&mut self, _: &InputInfo, schema: &Schema) -> io::Result<()> {
-        self.header = corrected_header(schema);
+        self.header = encode(corrected_header(schema))?;
         self.schema = Some(schema.clone());
         Ok(())
     }
@@ -261,36 +385,28 @@ impl Sink for FixWriter {
             })
             .collect();
         self.log(&renamed)?;
+        let encoded = encode(&fields)?;
         if let Some((w, _)) = &mut self.rejects {
-            w.write_record(&fields)?;
+            w.write_all(&encoded)?;
         }
         Ok(())
     }
 
     fn row(&mut self, row: &RowOutcome, record: Record<'_>) -> io::Result<()> {
-        self.rows_seen += 1;
-        if self.opts.fail_after_rows.is_some_and(|n| self.rows_seen > n) {
-            return Err(io::Error::new(io::ErrorKind::StorageFull, "simulated write failure (test hook)"));
+        self.rows(&[(row, record)])
+    }
+
+    /// Corrects and encodes the rows on the workers, then writes them in order.
+    fn rows(&mut self, rows: &[(&RowOutcome, Record<'_>)]) -> io::Result<()> {
+        let schema = self.schema.as_ref().ok_or_else(|| io::Error::other("row before begin"))?;
+        let render =
+            Render { schema, only_changes: self.opts.only_changes, log_changes: self.changes.is_some() };
+        let rendered: Vec<io::Result<Rendered>> =
+            rows.par_chunks(ROWS_PER_TASK).map(|chunk| render.chunk(chunk)).collect();
+        for r in rendered {
+            self.write_rendered(&r?)?;
         }
-        let schema = self.schema.take().ok_or_else(|| io::Error::other("row before begin"))?;
-        let result = match row.action {
-            Action::Invalid => self.reject(row, record, &schema),
-            Action::Unchanged if self.opts.only_changes => {
-                self.skipped += 1;
-                Ok(())
-            }
-            _ => {
-                let (values, changes) = correct_row(record.fields.iter(), row, &schema);
-                self.log(&changes).and_then(|()| {
-                    let (w, n) = self.corrected_writer()?;
-                    w.write_record(&values)?;
-                    *n += 1;
-                    Ok(())
-                })
-            }
-        };
-        self.schema = Some(schema);
-        result
+        Ok(())
     }
 
     fn end(&mut self, _: &InputInfo, _: &Summary) -> io::Result<()> {

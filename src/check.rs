@@ -412,23 +412,14 @@ struct Totals {
 }
 
 impl Run<'_> {
-    /// Checks the rows of `batch` from `data_from` (piece, row) in parallel, then runs the
-    /// cross-row pass and hands the rows to `sink`, in input order.
-    fn batch(
-        &self,
-        batch: &Batch,
-        data_from: (usize, usize),
-        checked: &mut Vec<Checked>,
-        totals: &mut Totals,
-        sink: &mut dyn Sink,
-        path: &str,
-    ) -> Result<(), Error> {
+    /// Checks the rows of `batch` from `data_from` (piece, row), the pieces in parallel.
+    fn check_batch(&self, batch: &Batch, data_from: (usize, usize), checked: &mut Vec<Checked>) {
         let pieces = batch.pieces().len();
         if checked.len() < pieces {
             checked.resize_with(pieces, Checked::default);
         }
-        let work = &mut checked[..pieces];
-        work.par_iter_mut().enumerate().for_each(|(p, out)| {
+        checked.truncate(pieces);
+        checked.par_iter_mut().enumerate().for_each(|(p, out)| {
             let first = match p.cmp(&data_from.0) {
                 std::cmp::Ordering::Less => usize::MAX,
                 std::cmp::Ordering::Equal => data_from.1,
@@ -436,9 +427,21 @@ impl Run<'_> {
             };
             self.check_piece(batch, p, first, out);
         });
+    }
+
+    /// Runs the cross-row pass over a checked batch and hands its rows to `sink`, in input
+    /// order.
+    fn finish_batch(
+        &self,
+        batch: &Batch,
+        checked: &mut [Checked],
+        totals: &mut Totals,
+        sink: &mut dyn Sink,
+        path: &str,
+    ) -> Result<(), Error> {
         let mut rows_in_batch = 0u64;
         let mut last_line = None;
-        for row in work.iter_mut().flat_map(|out| out.outcomes.iter_mut().flatten()) {
+        for row in checked.iter_mut().flat_map(|out| out.outcomes.iter_mut().flatten()) {
             totals.cross.apply(row, self.schema);
             totals.summary.count(&row.diagnostics);
             totals.summary.actions.bump(row.action);
@@ -449,7 +452,7 @@ impl Run<'_> {
         totals.cells = totals.cells.saturating_add(rows_in_batch * self.schema.width().max(1) as u64);
         limit_cells(totals.cells, self.opts, path, last_line)?;
         let mut items = Vec::with_capacity(usize::try_from(rows_in_batch).unwrap_or(0));
-        for (p, out) in work.iter().enumerate() {
+        for (p, out) in checked.iter().enumerate() {
             let rows = if self.mapping.is_some() { &out.mapped } else { &batch.pieces()[p] };
             for (i, row) in out.outcomes.iter().enumerate() {
                 if let Some(row) = row {
@@ -461,6 +464,41 @@ impl Run<'_> {
             }
         }
         sink.rows(&items).map_err(Error::Output)
+    }
+
+    /// Checks every batch: while this thread runs the cross-row pass and the sink on one
+    /// batch, the worker threads read and check the next.
+    fn check_all(
+        &self,
+        rows: &mut dyn BatchSource,
+        first: Batch,
+        data_from: (usize, usize),
+        totals: &mut Totals,
+        sink: &mut dyn Sink,
+        path: &str,
+    ) -> Result<(), Error> {
+        let (mut current, mut next) = (first, Batch::default());
+        let (mut checked, mut checked_next) = (Vec::new(), Vec::new());
+        self.check_batch(&current, data_from, &mut checked);
+        loop {
+            let mut more = Ok(false);
+            let mut finished = Ok(());
+            rayon::in_place_scope(|scope| {
+                scope.spawn(|_| {
+                    more = rows.next_batch(&mut next);
+                    if matches!(more, Ok(true)) {
+                        self.check_batch(&next, (0, 0), &mut checked_next);
+                    }
+                });
+                finished = self.finish_batch(&current, &mut checked, totals, sink, path);
+            });
+            finished?;
+            if !more.map_err(|e| read_error(path, e))? {
+                return Ok(());
+            }
+            std::mem::swap(&mut current, &mut next);
+            std::mem::swap(&mut checked, &mut checked_next);
+        }
     }
 }
 
@@ -502,16 +540,8 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     }
     let run =
         Run { schema: &header.schema, opts, mapping: header.mapping.as_ref(), matcher: matcher.as_ref() };
-    let mut checked: Vec<Checked> = Vec::new();
     // Rows before and including the header are not data.
-    let mut data_from = (header_at.0, header_at.1 + 1);
-    loop {
-        run.batch(&batch, data_from, &mut checked, &mut totals, sink, &info.path)?;
-        data_from = (0, 0);
-        if !rows.next_batch(&mut batch).map_err(|e| read_error(&info.path, e))? {
-            break;
-        }
-    }
+    run.check_all(&mut *rows, batch, (header_at.0, header_at.1 + 1), &mut totals, sink, &info.path)?;
     let mut summary = totals.summary;
     summary.rows = totals.cross.rows();
     info.rows = summary.rows;

@@ -5,6 +5,7 @@
 //! Two different keys share a hash with a probability of about n²/2¹²⁹: for ten million
 //! users, 10⁻²⁵.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -51,7 +52,7 @@ impl CrossCheck {
             d
         };
         if let Some(email) = row.keys.email {
-            if let Some(first) = first_seen(&mut self.emails, email, line) {
+            if let Some(first) = self.emails.first_seen(email, line) {
                 // The key is the user's email lower-cased.
                 let email = row.user.as_deref().unwrap_or("").to_lowercase();
                 found.push(at(
@@ -64,7 +65,7 @@ impl CrossCheck {
             }
         }
         if let (Some((key, phone)), Some(col)) = (row.keys.phone, schema.phone) {
-            if let Some(first) = first_seen(&mut self.phones, key, line) {
+            if let Some(first) = self.phones.first_seen(key, line) {
                 found.push(at(
                     Rule::DuplicatePhoneNumber,
                     col,
@@ -75,7 +76,7 @@ impl CrossCheck {
             }
         }
         if let (Some((key, ext)), Some(col)) = (row.keys.extension, schema.extension) {
-            if let Some(first) = first_seen(&mut self.extensions, key, line) {
+            if let Some(first) = self.extensions.first_seen(key, line) {
                 found.push(at(
                     Rule::DuplicateExtension,
                     col,
@@ -102,11 +103,43 @@ impl CrossCheck {
     }
 }
 
-/// Keys seen, each with the line it was first seen on. The keys are hashes already, so the
-/// table uses their bits as they are instead of hashing them again.
-type Seen = HashMap<(u64, u64), u64, BuildHasherDefault<Prehashed>>;
+/// Keys seen, each with the line it was first seen on, in 16 bytes an entry: the table is
+/// keyed by 64 bits of the 128-bit key and holds 32 more beside the line (96 bits in all:
+/// two different values of a ten-million-user file share them with a probability of about
+/// 10⁻¹⁵). Keys that share the 64 bits but differ in the other 32 go to a second table keyed
+/// by all 128 bits, so a collision of the first table never merges two keys.
+#[derive(Debug, Default)]
+struct Seen {
+    main: HashMap<u64, (u32, u32), BuildHasherDefault<Prehashed>>,
+    overflow: HashMap<u128, u64>,
+}
 
-/// A hasher for keys that are uniformly distributed hashes already.
+impl Seen {
+    /// Records `key` at `line`; returns the earlier line when the key was seen before.
+    fn first_seen(&mut self, key: u128, line: u64) -> Option<u64> {
+        #[allow(clippy::cast_possible_truncation)] // the parts of the key
+        let (low, high) = (key as u64, (key >> 64) as u32);
+        // Lines past 4 billion (a 4 GB file of empty lines) are remembered as 4294967295.
+        let line32 = u32::try_from(line).unwrap_or(u32::MAX);
+        match self.main.entry(low) {
+            Entry::Vacant(slot) => {
+                slot.insert((high, line32));
+                None
+            }
+            Entry::Occupied(first) if first.get().0 == high => Some(u64::from(first.get().1)),
+            Entry::Occupied(_) => match self.overflow.entry(key) {
+                Entry::Occupied(first) => Some(*first.get()),
+                Entry::Vacant(slot) => {
+                    slot.insert(line);
+                    None
+                }
+            },
+        }
+    }
+}
+
+/// A hasher for keys that are uniformly distributed hashes already: the table uses their
+/// bits as they are instead of hashing them again.
 #[derive(Default)]
 struct Prehashed(u64);
 
@@ -126,15 +159,18 @@ impl Hasher for Prehashed {
     }
 }
 
-/// Records `key` at `line`; returns the earlier line when the key was seen before.
-fn first_seen(map: &mut Seen, key: u128, line: u64) -> Option<u64> {
-    #[allow(clippy::cast_possible_truncation)] // the two halves of the key
-    let key = ((key >> 64) as u64, key as u64);
-    match map.entry(key) {
-        std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
-        std::collections::hash_map::Entry::Vacant(slot) => {
-            slot.insert(line);
-            None
-        }
+#[cfg(test)]
+mod tests {
+    use super::Seen;
+
+    #[test]
+    fn keys_sharing_64_bits_stay_apart() {
+        let mut seen = Seen::default();
+        let a = (1_u128 << 64) | 0x1234_5678_9abc_def0;
+        let b = (2_u128 << 64) | 0x1234_5678_9abc_def0;
+        assert_eq!(seen.first_seen(a, 2), None);
+        assert_eq!(seen.first_seen(b, 3), None);
+        assert_eq!(seen.first_seen(a, 4), Some(2));
+        assert_eq!(seen.first_seen(b, 5), Some(3));
     }
 }

@@ -49,9 +49,16 @@ pub(super) struct Licenses {
 }
 
 pub(super) fn check(ctx: &mut RowCtx<'_>) -> Licenses {
-    let schema = ctx.schema;
     let read = read_cells(ctx);
-    let (designated, any_true) = packages(ctx, &read);
+    let licenses = decide(ctx, &read);
+    ctx.bools = read;
+    licenses
+}
+
+/// The package decision and the findings about it, from the cells as read.
+fn decide(ctx: &mut RowCtx<'_>, read: &[Bool]) -> Licenses {
+    let schema = ctx.schema;
+    let (designated, any_true) = packages(ctx, read);
     let all_false =
         !schema.packages.is_empty() && schema.packages.iter().all(|&(c, _)| read[c] == Bool::False);
     // An offer the profile could not map already explains the missing package.
@@ -84,7 +91,9 @@ pub(super) fn check(ctx: &mut RowCtx<'_>) -> Licenses {
 /// suspended columns.
 fn read_cells(ctx: &mut RowCtx<'_>) -> Vec<Bool> {
     let schema = ctx.schema;
-    let mut read = vec![Bool::Blank; ctx.width()];
+    let mut read = std::mem::take(&mut ctx.bools);
+    read.clear();
+    read.resize(ctx.width(), Bool::Blank);
     for (col, slot) in read.iter_mut().enumerate() {
         let column = &schema.columns[col];
         if !column.class.is_boolean() {

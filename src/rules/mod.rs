@@ -86,6 +86,8 @@ pub(crate) struct RowCtx<'a> {
     fields: Fields<'a>,
     /// Cell values replaced by `fixed` corrections so far (one slot per field).
     overrides: Vec<Option<String>>,
+    /// A buffer for the license cells as read (kept from row to row).
+    bools: Vec<licenses::Bool>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -146,6 +148,7 @@ impl RowCtx<'_> {
 #[derive(Debug, Default)]
 pub struct Scratch {
     overrides: Vec<Option<String>>,
+    bools: Vec<licenses::Bool>,
 }
 
 /// Where a row comes from: its cells, place, source bytes (for the stray-quote guard) and
@@ -176,9 +179,12 @@ pub fn check_row<'a>(
     let mut overrides = std::mem::take(&mut scratch.overrides);
     overrides.clear();
     overrides.resize(fields.len(), None);
-    let mut ctx = RowCtx { schema, existing: None, opts, meta, user, fields, overrides, diags: Vec::new() };
+    let bools = std::mem::take(&mut scratch.bools);
+    let mut ctx =
+        RowCtx { schema, existing: None, opts, meta, user, fields, overrides, bools, diags: Vec::new() };
     let outcome = check_cells(&mut ctx, fields.len(), raw, notes, matcher);
     scratch.overrides = ctx.overrides;
+    scratch.bools = ctx.bools;
     outcome
 }
 
@@ -213,9 +219,7 @@ fn check_cells<'a>(
     }
 
     cells(ctx, notes);
-    safety::too_long(ctx);
-    safety::whitespace(ctx);
-    safety::formula_injection(ctx);
+    safety::text(ctx);
     let email = identity::email(ctx);
     if let (Some(m), Some(_)) = (matcher, email) {
         let existing = m.current.lookup(&ctx.get(Some(schema.email)).to_lowercase());

@@ -43,24 +43,43 @@ fn describe(value: &str) -> &'static str {
     }
 }
 
-pub(super) fn whitespace(ctx: &mut RowCtx<'_>) {
+/// `cell-too-long`, `whitespace` and `formula-injection`, in one pass over the cells (each
+/// cell in that order: a cut cell is not trimmed, a trimmed one is checked as trimmed).
+/// Empty cells, most of a row, are passed at once. Sets the row's user from the email cell
+/// as trimmed.
+pub(super) fn text(ctx: &mut RowCtx<'_>) {
     for col in 0..ctx.width() {
-        if ctx.schema.columns[col].class == ColumnClass::Annotation {
+        // One look at the cell decides whether any of the three can fire.
+        let v = ctx.value(col).as_bytes();
+        let clean_ascii = v.is_ascii()
+            && v.len() <= MAX_CELL_CHARS
+            && !v.first().is_some_and(|b| char::from(*b).is_whitespace() || b"=+-@".contains(b))
+            && !v.last().is_some_and(|b| char::from(*b).is_whitespace());
+        if v.is_empty() || clean_ascii {
             continue;
         }
-        let Some(cleaned) = clean(ctx.value(col)) else { continue };
-        let d = ctx.at(
-            Rule::Whitespace,
-            col,
-            format!("`{}` {}", ctx.schema.name(col), describe(ctx.value(col))),
-            "hubcsv fix writes the value trimmed; invisible characters make Control Hub see a different value",
-        );
-        ctx.fix(d, col, cleaned);
+        too_long(ctx, col);
+        whitespace(ctx, col);
+        formula_injection(ctx, col);
     }
     if ctx.schema.email < ctx.width() {
         let email = ctx.value(ctx.schema.email);
         ctx.user = (!email.is_empty()).then(|| email.to_owned());
     }
+}
+
+fn whitespace(ctx: &mut RowCtx<'_>, col: usize) {
+    if ctx.schema.columns[col].class == ColumnClass::Annotation {
+        return;
+    }
+    let Some(cleaned) = clean(ctx.value(col)) else { return };
+    let d = ctx.at(
+        Rule::Whitespace,
+        col,
+        format!("`{}` {}", ctx.schema.name(col), describe(ctx.value(col))),
+        "hubcsv fix writes the value trimmed; invisible characters make Control Hub see a different value",
+    );
+    ctx.fix(d, col, cleaned);
 }
 
 /// Whether a spreadsheet would run the value as a formula. Rules that validate a column's
@@ -70,21 +89,19 @@ pub fn is_formula(value: &str) -> bool {
     value.starts_with(['=', '+', '-', '@'])
 }
 
-pub(super) fn formula_injection(ctx: &mut RowCtx<'_>) {
-    for col in 0..ctx.width() {
-        let class = ctx.schema.columns[col].class;
-        if class.is_boolean() || class.is_phone_like() || class == ColumnClass::Annotation {
-            continue;
-        }
-        if is_formula(ctx.value(col)) {
-            let d = ctx.at(
-                Rule::FormulaInjection,
-                col,
-                format!("`{}` starts with `{}`: a spreadsheet runs it as a formula", ctx.schema.name(col), &ctx.value(col)[..1]),
-                "remove the leading character, or check where the value came from: formulas in an upload file can run code when the file is opened",
-            );
-            ctx.diags.push(d);
-        }
+fn formula_injection(ctx: &mut RowCtx<'_>, col: usize) {
+    let class = ctx.schema.columns[col].class;
+    if class.is_boolean() || class.is_phone_like() || class == ColumnClass::Annotation {
+        return;
+    }
+    if is_formula(ctx.value(col)) {
+        let d = ctx.at(
+            Rule::FormulaInjection,
+            col,
+            format!("`{}` starts with `{}`: a spreadsheet runs it as a formula", ctx.schema.name(col), &ctx.value(col)[..1]),
+            "remove the leading character, or check where the value came from: formulas in an upload file can run code when the file is opened",
+        );
+        ctx.diags.push(d);
     }
 }
 
@@ -92,24 +109,22 @@ pub(super) fn formula_injection(ctx: &mut RowCtx<'_>) {
 /// emails) stay far below.
 pub const MAX_CELL_CHARS: usize = 1_000;
 
-pub(super) fn too_long(ctx: &mut RowCtx<'_>) {
-    for col in 0..ctx.width() {
-        // Bytes first: a cell under the limit in bytes is under it in characters.
-        if ctx.value(col).len() <= MAX_CELL_CHARS || ctx.value(col).chars().count() <= MAX_CELL_CHARS {
-            continue;
-        }
-        let chars = ctx.value(col).chars().count();
-        let mut d = ctx.at(
-            Rule::CellTooLong,
-            col,
-            format!("`{}` holds {chars} characters", ctx.schema.name(col)),
-            "no Control Hub field is that long: a quote or a paste probably swallowed other data",
-        );
-        let shown: String = ctx.value(col).chars().take(80).collect();
-        d.value = Some(format!("{shown}…"));
-        ctx.diags.push(d);
-        ctx.set(col, String::new());
+fn too_long(ctx: &mut RowCtx<'_>, col: usize) {
+    // Bytes first: a cell under the limit in bytes is under it in characters.
+    if ctx.value(col).len() <= MAX_CELL_CHARS || ctx.value(col).chars().count() <= MAX_CELL_CHARS {
+        return;
     }
+    let chars = ctx.value(col).chars().count();
+    let mut d = ctx.at(
+        Rule::CellTooLong,
+        col,
+        format!("`{}` holds {chars} characters", ctx.schema.name(col)),
+        "no Control Hub field is that long: a quote or a paste probably swallowed other data",
+    );
+    let shown: String = ctx.value(col).chars().take(80).collect();
+    d.value = Some(format!("{shown}…"));
+    ctx.diags.push(d);
+    ctx.set(col, String::new());
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
     python3 scripts/gen_upload.py ROWS [--seed N] [--faulty 0.03] > upload.csv
 
 Seeded (same arguments, same bytes). Unicode names, quoted commas in display names, every
-package, and about 3% of rows with a problem from the rule catalogue. User i always has the
+package, numbers of six countries (unique, valid), and about 3% of rows with a problem from
+the rule catalogue. User i always has the
 email user<i>@acme.example.com, so two files of different seeds describe the same users
 differently: use one as a current export (`--faulty 0 --seed 2`) for the other.
 """
@@ -22,6 +23,17 @@ FIRST = ['Ana', 'Ben', 'Chloé', 'Dev', 'Emma', 'Farid', 'Grace', 'Hiro', 'Inès
 LAST = ['Silva', 'Okafor', 'Martin', 'Patel', 'Rossi', 'Haddad', 'Chen', 'Tanaka', 'Duarte',
         'Berg', 'Müller', 'Novak', 'Dubois', 'García', 'Østergaard', 'Nguyễn', '山田', 'Kowalski']
 LOCATIONS = ['HQ', 'Paris', 'Berlin', 'San Jose', 'Lyon']
+# Where users' numbers come from: a wholesale customer with sites in several countries.
+# (weight, format of a unique valid number for user i)
+COUNTRIES = [
+    (60, lambda i: f'+1408{200 + (i // 10000) % 700}{i % 10000:04d}'),      # US, San Jose
+    (10, lambda i: f'+44207{i % 10000000:07d}'),                             # UK, London 020 7
+    (10, lambda i: f'+3314{i % 10000000:07d}'),                              # France, Paris 01 4
+    (10, lambda i: f'+4930{1000000 + i % 9000000:07d}'),                     # Germany, Berlin
+    (5, lambda i: f'+813{10000000 + i % 90000000:08d}'),                     # Japan, Tokyo 03
+    (5, lambda i: f'+6129{i % 10000000:07d}'),                               # Australia, Sydney 02 9
+]
+COUNTRY_WEIGHTS = [w for w, _ in COUNTRIES]
 # (column index among the 7 package columns, needs calling, needs site)
 PACKAGES = [(0, True, False), (1, True, False), (2, True, False), (3, True, True),
             (4, False, True), (5, True, False)]
@@ -50,8 +62,8 @@ def main():
         email = f'user{i}@acme.example.com'
         status = 'Active' if rnd.random() < 0.4 else ''
         loc = LOCATIONS[i % len(LOCATIONS)]
-        # Unique numbers: San Jose (408) exchanges 200-899, 10,000 lines each.
-        phone = f'+1408{200 + (i // 10000) % 700}{i % 10000:04d}'
+        # Unique numbers: each country's format numbers user i apart from every other user.
+        phone = rnd.choices(COUNTRIES, weights=COUNTRY_WEIGHTS)[0][1](i)
         ext = str(1000 + i)
         pkgs = ['FALSE'] * 7
         pidx, calling, meetings = rnd.choice(PACKAGES)

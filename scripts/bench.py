@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Benchmark (not a test): the whole binary against the floor, in one run on one machine.
+
+    python3 scripts/bench.py [ROWS ...]          default: 1000 20000 1000000 5000000
+    python3 scripts/bench.py --xlsx [ROWS]       default: 100000 (needs: pip install openpyxl)
+
+CSV mode. For each size a file from scripts/gen_upload.py (seeded), then RUNS runs of each
+program, interleaved, and the median wall time and peak RSS of each:
+  parse    examples/baseline.rs: the csv crate's ByteRecord read loop, nothing else
+  rewrite  the same, writing every record back out (CRLF)
+  check    hubcsv check --format jsonl (the report streamed to /dev/null)
+  fix      hubcsv fix --format jsonl (corrected + rejects files; report to /dev/null)
+Ratios are check/parse and fix/rewrite, from medians of the same run.
+
+xlsx mode. The same users as an xlsx workbook (phones and extensions as numbers, licenses as
+booleans, as Excel stores them); `hubcsv check` of it against examples/xlsx_baseline.rs,
+which reads it with calamine into strings the naive way (the whole sheet as a Range, then
+`to_string` of every cell), and `hubcsv check` of the same data as CSV.
+
+Wall time by time.perf_counter around each process (GNU time adds about a millisecond);
+peak RSS from GNU time. RUNS (default
+5; 3 past 1,000,000 rows) and BENCH_DIR (default: a temporary folder) in the environment.
+"""
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, 'target/release/hubcsv')
+EXAMPLES = os.path.join(ROOT, 'target/release/examples')
+
+
+def run(argv):
+    """(seconds, peak RSS in MiB) of one run, output discarded. Peak RSS comes from GNU time,
+    which forks a small process: a child forked from this Python would count its pages."""
+    start = time.perf_counter()
+    proc = subprocess.run(['/usr/bin/time', '-f', '%x %M', *argv], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    code, kib = proc.stderr.decode(errors='replace').strip().splitlines()[-1].split()
+    if code not in ('0', '1'):
+        sys.exit(f'{argv} exited with {code}')
+    return elapsed, int(kib) / 1024
+
+
+def medians(programs, runs):
+    """Runs each program `runs` times, interleaved; returns {name: (median s, median MiB)}."""
+    times = {name: [] for name in programs}
+    for _ in range(runs):
+        for name, argv in programs.items():
+            times[name].append(run(argv))
+    return {name: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v))
+            for name, v in times.items()}
+
+
+def machine():
+    with open('/proc/meminfo') as f:
+        mem = int(f.readline().split()[1]) / 1048576
+    return f'{os.cpu_count()} cores, {mem:.0f} GiB, {platform.system()} {platform.release()}; ' \
+           f'{time.strftime("%Y-%m-%d")}'
+
+
+def generate(rows, path):
+    with open(path, 'wb') as out:
+        subprocess.run([sys.executable, os.path.join(ROOT, 'scripts/gen_upload.py'), str(rows)],
+                       stdout=out, check=True)
+
+
+def build(*examples):
+    args = ['cargo', 'build', '--release', '--quiet', '--bin', 'hubcsv']
+    for e in examples:
+        args += ['--example', e]
+    subprocess.run(args, cwd=ROOT, check=True)
+
+
+def csv_mode(sizes, work):
+    build('baseline')
+    print(f'machine: {machine()}')
+    print(f'{"rows":>9} {"MB":>5} | {"parse":>14} {"rewrite":>14} {"check":>14} {"fix":>14} '
+          f'| {"check/parse":>11} {"fix/rewrite":>11} | {"check µs/row":>12}')
+    for rows in sizes:
+        src = os.path.join(work, 'in.csv')
+        generate(rows, src)
+        runs = int(os.environ.get('RUNS', 5 if rows <= 1_000_000 else 3))
+        base = os.path.join(EXAMPLES, 'baseline')
+        m = medians({
+            'parse': [base, 'parse', src],
+            'rewrite': [base, 'rewrite', src, os.path.join(work, 'out-base.csv')],
+            'check': [BIN, 'check', '-q', '--format', 'jsonl', src],
+            'fix': [BIN, 'fix', '-q', '--format', 'jsonl', '--force', src, '-o',
+                    os.path.join(work, 'out.csv')],
+        }, runs)
+        cell = lambda k: f'{m[k][0]:6.3f}s {m[k][1]:4.0f}M'
+        mb = os.path.getsize(src) / 1e6
+        print(f'{rows:>9} {mb:>5.0f} | {cell("parse")} {cell("rewrite")} {cell("check")} {cell("fix")} '
+              f'| {m["check"][0] / m["parse"][0]:>10.1f}x {m["fix"][0] / m["rewrite"][0]:>10.1f}x '
+              f'| {m["check"][0] / rows * 1e6:>12.2f}')
+
+
+def xlsx_mode(rows, work):
+    import csv
+    try:
+        import openpyxl
+    except ImportError:
+        sys.exit('the xlsx benchmark needs openpyxl: pip install openpyxl')
+    build('xlsx_baseline')
+    print(f'machine: {machine()}')
+    src = os.path.join(work, 'in.csv')
+    book = os.path.join(work, 'in.xlsx')
+    generate(rows, src)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet('Users')
+    with open(src, newline='', encoding='utf-8') as f:
+        for i, row in enumerate(csv.reader(f)):
+            out = []
+            for v in row:
+                if i and v in ('TRUE', 'FALSE'):
+                    out.append(v == 'TRUE')
+                elif i and v.isdigit() and len(v) < 15:
+                    out.append(int(v))
+                else:
+                    out.append(v)
+            ws.append(out)
+    wb.save(book)
+    runs = int(os.environ.get('RUNS', 5))
+    m = medians({
+        'calamine naive': [os.path.join(EXAMPLES, 'xlsx_baseline'), book],
+        'check xlsx': [BIN, 'check', '-q', '--format', 'jsonl', book],
+        'check csv': [BIN, 'check', '-q', '--format', 'jsonl', src],
+    }, runs)
+    print(f'{rows} rows: csv {os.path.getsize(src) / 1e6:.1f} MB, xlsx {os.path.getsize(book) / 1e6:.1f} MB; '
+          f'medians of {runs}')
+    for name, (secs, mib) in m.items():
+        print(f'  {name:<15} {secs:7.3f} s  {rows / secs:>10,.0f} rows/s  {mib:5.0f} MiB')
+    naive = m['calamine naive'][0]
+    print(f'  check xlsx reads {naive / m["check xlsx"][0]:.2f}x the rows/s of the naive calamine read')
+
+
+def main():
+    args = sys.argv[1:]
+    work = os.environ.get('BENCH_DIR') or tempfile.mkdtemp(prefix='hubcsv-bench-')
+    if args[:1] == ['--xlsx']:
+        xlsx_mode(int(args[1]) if len(args) > 1 else 100_000, work)
+    else:
+        csv_mode([int(a) for a in args] or [1000, 20000, 1_000_000, 5_000_000], work)
+
+
+if __name__ == '__main__':
+    main()

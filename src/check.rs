@@ -309,6 +309,8 @@ struct Checked {
 
 /// What stays the same for every row of a run.
 struct Run<'a> {
+    /// The input's size in bytes, when it is a CSV file on disk.
+    input_len: Option<u64>,
     schema: &'a Schema,
     opts: &'a Options,
     mapping: Option<&'a Mapping>,
@@ -480,6 +482,7 @@ impl Run<'_> {
         let (mut current, mut next) = (first, Batch::default());
         let (mut checked, mut checked_next) = (Vec::new(), Vec::new());
         self.check_batch(&current, data_from, &mut checked);
+        let mut first_done = false;
         loop {
             let mut more = Ok(false);
             let mut finished = Ok(());
@@ -496,6 +499,15 @@ impl Run<'_> {
             if !more.map_err(|e| read_error(path, e))? {
                 return Ok(());
             }
+            if let (Some(len), true) = (self.input_len, totals.cross.rows() > 0 && !first_done) {
+                // The first batch tells the bytes per row: size the duplicate tables once.
+                let bytes = u128::try_from(current.raw_len()).unwrap_or(u128::MAX).max(1);
+                let rows = u128::from(len) * u128::from(totals.cross.rows()) / bytes;
+                // Never more than --max-cells lets through, whatever the first rows suggest.
+                let most = self.opts.max_cells / self.schema.width().max(1) as u64;
+                totals.cross.reserve(u64::try_from(rows).unwrap_or(u64::MAX).min(most));
+            }
+            first_done = true;
             std::mem::swap(&mut current, &mut next);
             std::mem::swap(&mut checked, &mut checked_next);
         }
@@ -538,8 +550,19 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
         totals.summary.packages =
             Some(counts.map(|(id, n)| (id, PackageCount { before: n, after: n })).collect());
     }
-    let run =
-        Run { schema: &header.schema, opts, mapping: header.mapping.as_ref(), matcher: matcher.as_ref() };
+    let input_len = match source {
+        Source::Path(p) if evidence.format == crate::input::Format::Csv => {
+            std::fs::metadata(p).ok().map(|m| m.len())
+        }
+        _ => None,
+    };
+    let run = Run {
+        input_len,
+        schema: &header.schema,
+        opts,
+        mapping: header.mapping.as_ref(),
+        matcher: matcher.as_ref(),
+    };
     // Rows before and including the header are not data.
     run.check_all(&mut *rows, batch, (header_at.0, header_at.1 + 1), &mut totals, sink, &info.path)?;
     let mut summary = totals.summary;

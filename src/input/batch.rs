@@ -202,6 +202,12 @@ impl Batch {
         self.raw.get(self.pieces[p].rows[i].raw.clone()).unwrap_or(&[])
     }
 
+    /// Bytes of source the batch holds.
+    #[must_use]
+    pub fn raw_len(&self) -> usize {
+        self.raw.len()
+    }
+
     /// Number of rows in all pieces.
     #[must_use]
     pub fn len(&self) -> usize {

@@ -21,7 +21,7 @@ use super::raw::trim_terminator;
 use super::record::{line_breaks, Meta, ReadError};
 
 /// Default bytes read per batch.
-pub const BLOCK: usize = 4 << 20;
+pub const BLOCK: usize = 1 << 20;
 /// Pieces smaller than this are not worth a thread.
 const MIN_PIECE: usize = 64 << 10;
 

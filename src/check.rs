@@ -431,16 +431,17 @@ impl Run<'_> {
         });
     }
 
-    /// Runs the cross-row pass over a checked batch and hands its rows to `sink`, in input
-    /// order.
-    fn finish_batch(
+    /// The cross-row pass and the counts over a checked batch, in input order; then the
+    /// `--max-cells` limit. After the first batch of a CSV file on disk, the duplicate
+    /// tables are sized for the rows the file's size suggests.
+    fn cross_batch(
         &self,
         batch: &Batch,
         checked: &mut [Checked],
         totals: &mut Totals,
-        sink: &mut dyn Sink,
         path: &str,
     ) -> Result<(), Error> {
+        let first = totals.cross.rows() == 0;
         let mut rows_in_batch = 0u64;
         let mut last_line = None;
         for row in checked.iter_mut().flat_map(|out| out.outcomes.iter_mut().flatten()) {
@@ -453,7 +454,20 @@ impl Run<'_> {
         }
         totals.cells = totals.cells.saturating_add(rows_in_batch * self.schema.width().max(1) as u64);
         limit_cells(totals.cells, self.opts, path, last_line)?;
-        let mut items = Vec::with_capacity(usize::try_from(rows_in_batch).unwrap_or(0));
+        if let (Some(len), true) = (self.input_len, first && rows_in_batch > 0) {
+            let bytes = u128::try_from(batch.raw_len()).unwrap_or(u128::MAX).max(1);
+            let rows = u128::from(len) * u128::from(rows_in_batch) / bytes;
+            // Never more than --max-cells lets through, whatever the first rows suggest.
+            let most = self.opts.max_cells / self.schema.width().max(1) as u64;
+            totals.cross.reserve(u64::try_from(rows).unwrap_or(u64::MAX).min(most));
+        }
+        Ok(())
+    }
+
+    /// Hands the rows of a batch, checked and crossed, to `sink` in input order.
+    fn sink_batch(&self, batch: &Batch, checked: &[Checked], sink: &mut dyn Sink) -> Result<(), Error> {
+        let rows = checked.iter().map(|out| out.outcomes.len()).sum();
+        let mut items = Vec::with_capacity(rows);
         for (p, out) in checked.iter().enumerate() {
             let rows = if self.mapping.is_some() { &out.mapped } else { &batch.pieces()[p] };
             for (i, row) in out.outcomes.iter().enumerate() {
@@ -468,8 +482,9 @@ impl Run<'_> {
         sink.rows(&items).map_err(Error::Output)
     }
 
-    /// Checks every batch: while this thread runs the cross-row pass and the sink on one
-    /// batch, the worker threads read and check the next.
+    /// Checks every batch, three at a time: while this thread hands batch N to the sink, a
+    /// worker runs the cross-row pass over batch N+1 (after N's, so in input order) and the
+    /// other workers read and check batch N+2.
     fn check_all(
         &self,
         rows: &mut dyn BatchSource,
@@ -479,39 +494,58 @@ impl Run<'_> {
         sink: &mut dyn Sink,
         path: &str,
     ) -> Result<(), Error> {
-        let (mut current, mut next) = (first, Batch::default());
-        let (mut checked, mut checked_next) = (Vec::new(), Vec::new());
-        self.check_batch(&current, data_from, &mut checked);
-        let mut first_done = false;
-        loop {
-            let mut more = Ok(false);
-            let mut finished = Ok(());
-            rayon::in_place_scope(|scope| {
-                scope.spawn(|_| {
-                    more = rows.next_batch(&mut next);
-                    if matches!(more, Ok(true)) {
-                        self.check_batch(&next, (0, 0), &mut checked_next);
-                    }
-                });
-                finished = self.finish_batch(&current, &mut checked, totals, sink, path);
-            });
-            finished?;
-            if !more.map_err(|e| read_error(path, e))? {
-                return Ok(());
-            }
-            if let (Some(len), true) = (self.input_len, totals.cross.rows() > 0 && !first_done) {
-                // The first batch tells the bytes per row: size the duplicate tables once.
-                let bytes = u128::try_from(current.raw_len()).unwrap_or(u128::MAX).max(1);
-                let rows = u128::from(len) * u128::from(totals.cross.rows()) / bytes;
-                // Never more than --max-cells lets through, whatever the first rows suggest.
-                let most = self.opts.max_cells / self.schema.width().max(1) as u64;
-                totals.cross.reserve(u64::try_from(rows).unwrap_or(u64::MAX).min(most));
-            }
-            first_done = true;
-            std::mem::swap(&mut current, &mut next);
-            std::mem::swap(&mut checked, &mut checked_next);
+        let mut to_cross = Some(Stage { batch: first, checked: Vec::new() });
+        if let Some(stage) = to_cross.as_mut() {
+            self.check_batch(&stage.batch, data_from, &mut stage.checked);
         }
+        let mut to_sink: Option<Stage> = None;
+        let mut spare: Vec<Stage> = vec![Stage::default(), Stage::default()];
+        let mut input_left = true;
+        while to_cross.is_some() || to_sink.is_some() {
+            let mut reading = if input_left { spare.pop() } else { None };
+            let (mut read, mut crossed, mut delivered) = (Ok(false), Ok(()), Ok(()));
+            rayon::in_place_scope(|scope| {
+                if let Some(stage) = reading.as_mut() {
+                    let (read, rows) = (&mut read, &mut *rows);
+                    scope.spawn(move |_| {
+                        *read = rows.next_batch(&mut stage.batch);
+                        if matches!(read, Ok(true)) {
+                            self.check_batch(&stage.batch, (0, 0), &mut stage.checked);
+                        }
+                    });
+                }
+                if let Some(stage) = to_cross.as_mut() {
+                    let (crossed, totals) = (&mut crossed, &mut *totals);
+                    scope.spawn(move |_| {
+                        *crossed = self.cross_batch(&stage.batch, &mut stage.checked, totals, path);
+                    });
+                }
+                if let Some(stage) = to_sink.as_ref() {
+                    delivered = self.sink_batch(&stage.batch, &stage.checked, sink);
+                }
+            });
+            delivered?;
+            crossed?;
+            spare.extend(to_sink.take());
+            to_sink = to_cross.take();
+            if let Some(stage) = reading {
+                if read.map_err(|e| read_error(path, e))? {
+                    to_cross = Some(stage);
+                } else {
+                    input_left = false;
+                    spare.push(stage);
+                }
+            }
+        }
+        Ok(())
     }
+}
+
+/// A batch and what the workers found in it, passed from stage to stage.
+#[derive(Default)]
+struct Stage {
+    batch: Batch,
+    checked: Vec<Checked>,
 }
 
 /// Checks `source`, streaming each row's outcome to `sink`.

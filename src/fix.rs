@@ -80,12 +80,14 @@ pub fn corrected_header(schema: &Schema) -> Vec<String> {
 ///
 /// `fields` are the values as read; `row` is what `check` found for them. Values are
 /// borrowed (from the row as read, its fixes, or the rewrite's TRUE/FALSE): nothing is
-/// allocated for a row that needs no change.
+/// allocated for a row that needs no change. The changes are listed only when `log` is set
+/// (the `--changes` log).
 pub fn correct_row<'a>(
     fields: Fields<'a>,
     row: &'a RowOutcome,
     schema: &Schema,
     values: &mut Vec<&'a str>,
+    log: bool,
 ) -> Vec<Change> {
     values.clear();
     values.extend(fields.iter());
@@ -109,6 +111,9 @@ pub fn correct_row<'a>(
         }
     }
     let mut changes = Vec::new();
+    if !log {
+        return changes;
+    }
     for (col, new) in values.iter().enumerate() {
         let old = fields.get(col).unwrap_or("");
         if *new != old {

@@ -130,7 +130,7 @@ impl Render<'_> {
                 }
                 Action::Unchanged if self.only_changes => Dest::Skipped,
                 _ => {
-                    let changes = correct_row(record.fields, row, self.schema, &mut values);
+                    let changes = correct_row(record.fields, row, self.schema, &mut values, self.log_changes);
                     let kept = values
                         .iter()
                         .enumerate()

@@ -137,7 +137,12 @@ impl Records for SheetReader {
         notes: &mut Vec<CellNote>,
     ) -> Result<Option<Meta>, ReadError> {
         notes.clear();
-        let Some(row) = self.range.rows().nth(self.next) else { return Ok(None) };
+        if self.next >= self.range.height() {
+            return Ok(None);
+        }
+        // Cell by cell: `rows().nth(i)` walks from the first row, quadratic over a sheet.
+        let at = self.next;
+        let row = (0..self.range.width()).filter_map(|j| self.range.get((at, j)));
         let number = self.first_row + self.next as u64 + 1;
         self.next += 1;
         record.clear();
@@ -146,7 +151,7 @@ impl Records for SheetReader {
             record.push_field("");
             self.line.push(',');
         }
-        for (j, cell) in row.iter().enumerate() {
+        for (j, cell) in row.enumerate() {
             let col = self.first_col + j;
             let text = cell_text(cell);
             match cell {

@@ -64,6 +64,21 @@ def main():
             else:
                 dst.writestr(item, data)
     write('zip-bomb.xlsx', bomb.getvalue())
+    far_cell()
+
+
+def far_cell():
+    """A small workbook with one more cell at XFD1048576, the last cell of a sheet: a dense
+    range of that sheet would be 17 billion cells."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in [H.split(','), OK.split(',')]:
+        ws.append(r)
+    ws.cell(row=1048576, column=16384, value='far')
+    buf = io.BytesIO()
+    wb.save(buf)
+    write('far-cell.xlsx', buf.getvalue())
 
 
 if __name__ == '__main__':

@@ -233,6 +233,12 @@ pub trait Sink {
 pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
     match e {
         ReadError::Io(source) => Error::Io { path: path.to_owned(), source },
+        ReadError::Sheet(reason) => Error::Unreadable {
+            path: path.to_owned(),
+            line: None,
+            reason,
+            help: "save the file again from your spreadsheet editor as .xlsx (without a password), or export it as CSV UTF-8".to_owned(),
+        },
         ReadError::Utf8 { line, field } => Error::Unreadable {
             path: path.to_owned(),
             line: Some(line),
@@ -554,8 +560,10 @@ struct Stage {
 /// The input cannot be read or has no identity column ([`Error`]), or the sink failed
 /// ([`Error::Output`]).
 pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Summary, Error> {
-    let (mut rows, evidence) =
-        open_batches(source, &ReadOptions { max_cells: opts.max_cells, ..opts.read.clone() })?;
+    let (mut rows, evidence) = open_batches(
+        source,
+        &ReadOptions { max_cells: opts.max_cells, max_columns: opts.max_columns, ..opts.read.clone() },
+    )?;
     // Rules that look at raw text need the delimiter actually used.
     let opts = &Options { delimiter: evidence.delimiter.unwrap_or(b','), ..opts.clone() };
     let path = source.display_name();

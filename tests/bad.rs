@@ -43,6 +43,9 @@ fn catalogue() {
         // And the same through a sheet offset that starts inside a record, which a walk of the
         // stream from its start does not see (calamine walks each sheet from its offset).
         ("fuzz-oom-xls-sheet-offset.xls", 2, "over --max-cells"),
+        // One more cell at XFD1048576, the last cell of a sheet: a dense range of it would be
+        // 17 billion cells; the sheet is streamed, and the cell is past --max-columns.
+        ("far-cell.xlsx", 2, "has a cell at XFD1048576, beyond --max-columns (2000)"),
     ];
     for (file, code, says) in cases {
         let (got, text) = run(&fixture(&format!("bad/{file}")), &[]);

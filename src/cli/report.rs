@@ -109,6 +109,7 @@ impl ReportArgs {
                 sheet: self.sheet.clone(),
                 max_bytes: self.max_bytes,
                 max_cells: self.max_cells,
+                max_columns: self.max_columns,
             },
             max_cells: self.max_cells,
             max_columns: self.max_columns,

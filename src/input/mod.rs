@@ -6,6 +6,7 @@ pub mod chunked;
 pub mod raw;
 pub mod record;
 pub mod sheet;
+pub mod sheet_stream;
 pub mod sniff;
 
 pub use record::{Meta, RecordReader};
@@ -77,6 +78,8 @@ pub struct ReadOptions {
     pub max_bytes: u64,
     /// `--max-cells`, for the extent of a workbook's sheets before they are built; 0 = default.
     pub max_cells: u64,
+    /// `--max-columns`, for the cells of a streamed sheet; 0 = default.
+    pub max_columns: usize,
 }
 
 /// Default `--max-bytes`: 1 GiB, several times the largest real upload (a 1,000,000-user
@@ -164,11 +167,13 @@ enum Opened {
     Text { reader: Box<dyn Read + Send>, delimiter: u8 },
     /// A sheet of a workbook.
     Sheet(sheet::SheetReader),
+    /// An xlsx sheet, streamed.
+    Xlsx(sheet_stream::SheetStream),
 }
 
 /// Opens an input of any supported format: format by content, then encoding and delimiter
 /// (text) or sheet (spreadsheets).
-fn open_any(source: &Source, opts: &ReadOptions) -> Result<(Opened, Evidence), crate::Error> {
+fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened, Evidence), crate::Error> {
     let path = source.display_name();
     let io_err = |e: io::Error| crate::Error::Io { path: path.clone(), source: e };
     let limit = if opts.max_bytes == 0 { DEFAULT_MAX_BYTES } else { opts.max_bytes };
@@ -200,7 +205,16 @@ fn open_any(source: &Source, opts: &ReadOptions) -> Result<(Opened, Evidence), c
         }
         let format = sniff::format(&head)
             .ok_or_else(|| unreadable("a zip file that is not a workbook (xlsx, xlsb or ods)".to_owned()))?;
-        let (sheet, name) = sheet::open(head, opts.sheet.as_deref()).map_err(unreadable)?;
+        let (opened, name) = if format == Format::Xlsx {
+            // An xlsx is always streamed: no dense range of the whole sheet is ever built.
+            let (book, name) = sheet::open_xlsx(head, opts.sheet.as_deref()).map_err(unreadable)?;
+            let columns = if opts.max_columns == 0 { crate::DEFAULT_MAX_COLUMNS } else { opts.max_columns };
+            let pieces = if stream { rayon::current_num_threads() * 4 } else { 1 };
+            (Opened::Xlsx(sheet_stream::SheetStream::start(book, name.clone(), pieces, columns)), name)
+        } else {
+            let (sheet, name) = sheet::open(head, opts.sheet.as_deref()).map_err(unreadable)?;
+            (Opened::Sheet(sheet), name)
+        };
         let evidence = Evidence {
             format,
             encoding: "utf-8",
@@ -208,7 +222,7 @@ fn open_any(source: &Source, opts: &ReadOptions) -> Result<(Opened, Evidence), c
             delimiter: None,
             sheet: Some(name),
         };
-        return Ok((Opened::Sheet(sheet), evidence));
+        return Ok((opened, evidence));
     }
     let (encoding, reason) = match opts.encoding {
         Some(enc) => (enc, EncodingReason::Override),
@@ -249,10 +263,11 @@ fn open_any(source: &Source, opts: &ReadOptions) -> Result<(Opened, Evidence), c
 /// # Errors
 /// The input cannot be read, or is a container that is not a readable workbook.
 pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Records>, Evidence), crate::Error> {
-    let (opened, evidence) = open_any(source, opts)?;
+    let (opened, evidence) = open_any(source, opts, false)?;
     let records: Box<dyn Records> = match opened {
         Opened::Text { reader, delimiter } => Box::new(RecordReader::new(reader, delimiter)),
         Opened::Sheet(sheet) => Box::new(sheet),
+        Opened::Xlsx(stream) => Box::new(sheet_stream::StreamRecords::new(stream)),
     };
     Ok((records, evidence))
 }
@@ -269,13 +284,14 @@ pub fn open_batches(
     source: &Source,
     opts: &ReadOptions,
 ) -> Result<(Box<dyn batch::BatchSource>, Evidence), crate::Error> {
-    let (opened, evidence) = open_any(source, opts)?;
+    let (opened, evidence) = open_any(source, opts, true)?;
     let pieces = rayon::current_num_threads() * 4;
     let rows: Box<dyn batch::BatchSource> = match opened {
         Opened::Text { reader, delimiter } => {
             Box::new(chunked::ChunkedCsv::new(reader, delimiter, chunked::BLOCK, pieces))
         }
         Opened::Sheet(sheet) => Box::new(batch::RowByRow::new(Box::new(sheet), SHEET_PIECE_ROWS, pieces)),
+        Opened::Xlsx(stream) => Box::new(stream),
     };
     Ok((rows, evidence))
 }

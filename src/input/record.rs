@@ -27,6 +27,9 @@ pub struct Meta {
 pub enum ReadError {
     /// Reading the underlying source failed.
     Io(io::Error),
+    /// A workbook that turned out damaged or out of limits while its sheet was read: the
+    /// reason, for the user.
+    Sheet(String),
     /// Invalid UTF-8 at `line`, in field `field` (0-based).
     Utf8 {
         /// Editor line of the record.

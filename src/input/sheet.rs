@@ -23,21 +23,27 @@ pub fn cell_text(cell: &Data) -> String {
         Data::Int(i) => i.to_string(),
         Data::Float(f) => float_text(*f),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-        Data::DateTime(dt) => match dt.as_datetime() {
-            Some(t) if dt.is_datetime() => {
-                if t.time() == chrono::NaiveTime::MIN {
-                    t.format("%Y-%m-%d").to_string()
-                } else {
-                    t.format("%Y-%m-%dT%H:%M:%S").to_string()
-                }
-            }
-            _ => float_text(dt.as_f64()),
-        },
+        Data::DateTime(dt) => date_text(dt),
         Data::Error(e) => e.to_string(),
     }
 }
 
-fn float_text(f: f64) -> String {
+/// A date cell: ISO 8601, the date alone at midnight; a duration as its number.
+pub(crate) fn date_text(dt: &calamine::ExcelDateTime) -> String {
+    match dt.as_datetime() {
+        Some(t) if dt.is_datetime() => {
+            if t.time() == chrono::NaiveTime::MIN {
+                t.format("%Y-%m-%d").to_string()
+            } else {
+                t.format("%Y-%m-%dT%H:%M:%S").to_string()
+            }
+        }
+        _ => float_text(dt.as_f64()),
+    }
+}
+
+/// A number cell as the user saw it.
+pub(crate) fn float_text(f: f64) -> String {
     // 2^53: every whole number below is exact in an f64, so it prints as the integer typed.
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
         #[allow(clippy::cast_possible_truncation)]
@@ -75,7 +81,7 @@ pub fn in_guarded_reader() -> bool {
 
 /// Runs calamine code; a panic in it (fuzzing found index-out-of-bounds panics on damaged
 /// OLE files) becomes an error for the user instead of a crash.
-fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     GUARDED.with(|g| g.set(true));
     let result = catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(false));
@@ -90,19 +96,39 @@ pub fn open(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, String
     guarded(|| open_unguarded(bytes, wanted))
 }
 
-fn open_unguarded(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, String), String> {
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
-    let names = book.sheet_names();
-    let name = match wanted {
-        None => names.first().cloned().ok_or_else(|| "the workbook has no sheet".to_owned())?,
+/// The sheet `wanted` (a name, or a 1-based index; the first sheet when `None`).
+fn choose_sheet(names: &[String], wanted: Option<&str>) -> Result<String, String> {
+    match wanted {
+        None => names.first().cloned().ok_or_else(|| "the workbook has no sheet".to_owned()),
         Some(w) => names
             .iter()
             .find(|n| n.as_str() == w)
             .or_else(|| w.parse::<usize>().ok().and_then(|i| i.checked_sub(1)).and_then(|i| names.get(i)))
             .cloned()
-            .ok_or_else(|| format!("no sheet `{w}`; the sheets are: {}", names.join(", ")))?,
-    };
+            .ok_or_else(|| format!("no sheet `{w}`; the sheets are: {}", names.join(", "))),
+    }
+}
+
+/// An xlsx workbook read from memory.
+pub type XlsxBook = calamine::Xlsx<Cursor<Vec<u8>>>;
+
+/// Opens an xlsx workbook and chooses its sheet, for [`super::sheet_stream`].
+///
+/// # Errors
+/// A message for the user: not a readable workbook, or no such sheet (listing the sheets).
+pub fn open_xlsx(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(XlsxBook, String), String> {
+    guarded(|| {
+        let book: XlsxBook = calamine::Reader::new(Cursor::new(bytes))
+            .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
+        let name = choose_sheet(&calamine::Reader::sheet_names(&book), wanted)?;
+        Ok((book, name))
+    })
+}
+
+fn open_unguarded(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, String), String> {
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
+    let name = choose_sheet(&book.sheet_names(), wanted)?;
     let range = book.worksheet_range(&name).map_err(|e| format!("cannot read sheet `{name}`: {e}"))?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     Ok((
@@ -120,7 +146,7 @@ fn open_unguarded(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, 
     ))
 }
 
-fn push_csv_field(line: &mut String, value: &str) {
+pub(crate) fn push_csv_field(line: &mut String, value: &str) {
     if value.contains([',', '"', '\n', '\r']) {
         line.push('"');
         line.push_str(&value.replace('"', "\"\""));

@@ -167,7 +167,7 @@ enum Opened {
     Text { reader: Box<dyn Read + Send>, delimiter: u8 },
     /// A sheet of a workbook.
     Sheet(sheet::SheetReader),
-    /// An xlsx sheet, streamed.
+    /// An xlsx or xlsb sheet, streamed.
     Xlsx(sheet_stream::SheetStream),
 }
 
@@ -205,9 +205,11 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
         }
         let format = sniff::format(&head)
             .ok_or_else(|| unreadable("a zip file that is not a workbook (xlsx, xlsb or ods)".to_owned()))?;
-        let (opened, name) = if format == Format::Xlsx {
-            // An xlsx is always streamed: no dense range of the whole sheet is ever built.
-            let (book, name) = sheet::open_xlsx(head, opts.sheet.as_deref()).map_err(unreadable)?;
+        let (opened, name) = if matches!(format, Format::Xlsx | Format::Xlsb) {
+            // xlsx and xlsb are always streamed: no dense range of the whole sheet is built.
+            let binary = format == Format::Xlsb;
+            let (book, name) =
+                sheet::open_streamed(head, binary, opts.sheet.as_deref()).map_err(unreadable)?;
             let columns = if opts.max_columns == 0 { crate::DEFAULT_MAX_COLUMNS } else { opts.max_columns };
             let pieces = if stream { rayon::current_num_threads() * 4 } else { 1 };
             (Opened::Xlsx(sheet_stream::SheetStream::start(book, name.clone(), pieces, columns)), name)

@@ -109,18 +109,42 @@ fn choose_sheet(names: &[String], wanted: Option<&str>) -> Result<String, String
     }
 }
 
-/// An xlsx workbook read from memory.
-pub type XlsxBook = calamine::Xlsx<Cursor<Vec<u8>>>;
+/// A workbook whose sheets calamine can stream cell by cell (xlsx, xlsm, xlsb).
+pub enum StreamBook {
+    /// Office Open XML.
+    Xlsx(calamine::Xlsx<Cursor<Vec<u8>>>),
+    /// Excel binary.
+    Xlsb(calamine::Xlsb<Cursor<Vec<u8>>>),
+}
 
-/// Opens an xlsx workbook and chooses its sheet, for [`super::sheet_stream`].
+/// Opens an xlsx (`binary` false) or xlsb workbook and chooses its sheet, for
+/// [`super::sheet_stream`].
 ///
 /// # Errors
 /// A message for the user: not a readable workbook, or no such sheet (listing the sheets).
-pub fn open_xlsx(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(XlsxBook, String), String> {
+pub fn open_streamed(
+    bytes: Vec<u8>,
+    binary: bool,
+    wanted: Option<&str>,
+) -> Result<(StreamBook, String), String> {
     guarded(|| {
-        let book: XlsxBook = calamine::Reader::new(Cursor::new(bytes))
-            .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
-        let name = choose_sheet(&calamine::Reader::sheet_names(&book), wanted)?;
+        let unreadable = |e: String| format!("not a readable spreadsheet: {e}");
+        let book = if binary {
+            StreamBook::Xlsb(
+                calamine::Reader::new(Cursor::new(bytes))
+                    .map_err(|e: calamine::XlsbError| unreadable(e.to_string()))?,
+            )
+        } else {
+            StreamBook::Xlsx(
+                calamine::Reader::new(Cursor::new(bytes))
+                    .map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?,
+            )
+        };
+        let names = match &book {
+            StreamBook::Xlsx(b) => calamine::Reader::sheet_names(b),
+            StreamBook::Xlsb(b) => calamine::Reader::sheet_names(b),
+        };
+        let name = choose_sheet(&names, wanted)?;
         Ok((book, name))
     })
 }

@@ -1,4 +1,4 @@
-//! [`SheetStream`]: an xlsx sheet read cell by cell on a thread of its own, in batches.
+//! [`SheetStream`]: an xlsx or xlsb sheet read cell by cell on a thread of its own, in batches.
 //!
 //! calamine's `worksheet_range` builds the whole sheet as a dense `Range` of owned values
 //! before the first row can be checked. Its cell reader streams the sheet's XML instead; here
@@ -16,11 +16,11 @@
 use std::fmt::Write as _;
 use std::sync::mpsc::{sync_channel, Receiver};
 
-use calamine::DataRef;
+use calamine::{Cell, DataRef, Dimensions};
 
 use super::batch::{Batch, BatchSource, Piece};
 use super::record::{Meta, ReadError};
-use super::sheet::{float_text, guarded, push_csv_field, XlsxBook};
+use super::sheet::{float_text, guarded, push_csv_field, StreamBook};
 use super::CellNote;
 
 /// Rows per piece.
@@ -37,7 +37,7 @@ impl SheetStream {
     /// Starts reading sheet `name` of `book` on a new thread, `pieces` pieces per batch; a
     /// cell past column `max_columns` is an error.
     #[must_use]
-    pub fn start(book: XlsxBook, name: String, pieces: usize, max_columns: usize) -> Self {
+    pub fn start(book: StreamBook, name: String, pieces: usize, max_columns: usize) -> Self {
         let (tx, rows) = sync_channel(AHEAD);
         std::thread::spawn(move || {
             let mut book = book;
@@ -155,14 +155,37 @@ impl RowBuf {
 /// Reads the sheet, sending a batch of `pieces` pieces at a time; stops when `send` fails
 /// (the reader was dropped).
 fn read(
-    book: &mut XlsxBook,
+    book: &mut StreamBook,
     name: &str,
+    limits: (usize, usize),
+    send: &mut dyn FnMut(Result<Batch, String>) -> bool,
+) -> Result<(), String> {
+    let cannot = |e: &dyn std::fmt::Display| format!("cannot read sheet `{name}`: {e}");
+    match book {
+        StreamBook::Xlsx(book) => {
+            let mut cells = book.worksheet_cells_reader(name).map_err(|e| cannot(&e))?;
+            let dimensions = cells.dimensions();
+            rows(name, dimensions, &mut || cells.next_cell().map_err(|e| cannot(&e)), limits, send)
+        }
+        StreamBook::Xlsb(book) => {
+            let mut cells = book.worksheet_cells_reader(name).map_err(|e| cannot(&e))?;
+            let dimensions = cells.dimensions();
+            rows(name, dimensions, &mut || cells.next_cell().map_err(|e| cannot(&e)), limits, send)
+        }
+    }
+}
+
+/// The next cell of a sheet, or why it cannot be read.
+type NextCell<'c, 'a> = dyn FnMut() -> Result<Option<Cell<DataRef<'a>>>, String> + 'c;
+
+/// Turns a sheet's cells into rows and sends them in batches.
+fn rows(
+    name: &str,
+    dimensions: Dimensions,
+    next: &mut NextCell<'_, '_>,
     (pieces, max_columns): (usize, usize),
     send: &mut dyn FnMut(Result<Batch, String>) -> bool,
 ) -> Result<(), String> {
-    let mut cells =
-        book.worksheet_cells_reader(name).map_err(|e| format!("cannot read sheet `{name}`: {e}"))?;
-    let dimensions = cells.dimensions();
     let mut width = usize::try_from(dimensions.end.1).map_or(0, |c| c + 1);
     if width > max_columns {
         width = 0;
@@ -172,7 +195,7 @@ fn read(
     let mut line = String::new();
     let mut batch = Batch::default();
     let mut piece = batch.take_piece();
-    while let Some(cell) = cells.next_cell().map_err(|e| format!("cannot read sheet `{name}`: {e}"))? {
+    while let Some(cell) = next()? {
         let (r, c) = cell.get_position();
         let col = usize::try_from(c).unwrap_or(usize::MAX);
         if col >= max_columns {

@@ -65,6 +65,27 @@ def main():
                 dst.writestr(item, data)
     write('zip-bomb.xlsx', bomb.getvalue())
     far_cell()
+    ods_repeats()
+
+
+def ods_repeats():
+    """An ods of a few hundred bytes whose one cell repeats two billion times: calamine
+    would materialise every copy."""
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+               '<office:spreadsheet><table:table table:name="Users"><table:table-row>'
+               '<table:table-cell office:value-type="string"><text:p>User ID/Email (Required)</text:p>'
+               '</table:table-cell></table:table-row><table:table-row>'
+               '<table:table-cell office:value-type="float" office:value="1" '
+               'table:number-columns-repeated="2000000000"/></table:table-row></table:table>'
+               '</office:spreadsheet></office:body></office:document-content>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w') as z:
+        z.writestr('mimetype', 'application/vnd.oasis.opendocument.spreadsheet')
+        z.writestr('content.xml', content, zipfile.ZIP_DEFLATED)
+    write('ods-repeat-bomb.ods', buf.getvalue())
 
 
 def far_cell():

@@ -46,6 +46,9 @@ fn catalogue() {
         // One more cell at XFD1048576, the last cell of a sheet: a dense range of it would be
         // 17 billion cells; the sheet is streamed, and the cell is past --max-columns.
         ("far-cell.xlsx", 2, "has a cell at XFD1048576, beyond --max-columns (2000)"),
+        // An ods of 523 bytes whose one cell repeats two billion times: calamine materialises
+        // repeats, so content.xml is walked first and the file refused.
+        ("ods-repeat-bomb.ods", 2, "over --max-cells"),
     ];
     for (file, code, says) in cases {
         let (got, text) = run(&fixture(&format!("bad/{file}")), &[]);

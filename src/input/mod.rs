@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod cfb;
 pub mod chunked;
+pub mod ods;
 pub mod raw;
 pub mod record;
 pub mod sheet;
@@ -205,6 +206,10 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
         }
         let format = sniff::format(&head)
             .ok_or_else(|| unreadable("a zip file that is not a workbook (xlsx, xlsb or ods)".to_owned()))?;
+        if format == Format::Ods {
+            let cells = if opts.max_cells == 0 { crate::DEFAULT_MAX_CELLS } else { opts.max_cells };
+            ods::check(&head, cells).map_err(unreadable)?;
+        }
         let (opened, name) = if matches!(format, Format::Xlsx | Format::Xlsb) {
             // xlsx and xlsb are always streamed: no dense range of the whole sheet is built.
             let binary = format == Format::Xlsb;

@@ -186,12 +186,10 @@ pub fn run<E: Epilogue>(
         Format::Json => {
             let mut collect = Collect::default();
             job(&mut collect).and_then(|(s, e)| {
-                let mut doc = collect.to_json();
-                if let (Some((key, value)), Some(obj)) = (e.json(), doc.as_object_mut()) {
-                    obj.insert(key.to_owned(), value);
-                }
-                serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| Error::Output(e.into()))?;
-                writeln!(out).map_err(Error::Output)?;
+                let extra = e.json();
+                collect
+                    .write_json_with(&mut out, extra.as_ref().map(|(k, v)| (*k, v)))
+                    .map_err(Error::Output)?;
                 Ok(s)
             })
         }

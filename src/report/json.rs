@@ -67,6 +67,9 @@ struct Document<'a> {
     summary: &'a Option<Summary>,
     rows: &'a [RowReport],
     diagnostics: &'a [Diagnostic],
+    /// A command's own field (`fix`: the files written).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    extra: Option<std::collections::BTreeMap<&'a str, &'a serde_json::Value>>,
 }
 
 impl Collect {
@@ -77,6 +80,7 @@ impl Collect {
             summary: &self.summary,
             rows: &self.rows,
             diagnostics: &self.diagnostics,
+            extra: None,
         }
     }
 
@@ -85,7 +89,23 @@ impl Collect {
     /// # Errors
     /// Writing failed.
     pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &self.document())?;
+        self.write_json_with(out, None)
+    }
+
+    /// Writes the JSON document with one more top-level field (`fix` adds `written`). The
+    /// document is serialised as it is walked, never built as a tree of values: a report of
+    /// 1,000,000 rows stays the size of its rows.
+    ///
+    /// # Errors
+    /// Writing failed.
+    pub fn write_json_with(
+        &self,
+        out: &mut dyn Write,
+        extra: Option<(&str, &serde_json::Value)>,
+    ) -> io::Result<()> {
+        let doc =
+            Document { extra: extra.map(|(k, v)| std::iter::once((k, v)).collect()), ..self.document() };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)
     }
 

@@ -200,33 +200,52 @@ pub fn run<E: Epilogue>(
 
 /// Rows checked so far, as a spinner on stderr, redrawn four times a second and cleared at
 /// the end (so the report on stdout is untouched).
-struct Progress(indicatif::ProgressBar);
+/// A progress line on stderr: a bar over the file's bytes for a CSV file on disk, a spinner
+/// otherwise (a workbook's rows, standard input); the rows checked so far either way.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    rows: u64,
+}
 
 impl Progress {
     fn new() -> Progress {
         let bar =
             indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr_with_hz(4));
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {human_pos} rows checked ({elapsed})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        Progress(bar)
+        bar.set_style(Progress::style("{spinner} {msg} ({elapsed})"));
+        Progress { bar, rows: 0 }
+    }
+
+    fn style(template: &str) -> indicatif::ProgressStyle {
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
     }
 }
 
 impl Sink for Progress {
-    fn begin(&mut self, _: &hubcsv::InputInfo, _: &hubcsv::schema::Schema) -> io::Result<()> {
+    fn begin(&mut self, input: &hubcsv::InputInfo, _: &hubcsv::schema::Schema) -> io::Result<()> {
+        let size = (input.format == "csv").then(|| std::fs::metadata(&input.path).ok()).flatten();
+        if let Some(meta) = size.filter(std::fs::Metadata::is_file) {
+            self.bar.set_length(meta.len());
+            self.bar.set_style(Progress::style("[{bar:30}] {percent:>3}% {msg} ({elapsed}, {eta} left)"));
+        }
         Ok(())
     }
     fn header(&mut self, _: &[hubcsv::Diagnostic], _: hubcsv::Record<'_>) -> io::Result<()> {
         Ok(())
     }
-    fn row(&mut self, _: &hubcsv::rules::RowOutcome, _: hubcsv::Record<'_>) -> io::Result<()> {
-        self.0.inc(1);
+    fn row(&mut self, row: &hubcsv::rules::RowOutcome, record: hubcsv::Record<'_>) -> io::Result<()> {
+        self.rows(&[(row, record)])
+    }
+    fn rows(&mut self, rows: &[(&hubcsv::rules::RowOutcome, hubcsv::Record<'_>)]) -> io::Result<()> {
+        self.rows += rows.len() as u64;
+        if let Some((last, _)) = rows.last() {
+            self.bar.set_position(last.meta.end);
+        }
+        self.bar.set_message(format!("{} rows checked", self.rows));
         Ok(())
     }
     fn end(&mut self, _: &hubcsv::InputInfo, _: &Summary) -> io::Result<()> {
-        self.0.finish_and_clear();
+        self.bar.finish_and_clear();
         Ok(())
     }
 }

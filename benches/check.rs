@@ -15,7 +15,9 @@ use std::process::Command;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use hubcsv::report::JsonLines;
-use hubcsv::{FixOptions, Options, Source};
+use hubcsv::rules::RowOutcome;
+use hubcsv::schema::Schema;
+use hubcsv::{Diagnostic, FixOptions, InputInfo, Options, Record, Sink, Source, Summary};
 
 fn upload(rows: usize) -> Vec<u8> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -32,6 +34,25 @@ fn upload(rows: usize) -> Vec<u8> {
         std::fs::write(&path, out.stdout).unwrap();
     }
     std::fs::read(path).unwrap()
+}
+
+/// A sink that keeps nothing: what `check` costs without a report.
+struct Discard;
+
+impl Sink for Discard {
+    fn begin(&mut self, _: &InputInfo, _: &Schema) -> io::Result<()> {
+        Ok(())
+    }
+    fn header(&mut self, _: &[Diagnostic], _: Record<'_>) -> io::Result<()> {
+        Ok(())
+    }
+    fn row(&mut self, row: &RowOutcome, _: Record<'_>) -> io::Result<()> {
+        black_box(row);
+        Ok(())
+    }
+    fn end(&mut self, _: &InputInfo, _: &Summary) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 fn source(data: &[u8]) -> Source {
@@ -53,6 +74,9 @@ fn pipeline(c: &mut Criterion) {
             }
             black_box(n)
         });
+    });
+    g.bench_function("check, no report (a sink that keeps nothing)", |b| {
+        b.iter(|| hubcsv::check(&source(&data), &opts, &mut Discard).unwrap());
     });
     g.bench_function("check, JSON Lines report", |b| {
         b.iter(|| hubcsv::check(&source(&data), &opts, &mut JsonLines::new(io::sink())).unwrap());

@@ -69,7 +69,6 @@ fn has(set: &PatternSet, id: usize) -> bool {
 /// Where one region's patterns sit in its code's DFA.
 struct RegionIds {
     leading: Option<usize>,
-    prefix: Option<usize>,
     general: usize,
     types: Range<usize>,
 }
@@ -78,6 +77,11 @@ struct RegionIds {
 struct Compiled {
     dfa: DFA,
     regions: Vec<RegionIds>,
+    /// One pattern for every region's national-prefix-for-parsing pattern (their union):
+    /// a match means the parser might strip a prefix.
+    prefix: Option<usize>,
+    /// The regions' national prefixes, without repeats.
+    prefixes: Vec<&'static str>,
     meta: &'static CodeMeta,
 }
 
@@ -91,23 +95,35 @@ impl Compiled {
             patterns.len() - 1
         };
         let mut regions = Vec::with_capacity(meta.regions.len());
+        let mut prefix_sources: Vec<&'static str> = Vec::new();
+        let mut prefixes: Vec<&'static str> = Vec::new();
         for r in meta.regions {
             let leading = r.leading_digits.map(&mut push);
-            let prefix = r.national_prefix_for_parsing.map(&mut push);
             let general = push(r.general.pattern);
             let first = general + 1;
             for t in r.types {
                 push(t.pattern);
             }
-            regions.push(RegionIds { leading, prefix, general, types: first..first + r.types.len() });
+            regions.push(RegionIds { leading, general, types: first..first + r.types.len() });
+            if let Some(source) = r.national_prefix_for_parsing.filter(|s| !prefix_sources.contains(s)) {
+                prefix_sources.push(source);
+            }
+            if let Some(p) = r.national_prefix.filter(|p| !p.is_empty() && !prefixes.contains(p)) {
+                prefixes.push(p);
+            }
         }
+        // Any region's prefix matching at the start is the union matching at the start.
+        let prefix = (!prefix_sources.is_empty()).then(|| {
+            let union: Vec<String> = prefix_sources.iter().map(|s| format!("(?:{s}\n)")).collect();
+            push(&union.join("|"))
+        });
         // Numbers are ASCII digits: byte-oriented, non-Unicode classes match them the same.
         let dfa = DFA::builder()
             .configure(DFA::config().match_kind(MatchKind::All))
             .syntax(syntax::Config::new().ignore_whitespace(true).unicode(false).utf8(false))
             .build_many(&patterns)
             .ok()?;
-        Some(Compiled { dfa, regions, meta })
+        Some(Compiled { dfa, regions, prefix, prefixes, meta })
     }
 
     /// `number_type(region, national) != Type::Unknown`, given the patterns that match.
@@ -121,11 +137,7 @@ impl Compiled {
     /// The verdict on `national` (the number after the country code), or `None` to decline.
     fn verdict(&self, national: &str, set: &PatternSet) -> Option<bool> {
         // The parser might strip a national prefix (or transform the number): decline.
-        let strips = self.regions.iter().zip(self.meta.regions).any(|(ids, meta)| {
-            ids.prefix.is_some_and(|p| has(set, p))
-                || meta.national_prefix.is_some_and(|p| !p.is_empty() && national.starts_with(p))
-        });
-        if strips {
+        if self.prefix.is_some_and(|p| has(set, p)) || self.prefixes.iter().any(|p| national.starts_with(p)) {
             return None;
         }
         // `source_for`: the only region, else the first whose leading digits match at the

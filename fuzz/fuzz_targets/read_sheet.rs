@@ -1,11 +1,13 @@
-//! Any bytes as an input file, read record by record the way exports and `profile init` read
-//! it (seeded with workbooks): the zip-bomb and OLE checks, calamine (a Range for xls, xlsb
-//! and ods; the streamed cell reader for xlsx, on its own thread), and the cell-to-text
-//! conversion. It must return, never panic or exhaust memory.
+//! Any bytes as an input file (seeded with workbooks), read the two ways hubcsv reads: record
+//! by record as exports and `profile init` do (calamine's streamed cell reader for xlsx and
+//! xlsb, a Range for xls and ods), and in batches as `check` does (an xlsx's XML parsed in
+//! parallel by `input::xlsx_fast` when it reads like calamine); the zip-bomb, OLE and ods
+//! checks before either. It must return, never panic or exhaust memory.
 #![no_main]
 
 use hubcsv::input::sheet;
-use hubcsv::input::{open_input, CellNote, ReadOptions, Source};
+use hubcsv::input::batch::Batch;
+use hubcsv::input::{open_batches, open_input, CellNote, ReadOptions, Source};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -28,6 +30,14 @@ fuzz_target!(|data: &[u8]| {
             match records.read(&mut record, &mut notes) {
                 Ok(Some(meta)) => records.release_before(meta.end),
                 _ => break,
+            }
+        }
+    }
+    if let Ok((mut batches, _)) = open_batches(&source, &opts) {
+        let mut batch = Batch::default();
+        for _ in 0..100 {
+            if !matches!(batches.next_batch(&mut batch), Ok(true)) {
+                break;
             }
         }
     }

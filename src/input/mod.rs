@@ -9,6 +9,7 @@ pub mod record;
 pub mod sheet;
 pub mod sheet_stream;
 pub mod sniff;
+pub mod xlsx_fast;
 
 pub use record::{Meta, RecordReader};
 pub use sniff::{EncodingReason, Format};
@@ -170,6 +171,8 @@ enum Opened {
     Sheet(sheet::SheetReader),
     /// An xlsx or xlsb sheet, streamed.
     Xlsx(sheet_stream::SheetStream),
+    /// An xlsx sheet, its XML parsed in parallel (`check`).
+    Fast(xlsx_fast::FastSheet),
 }
 
 /// Opens an input of any supported format: format by content, then encoding and delimiter
@@ -213,11 +216,23 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
         let (opened, name) = if matches!(format, Format::Xlsx | Format::Xlsb) {
             // xlsx and xlsb are always streamed: no dense range of the whole sheet is built.
             let binary = format == Format::Xlsb;
-            let (book, name) =
-                sheet::open_streamed(head, binary, opts.sheet.as_deref()).map_err(unreadable)?;
             let columns = if opts.max_columns == 0 { crate::DEFAULT_MAX_COLUMNS } else { opts.max_columns };
             let pieces = if stream { rayon::current_num_threads() * 4 } else { 1 };
-            (Opened::Xlsx(sheet_stream::SheetStream::start(book, name.clone(), pieces, columns)), name)
+            let copy = (stream && !binary).then(|| head.clone());
+            let (book, name) =
+                sheet::open_streamed(head, binary, opts.sheet.as_deref()).map_err(unreadable)?;
+            // `check` reads an xlsx sheet's XML on every core when that reads it exactly as
+            // calamine would (xlsx_fast::plan); calamine streams it otherwise.
+            match copy.and_then(|bytes| Some((xlsx_fast::plan(&bytes, &name)?, bytes))) {
+                Some((plan, bytes)) => {
+                    drop(book);
+                    (Opened::Fast(xlsx_fast::FastSheet::start(bytes, plan, pieces, columns)), name)
+                }
+                None => (
+                    Opened::Xlsx(sheet_stream::SheetStream::start(book, name.clone(), pieces, columns)),
+                    name,
+                ),
+            }
         } else {
             let (sheet, name) = sheet::open(head, opts.sheet.as_deref()).map_err(unreadable)?;
             (Opened::Sheet(sheet), name)
@@ -275,6 +290,12 @@ pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Record
         Opened::Text { reader, delimiter } => Box::new(RecordReader::new(reader, delimiter)),
         Opened::Sheet(sheet) => Box::new(sheet),
         Opened::Xlsx(stream) => Box::new(sheet_stream::StreamRecords::new(stream)),
+        Opened::Fast(_) => {
+            return Err(crate::Error::Io {
+                path: source.display_name(),
+                source: io::Error::other("a parallel sheet reader where records were asked for"),
+            })
+        }
     };
     Ok((records, evidence))
 }
@@ -299,6 +320,7 @@ pub fn open_batches(
         }
         Opened::Sheet(sheet) => Box::new(batch::RowByRow::new(Box::new(sheet), SHEET_PIECE_ROWS, pieces)),
         Opened::Xlsx(stream) => Box::new(stream),
+        Opened::Fast(sheet) => Box::new(sheet),
     };
     Ok((rows, evidence))
 }

@@ -1,0 +1,888 @@
+//! [`FastSheet`]: an xlsx sheet's XML parsed on every core.
+//!
+//! calamine parses a sheet on one thread, allocating a string per value: its own cell
+//! reader is most of the time of reading a workbook, and nothing built on it can read faster.
+//! This reader inflates the sheet part on a thread of its own, cuts the XML just before `<row`
+//! tags into pieces, and parses the pieces in parallel with quick-xml (the XML parser
+//! calamine uses), producing the same text per cell as the calamine path
+//! ([`super::sheet_stream`]): shared strings, inline strings (rich text runs joined, phonetic
+//! runs left out, `_x000D_`-style escapes and entities resolved, line ends normalised as XML
+//! 1.0 says), booleans, errors, formula results and numbers.
+//!
+//! It serves only workbooks it reads exactly like calamine; [`plan`] says `None` otherwise
+//! and the caller streams the sheet through calamine: any cell style whose number format
+//! calamine could read as a date or a duration (dates are formatted by calamine's own
+//! rules), or a workbook whose parts it cannot find where calamine would. Tests compare the
+//! two readers on every xlsx fixture and on generated workbooks.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+use std::ops::Range;
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Arc;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use rayon::prelude::*;
+
+use super::batch::{Batch, BatchSource, Piece};
+use super::record::{Meta, ReadError};
+use super::sheet::{float_text, push_csv_field};
+use super::CellNote;
+
+/// Inflated XML read per batch.
+const BLOCK: usize = 4 << 20;
+/// Pieces smaller than this are not worth a thread.
+const MIN_PIECE: usize = 128 << 10;
+
+type Zip = zip::ZipArchive<Cursor<Vec<u8>>>;
+
+/// What reading a sheet needs: its part in the zip, and the shared strings.
+pub struct Plan {
+    part: String,
+    strings: Arc<Vec<String>>,
+}
+
+/// An XML reader configured as calamine configures its own.
+fn xml<R: std::io::BufRead>(source: R) -> Reader<R> {
+    let mut r = Reader::from_reader(source);
+    let config = r.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    r
+}
+
+/// The zip entry named `path`, compared as calamine compares (case-insensitive, `\` or `/`).
+fn entry_name(zip: &Zip, path: &str) -> Option<String> {
+    zip.file_names().find(|name| name.replace('\\', "/").eq_ignore_ascii_case(path)).map(str::to_owned)
+}
+
+fn read_part(zip: &mut Zip, path: &str) -> Option<Vec<u8>> {
+    let name = entry_name(zip, path)?;
+    let mut out = Vec::new();
+    zip.by_name(&name).ok()?.read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+/// An attribute's raw value (cell references, types and numbers need no unescaping).
+fn raw_attribute<'e>(e: &'e BytesStart<'_>, name: &[u8]) -> Option<std::borrow::Cow<'e, [u8]>> {
+    e.attributes().flatten().find(|a| a.key.as_ref() == name).map(|a| a.value)
+}
+
+fn attribute(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
+    e.attributes().flatten().find(|a| a.key.as_ref() == name).and_then(|a| {
+        let raw = std::str::from_utf8(&a.value).ok()?;
+        quick_xml::escape::unescape(raw).ok().map(std::borrow::Cow::into_owned)
+    })
+}
+
+/// The part of the sheet named `sheet`, from the workbook and its relationships.
+fn sheet_part(zip: &mut Zip, sheet: &str) -> Option<String> {
+    let rels = read_part(zip, "xl/_rels/workbook.xml.rels")?;
+    let mut targets = HashMap::new();
+    let mut r = xml(&rels[..]);
+    loop {
+        match r.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == b"Relationship" => {
+                targets.insert(attribute(&e, b"Id")?, attribute(&e, b"Target")?);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let book = read_part(zip, "xl/workbook.xml")?;
+    let mut r = xml(&book[..]);
+    loop {
+        match r.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == b"sheet" => {
+                if attribute(&e, b"name").as_deref() != Some(sheet) {
+                    continue;
+                }
+                let id = attribute(&e, b"r:id").or_else(|| attribute(&e, b"relationships:id"))?;
+                let target = targets.get(&id)?;
+                let path = if let Some(t) = target.strip_prefix('/') {
+                    t.to_owned()
+                } else if target.starts_with("xl/") {
+                    target.clone()
+                } else {
+                    format!("xl/{target}")
+                };
+                return entry_name(zip, &path);
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
+}
+
+/// Whether every cell style's number format is one calamine reads as a plain number (not
+/// a date, time or duration). Custom formats count only when they hold none of the letters
+/// of date and time codes, nor brackets.
+fn styles_are_plain(zip: &mut Zip) -> Option<bool> {
+    let Some(styles) = read_part(zip, "xl/styles.xml") else { return Some(true) };
+    let mut custom: HashMap<String, String> = HashMap::new();
+    let mut xfs: Vec<String> = Vec::new();
+    let mut r = xml(&styles[..]);
+    let mut in_cell_xfs = false;
+    loop {
+        match r.read_event().ok()? {
+            Event::Start(e) => match e.local_name().as_ref() {
+                b"numFmt" => {
+                    custom.insert(attribute(&e, b"numFmtId")?, attribute(&e, b"formatCode")?);
+                }
+                b"cellXfs" => in_cell_xfs = true,
+                b"xf" if in_cell_xfs => {
+                    xfs.push(attribute(&e, b"numFmtId").unwrap_or_else(|| "0".to_owned()));
+                }
+                _ => {}
+            },
+            Event::End(e) if e.local_name().as_ref() == b"cellXfs" => in_cell_xfs = false,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let plain = |id: &String| match custom.get(id) {
+        Some(code) => !code.contains(|c: char| "dDmMyYhHsSaApP[".contains(c)),
+        None => !matches!(id.trim().parse::<u32>(), Ok(14..=22 | 45..=47)),
+    };
+    Some(xfs.iter().all(plain))
+}
+
+/// A cell's text as calamine reads it: text events (line ends normalised, then `_xHHHH_`
+/// escapes resolved when `escapes`) and entities, up to the end of element `end`.
+fn read_text(r: &mut Reader<&[u8]>, end: &[u8], escapes: bool, out: &mut String) -> Result<(), String> {
+    // `end` is a local name: `v`, `t`.
+    loop {
+        match r.read_event().map_err(|e| e.to_string())? {
+            Event::Text(t) => {
+                let text = t.xml10_content().map_err(|e| e.to_string())?;
+                if escapes {
+                    unescape_x(&text, out);
+                } else {
+                    out.push_str(&text);
+                }
+            }
+            Event::GeneralRef(e) => {
+                let name = e.decode().map_err(|e| e.to_string())?;
+                if let Some(s) = quick_xml::escape::resolve_xml_entity(&name) {
+                    out.push_str(s);
+                } else if let Some(c) = e.resolve_char_ref().map_err(|e| e.to_string())? {
+                    out.push(c);
+                } else {
+                    return Err(format!("unknown entity &{name};"));
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == end => return Ok(()),
+            Event::Eof => return Err("the sheet's XML ends inside a cell".to_owned()),
+            _ => {}
+        }
+    }
+}
+
+/// `_x000D_`-style escapes (Excel's way to keep control characters in XML), as calamine
+/// resolves them: `_x00` and two hex digits and `_`.
+fn unescape_x(text: &str, out: &mut String) {
+    if !text.contains("_x00") {
+        out.push_str(text);
+        return;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'_' && bytes.get(i..i + 4) == Some(b"_x00") && bytes.get(i + 6) == Some(&b'_') {
+            if let Some(v) =
+                std::str::from_utf8(&bytes[i + 4..i + 6]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(char::from(v));
+                i += 7;
+                continue;
+            }
+        }
+        let Some(c) = text[i..].chars().next() else { break };
+        out.push(c);
+        i += c.len_utf8();
+    }
+}
+
+/// Skips to the end of the element whose local name is `end`.
+fn skip_to_end(r: &mut Reader<&[u8]>, end: &[u8]) -> Result<(), String> {
+    let mut depth = 0usize;
+    loop {
+        match r.read_event().map_err(|e| e.to_string())? {
+            Event::Start(e) if e.local_name().as_ref() == end => depth += 1,
+            Event::End(e) if e.local_name().as_ref() == end => {
+                if depth == 0 {
+                    return Ok(());
+                }
+                depth -= 1;
+            }
+            Event::Eof => return Err("the XML ends inside an element".to_owned()),
+            _ => {}
+        }
+    }
+}
+
+/// A string item (`<si>` or `<is>`) as calamine reads it: the first `<t>`, or the runs of a
+/// rich text joined; phonetic runs (`<rPh>`) left out; empty when there is no text.
+fn read_string(r: &mut Reader<&[u8]>, end: &[u8], out: &mut String) -> Result<(), String> {
+    let mut rich = false;
+    let mut phonetic = false;
+    loop {
+        match r.read_event().map_err(|e| e.to_string())? {
+            Event::Start(e) if e.local_name().as_ref() == b"r" => rich = true,
+            Event::Start(e) if e.local_name().as_ref() == b"rPh" => phonetic = true,
+            Event::End(e) if e.local_name().as_ref() == b"rPh" => phonetic = false,
+            Event::End(e) if e.local_name().as_ref() == end => return Ok(()),
+            Event::Start(e) if e.local_name().as_ref() == b"t" && !phonetic => {
+                read_text(r, b"t", true, out)?;
+                if !rich {
+                    // A plain string: the rest of the item is not text.
+                    skip_to_end(r, end)?;
+                    return Ok(());
+                }
+            }
+            Event::Eof => return Err("the XML ends inside a string".to_owned()),
+            _ => {}
+        }
+    }
+}
+
+fn shared_strings(zip: &mut Zip) -> Option<Vec<String>> {
+    let Some(sst) = read_part(zip, "xl/sharedStrings.xml") else { return Some(Vec::new()) };
+    let mut strings = Vec::new();
+    let mut r = xml(&sst[..]);
+    loop {
+        match r.read_event().ok()? {
+            Event::Start(e) if e.local_name().as_ref() == b"si" => {
+                let mut s = String::new();
+                read_string(&mut r, b"si", &mut s).ok()?;
+                strings.push(s);
+            }
+            Event::Eof => return Some(strings),
+            _ => {}
+        }
+    }
+}
+
+/// The plan for reading `sheet` of the xlsx in `bytes` in parallel, or `None` when this
+/// reader would not read it exactly as calamine does.
+#[must_use]
+pub fn plan(bytes: &[u8], sheet: &str) -> Option<Plan> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).ok()?;
+    if !styles_are_plain(&mut zip)? {
+        return None;
+    }
+    let part = sheet_part(&mut zip, sheet)?;
+    let strings = Arc::new(shared_strings(&mut zip)?);
+    Some(Plan { part, strings })
+}
+
+/// A cell reference (`B12`) as 0-based (row, column).
+fn position(reference: &[u8]) -> Option<(u32, u32)> {
+    let letters = reference.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    let (cols, rows) = reference.split_at(letters);
+    if cols.is_empty() || rows.is_empty() || !rows.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let col = cols.iter().try_fold(0u32, |n, b| n.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1))?;
+    let row = std::str::from_utf8(rows).ok()?.parse::<u32>().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+/// What the spreadsheet says about a cell, once its column is known.
+type Note = fn(usize) -> CellNote;
+
+/// One row of a piece: its 0-based number (`None`: the row after the previous one), and
+/// its cells (column, text range in the piece's text, note).
+struct ParsedRow {
+    number: Option<u32>,
+    cells: Vec<(u32, Range<usize>, Option<Note>)>,
+}
+
+/// The rows of one piece of the sheet's XML.
+#[derive(Default)]
+struct ParsedPiece {
+    text: String,
+    rows: Vec<ParsedRow>,
+    /// Columns of the sheet's `<dimension>` (in the sheet's head, before its rows).
+    dimension: Option<usize>,
+}
+
+/// Parses the cells of one piece (rows whole; the first piece may hold the sheet's head).
+fn parse_piece(xml: &[u8], strings: &[String]) -> Result<ParsedPiece, String> {
+    let mut r = self::xml(xml);
+    let mut out = ParsedPiece::default();
+    let mut row: Option<ParsedRow> = None;
+    let mut col = 0u32;
+    let mut value = String::new();
+    loop {
+        let event = match r.read_event() {
+            Ok(event) => event,
+            // A piece after the first starts at a row: the sheet's closing tags have no
+            // opening tag in it. Past the last row, that is the end.
+            Err(quick_xml::Error::IllFormed(_)) if row.is_none() => break,
+            Err(e) => return Err(e.to_string()),
+        };
+        match event {
+            Event::Start(e) if e.local_name().as_ref() == b"row" => {
+                let number = match raw_attribute(&e, b"r") {
+                    Some(n) => Some(
+                        std::str::from_utf8(&n)
+                            .ok()
+                            .and_then(|n| n.trim().parse::<u32>().ok())
+                            .and_then(|n| n.checked_sub(1))
+                            .ok_or("a bad row number")?,
+                    ),
+                    None => None,
+                };
+                row = Some(ParsedRow { number, cells: Vec::new() });
+                col = 0;
+            }
+            Event::End(e) if e.local_name().as_ref() == b"row" => {
+                out.rows.extend(row.take());
+            }
+            Event::Start(e) if e.local_name().as_ref() == b"c" => {
+                if let Some(reference) = raw_attribute(&e, b"r") {
+                    let (_, c) = position(&reference).ok_or_else(|| {
+                        format!("a bad cell reference `{}`", String::from_utf8_lossy(&reference))
+                    })?;
+                    col = c;
+                }
+                let start = out.text.len();
+                let note = cell(&mut r, &e, strings, &mut out.text, &mut value)?;
+                if let Some(row) = row.as_mut() {
+                    row.cells.push((col, start..out.text.len(), note));
+                }
+                col = col.saturating_add(1);
+            }
+            Event::Start(e) if e.local_name().as_ref() == b"dimension" => {
+                // `A1:T100001` (or a single cell): the last column is the width.
+                let reference = attribute(&e, b"ref").unwrap_or_default();
+                let last = reference.rsplit(':').next().unwrap_or("");
+                let letters: String = last.chars().take_while(char::is_ascii_uppercase).collect();
+                out.dimension = position(format!("{letters}1").as_bytes()).map(|(_, c)| c as usize + 1);
+            }
+            Event::End(e) if e.local_name().as_ref() == b"sheetData" => break,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out.rows.extend(row.take());
+    Ok(out)
+}
+
+/// Reads one `<c>` element's value into `out`; returns the spreadsheet's note about it.
+fn cell(
+    r: &mut Reader<&[u8]>,
+    c: &BytesStart<'_>,
+    strings: &[String],
+    out: &mut String,
+    value: &mut String,
+) -> Result<Option<Note>, String> {
+    let kind = raw_attribute(c, b"t");
+    let kind = match kind.as_deref() {
+        None => None,
+        Some(k) => Some(std::str::from_utf8(k).map_err(|_| "a cell type that is not text")?),
+    };
+    let mut note = None;
+    loop {
+        match r.read_event().map_err(|e| e.to_string())? {
+            Event::Start(e) => match e.local_name().as_ref() {
+                b"is" => read_string(r, b"is", out)?,
+                b"v" => {
+                    value.clear();
+                    read_text(r, b"v", false, value)?;
+                    note = v(value, kind, strings, out)?;
+                }
+                b"f" => skip_to_end(r, b"f")?,
+                _ => return Err("a cell holds something other than v, f or is".to_owned()),
+            },
+            Event::End(e) if e.local_name().as_ref() == b"c" => return Ok(note),
+            Event::Eof => return Err("the sheet's XML ends inside a cell".to_owned()),
+            _ => {}
+        }
+    }
+}
+
+/// The text of a `<v>` value of type `t`, as calamine reads it (numbers are plain: [`plan`]
+/// left out workbooks with date formats).
+fn v(value: &str, t: Option<&str>, strings: &[String], out: &mut String) -> Result<Option<Note>, String> {
+    let number = |out: &mut String| -> Option<Note> {
+        match value.parse::<f64>() {
+            Ok(n) => {
+                out.push_str(&float_text(n));
+                Some(CellNote::Number)
+            }
+            Err(_) => None,
+        }
+    };
+    match t {
+        Some("s") => {
+            let index = value.parse::<usize>().unwrap_or(0);
+            out.push_str(strings.get(index).ok_or("a shared string index past the table")?);
+            Ok(None)
+        }
+        Some("b") => {
+            out.push_str(if value == "0" { "FALSE" } else { "TRUE" });
+            Ok(None)
+        }
+        Some("e") => {
+            let e: calamine::CellErrorType =
+                value.parse().map_err(|_| format!("an unknown error value `{value}`"))?;
+            out.push_str(&e.to_string());
+            Ok(Some(CellNote::Error))
+        }
+        Some("d" | "str") => {
+            out.push_str(value);
+            Ok(None)
+        }
+        Some("n") if value.is_empty() => Ok(None),
+        Some("n") => number(out).map(Some).ok_or_else(|| format!("`{value}` is not a number")),
+        None => Ok(number(out).or_else(|| {
+            out.push_str(value);
+            None
+        })),
+        Some(other) => Err(format!("an unknown cell type `{other}`")),
+    }
+}
+
+/// Where to cut `xml` into about `n` pieces: just before a row tag.
+fn cuts(xml: &[u8], n: usize) -> Vec<usize> {
+    let mut cuts = vec![0];
+    for k in 1..n {
+        let target = xml.len() / n * k;
+        let last = cuts.last().copied().unwrap_or(0);
+        if target <= last {
+            continue;
+        }
+        match row_tag(&xml[target..]) {
+            Some(i) if target + i < xml.len() => cuts.push(target + i),
+            _ => break,
+        }
+    }
+    cuts.push(xml.len());
+    cuts
+}
+
+/// The offset of the next `<row` tag (any namespace prefix) in `xml`.
+fn row_tag(xml: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&xml[from..], b"row") {
+        let at = from + i;
+        let after = xml.get(at + 3).copied();
+        let tag_start = (0..at).rev().take(16).find(|&j| xml[j] == b'<');
+        if let (Some(lt), Some(b' ' | b'>' | b'\t' | b'\n' | b'\r' | b'/')) = (tag_start, after) {
+            let name = &xml[lt + 1..at];
+            if name.is_empty() || (name.ends_with(b":") && !name.contains(&b'/')) {
+                return Some(lt);
+            }
+        }
+        from = at + 3;
+    }
+    None
+}
+
+/// The offset of the last row tag in `xml`.
+fn last_row_tag(xml: &[u8]) -> Option<usize> {
+    let mut limit = xml.len();
+    while let Some(at) = memchr::memmem::rfind(&xml[..limit], b"row") {
+        let start = at.saturating_sub(16);
+        if let Some(lt) = memchr::memrchr(b'<', &xml[start..at]).map(|i| start + i) {
+            if row_tag(&xml[lt..]) == Some(0) {
+                return Some(lt);
+            }
+        }
+        limit = at;
+    }
+    None
+}
+
+/// An xlsx sheet's rows, its XML parsed on every core.
+pub struct FastSheet {
+    blocks: Receiver<Result<Vec<u8>, String>>,
+    strings: Arc<Vec<String>>,
+    /// Inflated XML not yet parsed (from a row tag on).
+    carry: Vec<u8>,
+    eof: bool,
+    pieces: usize,
+    max_columns: usize,
+    /// The number of the last row read (0-based), for rows without one.
+    last_row: Option<u32>,
+    width: usize,
+    header_seen: bool,
+    /// Bytes of source lines written so far (the rows' byte offsets).
+    offset: u64,
+    /// Inflated XML read per batch, and the smallest piece.
+    block: usize,
+    min_piece: usize,
+}
+
+impl FastSheet {
+    /// Starts inflating the sheet on a thread of its own; `pieces` pieces per batch, the
+    /// width of the sheet's dimension if any, and a cell past `max_columns` is an error.
+    #[must_use]
+    pub fn start(bytes: Vec<u8>, plan: Plan, pieces: usize, max_columns: usize) -> FastSheet {
+        let (tx, blocks) = sync_channel(2);
+        let part = plan.part.clone();
+        std::thread::spawn(move || {
+            let send = |block| tx.send(block).is_ok();
+            let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+                send(Err("the workbook cannot be read again".to_owned()));
+                return;
+            };
+            let Ok(mut entry) = zip.by_name(&part) else {
+                send(Err(format!("the workbook has no part `{part}`")));
+                return;
+            };
+            loop {
+                let mut block = vec![0; 1 << 20];
+                let mut filled = 0;
+                while filled < block.len() {
+                    match entry.read(&mut block[filled..]) {
+                        Ok(0) => break,
+                        Ok(n) => filled += n,
+                        Err(e) => {
+                            send(Err(format!("the sheet cannot be inflated: {e}")));
+                            return;
+                        }
+                    }
+                }
+                block.truncate(filled);
+                let done = filled == 0;
+                if !send(Ok(block)) || done {
+                    return;
+                }
+            }
+        });
+        FastSheet {
+            blocks,
+            strings: plan.strings,
+            carry: Vec::new(),
+            eof: false,
+            pieces: pieces.max(1),
+            max_columns: max_columns.max(1),
+            last_row: None,
+            width: 0,
+            header_seen: false,
+            offset: 0,
+            block: BLOCK,
+            min_piece: MIN_PIECE,
+        }
+    }
+
+    /// Small batches and pieces (tests cut small workbooks into many).
+    #[cfg(test)]
+    fn small(mut self, block: usize, min_piece: usize) -> Self {
+        (self.block, self.min_piece) = (block, min_piece);
+        self
+    }
+}
+
+impl BatchSource for FastSheet {
+    fn next_batch(&mut self, batch: &mut Batch) -> Result<bool, ReadError> {
+        batch.clear();
+        let mut xml = std::mem::take(&mut self.carry);
+        // Past a block without a row boundary (a huge row, or the sheet's head), read more.
+        let target = self.block.max(xml.len().saturating_add(self.block / 2));
+        while !self.eof && xml.len() < target {
+            match self.blocks.recv() {
+                Ok(Ok(block)) if block.is_empty() => self.eof = true,
+                Ok(Ok(block)) => xml.extend_from_slice(&block),
+                Ok(Err(message)) => return Err(ReadError::Sheet(message)),
+                Err(_) => self.eof = true,
+            }
+        }
+        if xml.is_empty() {
+            return Ok(false);
+        }
+        // Keep the last row (it may be cut) for the next batch.
+        let end = if self.eof {
+            xml.len()
+        } else {
+            match last_row_tag(&xml) {
+                Some(last) if last > 0 => last,
+                // No row boundary yet: read on.
+                _ => {
+                    self.carry = xml;
+                    return self.next_batch(batch);
+                }
+            }
+        };
+        let n = self.pieces.min(end / self.min_piece).max(1);
+        let cuts = cuts(&xml[..end], n);
+        let strings = &self.strings;
+        let parsed: Vec<Result<ParsedPiece, String>> =
+            cuts.par_windows(2).map(|w| parse_piece(&xml[w[0]..w[1]], strings)).collect();
+        self.carry = xml[end..].to_vec();
+        let mut pieces = Vec::with_capacity(parsed.len());
+        for p in parsed {
+            pieces.push(p.map_err(|e| ReadError::Sheet(format!("cannot read the sheet: {e}")))?);
+        }
+        self.assemble(&mut pieces, batch)?;
+        Ok(!batch.is_empty() || !self.eof && self.next_batch(batch)?)
+    }
+}
+
+impl FastSheet {
+    /// Numbers the rows and finds the header's width (in order, cheap), then lays the rows
+    /// out in `batch`, a piece per thread.
+    fn assemble(&mut self, parsed: &mut [ParsedPiece], batch: &mut Batch) -> Result<(), ReadError> {
+        for p in parsed.iter_mut() {
+            if let Some(columns) = p.dimension.filter(|c| *c <= self.max_columns) {
+                self.width = self.width.max(columns);
+            }
+            for row in &mut p.rows {
+                let number = row.number.unwrap_or_else(|| self.last_row.map_or(0, |n| n.saturating_add(1)));
+                row.number = Some(number);
+                self.last_row = Some(number);
+                if !self.header_seen
+                    && row.cells.iter().any(|(_, text, _)| !p.text[text.clone()].trim().is_empty())
+                {
+                    self.header_seen = true;
+                    let last = row.cells.iter().map(|(c, _, _)| *c as usize + 1).max().unwrap_or(0);
+                    self.width = self.width.max(last);
+                }
+            }
+        }
+        let (width, max_columns) = (self.width, self.max_columns);
+        let laid: Vec<Result<(Piece, Vec<u8>), ReadError>> = parsed
+            .par_iter()
+            .map(|p| {
+                let mut piece = Piece::default();
+                let mut raw = Vec::with_capacity(p.text.len() + p.rows.len() * 24);
+                lay_out(p, width, max_columns, &mut piece, &mut raw)?;
+                Ok((piece, raw))
+            })
+            .collect();
+        for result in laid {
+            let (mut piece, raw) = result?;
+            let base = batch.raw.len();
+            for row in &mut piece.rows {
+                row.raw = row.raw.start + base..row.raw.end + base;
+                row.meta.start += self.offset;
+                row.meta.end += self.offset;
+            }
+            self.offset += raw.len() as u64;
+            batch.raw.extend_from_slice(&raw);
+            batch.pieces.push(piece);
+        }
+        Ok(())
+    }
+}
+
+/// Lays the rows of one parsed piece out as fields (from column A, `width` at least) with
+/// their source line (the row as CSV) in `raw`.
+fn lay_out(
+    p: &ParsedPiece,
+    width: usize,
+    max_columns: usize,
+    piece: &mut Piece,
+    raw: &mut Vec<u8>,
+) -> Result<(), ReadError> {
+    let mut fields: Vec<&str> = Vec::new();
+    let mut notes: Vec<CellNote> = Vec::new();
+    let mut line = String::new();
+    for row in &p.rows {
+        let number = row.number.unwrap_or(0);
+        fields.clear();
+        notes.clear();
+        for (col, text, note) in &row.cells {
+            let col = usize::try_from(*col).unwrap_or(usize::MAX);
+            if col >= max_columns {
+                return Err(ReadError::Sheet(format!(
+                    "the sheet has a cell at {}{}, beyond --max-columns ({max_columns})",
+                    crate::schema::column_letters(col),
+                    u64::from(number) + 1
+                )));
+            }
+            if fields.len() <= col {
+                fields.resize(col + 1, "");
+            }
+            fields[col] = &p.text[text.clone()];
+            if let Some(note) = note {
+                notes.push(note(col));
+            }
+        }
+        if fields.len() < width {
+            fields.resize(width, "");
+        }
+        line.clear();
+        for (j, f) in fields.iter().enumerate() {
+            if j > 0 {
+                line.push(',');
+            }
+            push_csv_field(&mut line, f);
+        }
+        line.push('\n');
+        let at = raw.len();
+        raw.extend_from_slice(line.as_bytes());
+        let sheet_row = u64::from(number) + 1;
+        let meta = Meta { line: sheet_row, sheet_row, start: at as u64, end: raw.len() as u64 };
+        piece.push(fields.iter().copied(), meta, at..raw.len(), &notes);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::sheet::open_streamed;
+    use crate::input::sheet_stream::SheetStream;
+    use proptest::prelude::*;
+    use rust_xlsxwriter::{Format, Formula, Workbook};
+
+    type Row = (u64, Vec<String>, Vec<CellNote>);
+
+    /// The non-blank rows a reader gives (blank rows are skipped by `check` either way).
+    fn rows(source: &mut dyn BatchSource) -> Vec<Row> {
+        let mut batch = Batch::default();
+        let mut out = Vec::new();
+        while source.next_batch(&mut batch).unwrap() {
+            for piece in batch.pieces() {
+                for i in 0..piece.len() {
+                    let fields = piece.fields(i);
+                    if !fields.is_blank() {
+                        let mut notes = piece.notes(i).to_vec();
+                        notes.sort_by_key(|n| format!("{n:?}"));
+                        out.push((piece.meta(i).line, fields.iter().map(str::to_owned).collect(), notes));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The rows of the first sheet by calamine's reader and by this one (its batches of
+    /// `block` bytes of XML cut into pieces of `min_piece` at least).
+    fn both_with(bytes: &[u8], block: usize, min_piece: usize) -> (Vec<Row>, Vec<Row>) {
+        let (book, name) = open_streamed(bytes.to_vec(), false, None).unwrap();
+        let mut calamine = SheetStream::start(book, name.clone(), 2, 2000);
+        let plan = plan(bytes, &name).expect("a workbook the parallel reader takes");
+        let mut fast = FastSheet::start(bytes.to_vec(), plan, 3, 2000).small(block, min_piece);
+        (rows(&mut calamine), rows(&mut fast))
+    }
+
+    fn both(bytes: &[u8]) -> (Vec<Row>, Vec<Row>) {
+        both_with(bytes, BLOCK, MIN_PIECE)
+    }
+
+    #[test]
+    fn fixtures_read_as_calamine_reads_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut compared = 0;
+        for path in [
+            "fixtures/input/packages.xlsx",
+            "fixtures/profiles/rh-fr.xlsx",
+            "fixtures/rules/HC036-cell-error.xlsx",
+            "fixtures/rules/HC037-extension-stored-as-number.xlsx",
+        ] {
+            let bytes = std::fs::read(root.join(path)).unwrap();
+            let (book, name) = open_streamed(bytes.clone(), false, None).unwrap();
+            drop(book);
+            if plan(&bytes, &name).is_none() {
+                continue;
+            }
+            let (slow, fast) = both(&bytes);
+            assert!(!slow.is_empty(), "{path}");
+            assert_eq!(fast, slow, "{path}");
+            compared += 1;
+        }
+        assert!(compared >= 3, "only {compared} fixtures took the parallel reader");
+    }
+
+    #[test]
+    fn a_date_format_leaves_the_workbook_to_calamine() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "User ID/Email (Required)").unwrap();
+        sheet.write_number_with_format(1, 0, 45000.0, &Format::new().set_num_format("yyyy-mm-dd")).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        assert!(plan(&bytes, "Sheet1").is_none());
+    }
+
+    #[test]
+    fn a_row_longer_than_a_batch_is_read_whole() {
+        let mut book = Workbook::new();
+        // Inline strings: the long value sits in the sheet's XML.
+        let sheet = book.add_worksheet_with_constant_memory();
+        sheet.write_string(0, 0, "User ID/Email (Required)").unwrap();
+        sheet.write_string(0, 1, "Notes").unwrap();
+        for row in 1..50 {
+            sheet.write_string(row, 0, format!("user{row}@example.com")).unwrap();
+            sheet.write_string(row, 1, "x".repeat(if row == 20 { 30_000 } else { 10 })).unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let (slow, fast) = both_with(&bytes, 2048, 200);
+        assert_eq!(slow.len(), 50);
+        assert_eq!(fast, slow);
+    }
+
+    /// A cell of a generated workbook.
+    #[derive(Clone, Debug)]
+    enum Value {
+        Text(String),
+        Number(f64),
+        Bool(bool),
+        Formula(String),
+        Rich(String, String),
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        let text = "[a-zA-Z0-9 &<>\"'é日\\n\\r\\t_x0D]{0,12}";
+        prop_oneof![
+            text.prop_map(Value::Text),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::Number),
+            (-1_000_000_000i32..1_000_000_000).prop_map(|n| Value::Number(f64::from(n) * 1000.0)),
+            any::<bool>().prop_map(Value::Bool),
+            text.prop_map(Value::Formula),
+            (text, text).prop_map(|(a, b)| Value::Rich(a, b)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Any mix of strings (escapes, entities, line ends), numbers, booleans, formula
+        /// results and rich text, at any rows and columns: the same rows as calamine.
+        #[test]
+        fn generated_workbooks_read_as_calamine_reads_them(
+            mut cells in proptest::collection::vec((0u32..400, 0u16..12, value()), 1..300),
+            inline in any::<bool>(),
+        ) {
+            let mut book = Workbook::new();
+            // Constant-memory sheets write their strings inline (`<is>`), in row order.
+            let sheet = if inline { book.add_worksheet_with_constant_memory() } else { book.add_worksheet() };
+            cells.sort_by_key(|(row, col, _)| (*row, *col));
+            cells.dedup_by_key(|(row, col, _)| (*row, *col));
+            let bold = Format::new().set_bold();
+            for (row, col, v) in &cells {
+                match v {
+                    Value::Text(s) => { sheet.write_string(*row, *col, s).unwrap(); }
+                    Value::Number(n) => { sheet.write_number(*row, *col, *n).unwrap(); }
+                    Value::Bool(b) => { sheet.write_boolean(*row, *col, *b).unwrap(); }
+                    Value::Formula(s) => {
+                        sheet.write_formula(*row, *col, Formula::new("=A1").set_result(s)).unwrap();
+                    }
+                    Value::Rich(a, b) => {
+                        if a.is_empty() || b.is_empty() {
+                            sheet.write_string(*row, *col, format!("{a}{b}")).unwrap();
+                        } else {
+                            sheet.write_rich_string(*row, *col, &[(&Format::default(), a.as_str()), (&bold, b.as_str())]).unwrap();
+                        }
+                    }
+                }
+            }
+            // One row that is surely not blank, so there is something to compare.
+            sheet.write_string(500, 0, "last").unwrap();
+            let bytes = book.save_to_buffer().unwrap();
+            let (slow, fast) = both(&bytes);
+            prop_assert!(!slow.is_empty());
+            prop_assert_eq!(&fast, &slow);
+            // The same cut into batches of 2 KiB and pieces of 200 bytes.
+            let (_, small) = both_with(&bytes, 2048, 200);
+            prop_assert_eq!(small, slow);
+        }
+    }
+}

@@ -281,13 +281,20 @@ pub fn plan(bytes: &[u8], sheet: &str) -> Option<Plan> {
 
 /// A cell reference (`B12`) as 0-based (row, column).
 fn position(reference: &[u8]) -> Option<(u32, u32)> {
-    let letters = reference.iter().take_while(|b| b.is_ascii_uppercase()).count();
-    let (cols, rows) = reference.split_at(letters);
-    if cols.is_empty() || rows.is_empty() || !rows.iter().all(u8::is_ascii_digit) {
+    let (mut col, mut row, mut i) = (0u32, 0u32, 0);
+    while let Some(&b) = reference.get(i).filter(|b| b.is_ascii_uppercase()) {
+        col = col.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1)?;
+        i += 1;
+    }
+    if i == 0 || i == reference.len() {
         return None;
     }
-    let col = cols.iter().try_fold(0u32, |n, b| n.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1))?;
-    let row = std::str::from_utf8(rows).ok()?.parse::<u32>().ok()?;
+    for &b in &reference[i..] {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        row = row.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
+    }
     Some((row.checked_sub(1)?, col - 1))
 }
 
@@ -344,14 +351,27 @@ fn parse_piece(xml: &[u8], strings: &[String]) -> Result<ParsedPiece, String> {
                 out.rows.extend(row.take());
             }
             Event::Start(e) if e.local_name().as_ref() == b"c" => {
-                if let Some(reference) = raw_attribute(&e, b"r") {
+                // One pass over the attributes: the reference and the type.
+                let (mut reference, mut kind) = (None, None);
+                for a in e.attributes().flatten() {
+                    match a.key.as_ref() {
+                        b"r" => reference = Some(a.value),
+                        b"t" => kind = Some(a.value),
+                        _ => {}
+                    }
+                }
+                if let Some(reference) = reference {
                     let (_, c) = position(&reference).ok_or_else(|| {
                         format!("a bad cell reference `{}`", String::from_utf8_lossy(&reference))
                     })?;
                     col = c;
                 }
+                let kind = match kind.as_deref() {
+                    None => None,
+                    Some(k) => Some(std::str::from_utf8(k).map_err(|_| "a cell type that is not text")?),
+                };
                 let start = out.text.len();
-                let note = cell(&mut r, &e, strings, &mut out.text, &mut value)?;
+                let note = cell(&mut r, kind, strings, &mut out.text, &mut value)?;
                 if let Some(row) = row.as_mut() {
                     row.cells.push((col, start..out.text.len(), note));
                 }
@@ -376,16 +396,11 @@ fn parse_piece(xml: &[u8], strings: &[String]) -> Result<ParsedPiece, String> {
 /// Reads one `<c>` element's value into `out`; returns the spreadsheet's note about it.
 fn cell(
     r: &mut Reader<&[u8]>,
-    c: &BytesStart<'_>,
+    kind: Option<&str>,
     strings: &[String],
     out: &mut String,
     value: &mut String,
 ) -> Result<Option<Note>, String> {
-    let kind = raw_attribute(c, b"t");
-    let kind = match kind.as_deref() {
-        None => None,
-        Some(k) => Some(std::str::from_utf8(k).map_err(|_| "a cell type that is not text")?),
-    };
     let mut note = None;
     loop {
         match r.read_event().map_err(|e| e.to_string())? {

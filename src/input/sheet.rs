@@ -44,15 +44,23 @@ pub(crate) fn date_text(dt: &calamine::ExcelDateTime) -> String {
 
 /// A number cell as the user saw it.
 pub(crate) fn float_text(f: f64) -> String {
+    let mut out = String::new();
+    push_float_text(&mut out, f);
+    out
+}
+
+/// [`float_text`], appended to `out`.
+pub(crate) fn push_float_text(out: &mut String, f: f64) {
+    use std::fmt::Write as _;
     // 2^53: every whole number below is exact in an f64, so it prints as the integer typed.
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
         #[allow(clippy::cast_possible_truncation)]
         let whole = f as i64;
-        whole.to_string()
+        let _ = write!(out, "{whole}");
     } else {
         // Rust prints the shortest text that reads back as the same f64, never with an
         // exponent: what Excel shows in a General cell for ordinary values.
-        f.to_string()
+        let _ = write!(out, "{f}");
     }
 }
 

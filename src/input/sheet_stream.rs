@@ -20,7 +20,7 @@ use calamine::{Cell, DataRef, Dimensions};
 
 use super::batch::{Batch, BatchSource, Piece};
 use super::record::{Meta, ReadError};
-use super::sheet::{float_text, guarded, push_csv_field, StreamBook};
+use super::sheet::{guarded, push_csv_field, push_float_text, StreamBook};
 use super::CellNote;
 
 /// Rows per piece.
@@ -87,7 +87,7 @@ fn cell_text(cell: &DataRef<'_>, out: &mut String) -> Option<fn(usize) -> CellNo
             Some(CellNote::Number)
         }
         DataRef::Float(f) => {
-            out.push_str(&float_text(*f));
+            push_float_text(out, *f);
             Some(CellNote::Number)
         }
         DataRef::Bool(b) => {

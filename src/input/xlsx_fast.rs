@@ -27,7 +27,7 @@ use rayon::prelude::*;
 
 use super::batch::{Batch, BatchSource, Piece};
 use super::record::{Meta, ReadError};
-use super::sheet::{float_text, push_csv_field};
+use super::sheet::{push_csv_field, push_float_text};
 use super::CellNote;
 
 /// Inflated XML read per batch.
@@ -427,7 +427,7 @@ fn v(value: &str, t: Option<&str>, strings: &[String], out: &mut String) -> Resu
     let number = |out: &mut String| -> Option<Note> {
         match value.parse::<f64>() {
             Ok(n) => {
-                out.push_str(&float_text(n));
+                push_float_text(out, n);
                 Some(CellNote::Number)
             }
             Err(_) => None,

@@ -162,16 +162,22 @@ impl<'a> RowView<'a> {
     }
 }
 
-/// Writes `{"type":kind, ...value}` and a line feed.
+/// Writes `{"type":kind, ...value}` and a line feed. `value` serialises to a JSON object;
+/// the `type` member is put in front of its members (what `#[serde(flatten)]` would do,
+/// without flatten's detour through a map serialiser, which cost a tenth of a check).
 fn write_line<T: Serialize>(out: &mut impl Write, kind: &str, value: &T) -> io::Result<()> {
-    #[derive(Serialize)]
-    struct Tagged<'a, T> {
-        #[serde(rename = "type")]
-        kind: &'a str,
-        #[serde(flatten)]
-        value: &'a T,
+    let mut json = Vec::with_capacity(192);
+    serde_json::to_writer(&mut json, value)?;
+    out.write_all(b"{\"type\":")?;
+    serde_json::to_writer(&mut *out, kind)?;
+    match json.strip_prefix(b"{") {
+        Some(b"}") => out.write_all(b"}")?,
+        Some(members) => {
+            out.write_all(b",")?;
+            out.write_all(members)?;
+        }
+        None => return Err(io::Error::other("a JSON Lines value that is not an object")),
     }
-    serde_json::to_writer(&mut *out, &Tagged { kind, value })?;
     out.write_all(b"\n")
 }
 

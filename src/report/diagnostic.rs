@@ -27,8 +27,8 @@ pub struct Diagnostic {
     pub value: Option<String>,
     /// What is wrong.
     pub message: String,
-    /// How to fix it.
-    pub help: String,
+    /// How to fix it (the rules' help lines are static text: no copy per finding).
+    pub help: std::borrow::Cow<'static, str>,
     /// For `fixed` findings: the value `hubcsv fix` writes instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
@@ -43,7 +43,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A finding of `rule` at its usual severity.
     #[must_use]
-    pub fn new(rule: Rule, line: u64, message: impl Into<String>, help: impl Into<String>) -> Self {
+    pub fn new(
+        rule: Rule,
+        line: u64,
+        message: impl Into<String>,
+        help: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Self {
         Diagnostic {
             rule,
             code: rule.code(),

@@ -56,7 +56,7 @@ impl CrossCheck {
         self.rows += 1;
         let line = row.meta.line;
         let mut found = Vec::new();
-        let at = |rule: Rule, col: usize, value: &str, message: String, help: &str| {
+        let at = |rule: Rule, col: usize, value: &str, message: String, help: &'static str| {
             let mut d = Diagnostic::new(rule, line, message, help).value(value);
             d.column = Some(schema.name(col).to_owned());
             d.cell = schema.cell(col, row.meta.sheet_row);

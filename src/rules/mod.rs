@@ -118,7 +118,7 @@ impl RowCtx<'_> {
     }
 
     /// A finding about the cell in column `col`, with its current value.
-    pub fn at(&self, rule: Rule, col: usize, message: String, help: &str) -> Diagnostic {
+    pub fn at(&self, rule: Rule, col: usize, message: String, help: &'static str) -> Diagnostic {
         let mut d = Diagnostic::new(rule, self.meta.line, message, help);
         d.column = Some(self.schema.name(col).to_owned());
         d.cell = self.schema.cell(col, self.meta.sheet_row);
@@ -131,7 +131,7 @@ impl RowCtx<'_> {
     }
 
     /// A finding about the whole row.
-    pub fn row(&self, rule: Rule, message: String, help: &str) -> Diagnostic {
+    pub fn row(&self, rule: Rule, message: String, help: &'static str) -> Diagnostic {
         let mut d = Diagnostic::new(rule, self.meta.line, message, help);
         d.user.clone_from(&self.user);
         d

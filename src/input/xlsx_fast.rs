@@ -900,9 +900,9 @@ impl FastSheet {
             .par_iter()
             .map(|p| {
                 let mut piece = Piece::default();
-                let mut raw = Vec::with_capacity(p.text.len() + p.rows.len() * 24);
+                let mut raw = String::with_capacity(p.text.len() + p.rows.len() * 24);
                 lay_out(p, width, max_columns, &mut piece, &mut raw)?;
-                Ok((piece, raw))
+                Ok((piece, raw.into_bytes()))
             })
             .collect();
         for result in laid {
@@ -928,11 +928,10 @@ fn lay_out(
     width: usize,
     max_columns: usize,
     piece: &mut Piece,
-    raw: &mut Vec<u8>,
+    raw: &mut String,
 ) -> Result<(), ReadError> {
     let mut fields: Vec<&str> = Vec::new();
     let mut notes: Vec<CellNote> = Vec::new();
-    let mut line = String::new();
     for row in &p.rows {
         let number = row.number.unwrap_or(0);
         fields.clear();
@@ -957,16 +956,14 @@ fn lay_out(
         if fields.len() < width {
             fields.resize(width, "");
         }
-        line.clear();
+        let at = raw.len();
         for (j, f) in fields.iter().enumerate() {
             if j > 0 {
-                line.push(',');
+                raw.push(',');
             }
-            push_csv_field(&mut line, f);
+            push_csv_field(raw, f);
         }
-        line.push('\n');
-        let at = raw.len();
-        raw.extend_from_slice(line.as_bytes());
+        raw.push('\n');
         let sheet_row = u64::from(number) + 1;
         let meta = Meta { line: sheet_row, sheet_row, start: at as u64, end: raw.len() as u64 };
         piece.push(fields.iter().copied(), meta, at..raw.len(), &notes);

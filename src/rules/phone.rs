@@ -71,11 +71,13 @@ pub fn classify(value: &str, region: Option<Id>) -> Verdict {
     if !rest.chars().all(|c| c.is_ascii_digit() || is_separator(c)) {
         return Verdict::Invalid;
     }
-    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    let mut compact = String::with_capacity(rest.len() + 1);
+    compact.push('+');
+    compact.extend(rest.chars().filter(char::is_ascii_digit));
+    let digits = &compact[1..];
     if digits.is_empty() {
         return Verdict::Invalid;
     }
-    let compact = format!("+{digits}");
     if plus {
         return match (valid_e164(&compact), compact == value) {
             (true, true) => Verdict::Valid,
@@ -91,7 +93,7 @@ pub fn classify(value: &str, region: Option<Id>) -> Verdict {
         }
     }
     if let Some(region) = region {
-        if let Ok(n) = phonenumber::parse(Some(region), &digits) {
+        if let Ok(n) = phonenumber::parse(Some(region), digits) {
             if phonenumber::is_valid(&n) {
                 return Verdict::MissingPlus(n.format().mode(Mode::E164).to_string());
             }

@@ -3,11 +3,12 @@
 //! calamine parses a sheet on one thread, allocating a string per value: its own cell
 //! reader is most of the time of reading a workbook, and nothing built on it can read faster.
 //! This reader inflates the sheet part on a thread of its own, cuts the XML just before `<row`
-//! tags into pieces, and parses the pieces in parallel with quick-xml (the XML parser
-//! calamine uses), producing the same text per cell as the calamine path
-//! ([`super::sheet_stream`]): shared strings, inline strings (rich text runs joined, phonetic
-//! runs left out, `_x000D_`-style escapes and entities resolved, line ends normalised as XML
-//! 1.0 says), booleans, errors, formula results and numbers.
+//! tags into pieces, and parses the pieces in parallel (rows in the plain form writers emit
+//! by a scanner, [`scan`]; anything else by quick-xml, the XML parser calamine uses, [`xml`]),
+//! producing the same text per cell as the calamine path ([`super::sheet_stream`]): shared
+//! strings, inline strings (rich text runs joined, phonetic runs left out, `_x000D_`-style
+//! escapes and entities resolved, line ends normalised as XML 1.0 says), booleans, errors,
+//! formula results and numbers.
 //!
 //! It serves only workbooks it reads exactly like calamine; [`plan`] says `None` otherwise
 //! and the caller streams the sheet through calamine: any cell style whose number format
@@ -27,8 +28,14 @@ use rayon::prelude::*;
 
 use super::batch::{Batch, BatchSource, Piece};
 use super::record::{Meta, ReadError};
-use super::sheet::{push_csv_field, push_float_text};
+use super::sheet::push_csv_field;
 use super::CellNote;
+
+mod scan;
+mod xml;
+
+use scan::scan_piece;
+use xml::{parse_piece, read_string};
 
 /// Inflated XML read per batch.
 const BLOCK: usize = 4 << 20;
@@ -44,7 +51,7 @@ pub struct Plan {
 }
 
 /// An XML reader configured as calamine configures its own.
-fn xml<R: std::io::BufRead>(source: R) -> Reader<R> {
+pub(super) fn xml<R: std::io::BufRead>(source: R) -> Reader<R> {
     let mut r = Reader::from_reader(source);
     let config = r.config_mut();
     config.check_end_names = false;
@@ -67,11 +74,11 @@ fn read_part(zip: &mut Zip, path: &str) -> Option<Vec<u8>> {
 }
 
 /// An attribute's raw value (cell references, types and numbers need no unescaping).
-fn raw_attribute<'e>(e: &'e BytesStart<'_>, name: &[u8]) -> Option<std::borrow::Cow<'e, [u8]>> {
+pub(super) fn raw_attribute<'e>(e: &'e BytesStart<'_>, name: &[u8]) -> Option<std::borrow::Cow<'e, [u8]>> {
     e.attributes().flatten().find(|a| a.key.as_ref() == name).map(|a| a.value)
 }
 
-fn attribute(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
+pub(super) fn attribute(e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
     e.attributes().flatten().find(|a| a.key.as_ref() == name).and_then(|a| {
         let raw = std::str::from_utf8(&a.value).ok()?;
         quick_xml::escape::unescape(raw).ok().map(std::borrow::Cow::into_owned)
@@ -150,105 +157,6 @@ fn styles_are_plain(zip: &mut Zip) -> Option<bool> {
     Some(xfs.iter().all(plain))
 }
 
-/// A cell's text as calamine reads it: text events (line ends normalised, then `_xHHHH_`
-/// escapes resolved when `escapes`) and entities, up to the end of element `end`.
-fn read_text(r: &mut Reader<&[u8]>, end: &[u8], escapes: bool, out: &mut String) -> Result<(), String> {
-    // `end` is a local name: `v`, `t`.
-    loop {
-        match r.read_event().map_err(|e| e.to_string())? {
-            Event::Text(t) => {
-                let text = t.xml10_content().map_err(|e| e.to_string())?;
-                if escapes {
-                    unescape_x(&text, out);
-                } else {
-                    out.push_str(&text);
-                }
-            }
-            Event::GeneralRef(e) => {
-                let name = e.decode().map_err(|e| e.to_string())?;
-                if let Some(s) = quick_xml::escape::resolve_xml_entity(&name) {
-                    out.push_str(s);
-                } else if let Some(c) = e.resolve_char_ref().map_err(|e| e.to_string())? {
-                    out.push(c);
-                } else {
-                    return Err(format!("unknown entity &{name};"));
-                }
-            }
-            Event::End(e) if e.local_name().as_ref() == end => return Ok(()),
-            Event::Eof => return Err("the sheet's XML ends inside a cell".to_owned()),
-            _ => {}
-        }
-    }
-}
-
-/// `_x000D_`-style escapes (Excel's way to keep control characters in XML), as calamine
-/// resolves them: `_x00` and two hex digits and `_`.
-fn unescape_x(text: &str, out: &mut String) {
-    if !text.contains("_x00") {
-        out.push_str(text);
-        return;
-    }
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'_' && bytes.get(i..i + 4) == Some(b"_x00") && bytes.get(i + 6) == Some(&b'_') {
-            if let Some(v) =
-                std::str::from_utf8(&bytes[i + 4..i + 6]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(char::from(v));
-                i += 7;
-                continue;
-            }
-        }
-        let Some(c) = text[i..].chars().next() else { break };
-        out.push(c);
-        i += c.len_utf8();
-    }
-}
-
-/// Skips to the end of the element whose local name is `end`.
-fn skip_to_end(r: &mut Reader<&[u8]>, end: &[u8]) -> Result<(), String> {
-    let mut depth = 0usize;
-    loop {
-        match r.read_event().map_err(|e| e.to_string())? {
-            Event::Start(e) if e.local_name().as_ref() == end => depth += 1,
-            Event::End(e) if e.local_name().as_ref() == end => {
-                if depth == 0 {
-                    return Ok(());
-                }
-                depth -= 1;
-            }
-            Event::Eof => return Err("the XML ends inside an element".to_owned()),
-            _ => {}
-        }
-    }
-}
-
-/// A string item (`<si>` or `<is>`) as calamine reads it: the first `<t>`, or the runs of a
-/// rich text joined; phonetic runs (`<rPh>`) left out; empty when there is no text.
-fn read_string(r: &mut Reader<&[u8]>, end: &[u8], out: &mut String) -> Result<(), String> {
-    let mut rich = false;
-    let mut phonetic = false;
-    loop {
-        match r.read_event().map_err(|e| e.to_string())? {
-            Event::Start(e) if e.local_name().as_ref() == b"r" => rich = true,
-            Event::Start(e) if e.local_name().as_ref() == b"rPh" => phonetic = true,
-            Event::End(e) if e.local_name().as_ref() == b"rPh" => phonetic = false,
-            Event::End(e) if e.local_name().as_ref() == end => return Ok(()),
-            Event::Start(e) if e.local_name().as_ref() == b"t" && !phonetic => {
-                read_text(r, b"t", true, out)?;
-                if !rich {
-                    // A plain string: the rest of the item is not text.
-                    skip_to_end(r, end)?;
-                    return Ok(());
-                }
-            }
-            Event::Eof => return Err("the XML ends inside a string".to_owned()),
-            _ => {}
-        }
-    }
-}
-
 fn shared_strings(zip: &mut Zip) -> Option<Vec<String>> {
     let Some(sst) = read_part(zip, "xl/sharedStrings.xml") else { return Some(Vec::new()) };
     let mut strings = Vec::new();
@@ -280,7 +188,7 @@ pub fn plan(bytes: &[u8], sheet: &str) -> Option<Plan> {
 }
 
 /// A cell reference (`B12`) as 0-based (row, column).
-fn position(reference: &[u8]) -> Option<(u32, u32)> {
+pub(super) fn position(reference: &[u8]) -> Option<(u32, u32)> {
     let (mut col, mut row, mut i) = (0u32, 0u32, 0);
     while let Some(&b) = reference.get(i).filter(|b| b.is_ascii_uppercase()) {
         col = col.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1)?;
@@ -299,390 +207,22 @@ fn position(reference: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// What the spreadsheet says about a cell, once its column is known.
-type Note = fn(usize) -> CellNote;
+pub(super) type Note = fn(usize) -> CellNote;
 
 /// One row of a piece: its 0-based number (`None`: the row after the previous one), and
 /// its cells (column, text range in the piece's text, note).
-struct ParsedRow {
+pub(super) struct ParsedRow {
     number: Option<u32>,
     cells: Vec<(u32, Range<usize>, Option<Note>)>,
 }
 
 /// The rows of one piece of the sheet's XML.
 #[derive(Default)]
-struct ParsedPiece {
+pub(super) struct ParsedPiece {
     text: String,
     rows: Vec<ParsedRow>,
     /// Columns of the sheet's `<dimension>` (in the sheet's head, before its rows).
     dimension: Option<usize>,
-}
-
-/// Parses the cells of one piece (rows whole; the first piece may hold the sheet's head).
-fn parse_piece(xml: &[u8], strings: &[String]) -> Result<ParsedPiece, String> {
-    let mut r = self::xml(xml);
-    let mut out = ParsedPiece::default();
-    let mut row: Option<ParsedRow> = None;
-    let mut col = 0u32;
-    let mut value = String::new();
-    loop {
-        let event = match r.read_event() {
-            Ok(event) => event,
-            // A piece after the first starts at a row: the sheet's closing tags have no
-            // opening tag in it. Past the last row, that is the end.
-            Err(quick_xml::Error::IllFormed(_)) if row.is_none() => break,
-            Err(e) => return Err(e.to_string()),
-        };
-        match event {
-            Event::Start(e) if e.local_name().as_ref() == b"row" => {
-                let number = match raw_attribute(&e, b"r") {
-                    Some(n) => Some(
-                        std::str::from_utf8(&n)
-                            .ok()
-                            .and_then(|n| n.trim().parse::<u32>().ok())
-                            .and_then(|n| n.checked_sub(1))
-                            .ok_or("a bad row number")?,
-                    ),
-                    None => None,
-                };
-                row = Some(ParsedRow { number, cells: Vec::new() });
-                col = 0;
-            }
-            Event::End(e) if e.local_name().as_ref() == b"row" => {
-                out.rows.extend(row.take());
-            }
-            Event::Start(e) if e.local_name().as_ref() == b"c" => {
-                // One pass over the attributes: the reference and the type.
-                let (mut reference, mut kind) = (None, None);
-                for a in e.attributes().flatten() {
-                    match a.key.as_ref() {
-                        b"r" => reference = Some(a.value),
-                        b"t" => kind = Some(a.value),
-                        _ => {}
-                    }
-                }
-                if let Some(reference) = reference {
-                    let (_, c) = position(&reference).ok_or_else(|| {
-                        format!("a bad cell reference `{}`", String::from_utf8_lossy(&reference))
-                    })?;
-                    col = c;
-                }
-                let kind = match kind.as_deref() {
-                    None => None,
-                    Some(k) => Some(std::str::from_utf8(k).map_err(|_| "a cell type that is not text")?),
-                };
-                let start = out.text.len();
-                let note = cell(&mut r, kind, strings, &mut out.text, &mut value)?;
-                if let Some(row) = row.as_mut() {
-                    row.cells.push((col, start..out.text.len(), note));
-                }
-                col = col.saturating_add(1);
-            }
-            Event::Start(e) if e.local_name().as_ref() == b"dimension" => {
-                // `A1:T100001` (or a single cell): the last column is the width.
-                let reference = attribute(&e, b"ref").unwrap_or_default();
-                let last = reference.rsplit(':').next().unwrap_or("");
-                let letters: String = last.chars().take_while(char::is_ascii_uppercase).collect();
-                out.dimension = position(format!("{letters}1").as_bytes()).map(|(_, c)| c as usize + 1);
-            }
-            Event::End(e) if e.local_name().as_ref() == b"sheetData" => break,
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    out.rows.extend(row.take());
-    Ok(out)
-}
-
-/// Where a scan of the plain form stands: the input and the position.
-struct Scan<'x> {
-    xml: &'x [u8],
-    at: usize,
-}
-
-/// A tag read by [`Scan::tag`]: its local name, whether it closes (`</x>`) or is empty
-/// (`<x/>`), and its `r` and `t` attributes.
-struct Tag<'x> {
-    name: &'x [u8],
-    closing: bool,
-    empty: bool,
-    r: Option<&'x [u8]>,
-    t: Option<&'x [u8]>,
-}
-
-impl<'x> Scan<'x> {
-    /// The next tag, skipping text; `None` at the end or on anything but a plain tag.
-    fn tag(&mut self) -> Option<Tag<'x>> {
-        let xml = self.xml;
-        let lt = self.at + memchr::memchr(b'<', xml.get(self.at..)?)?;
-        let mut i = lt + 1;
-        let closing = xml.get(i) == Some(&b'/');
-        if closing {
-            i += 1;
-        }
-        let start = i;
-        while xml.get(i).is_some_and(|b| !b.is_ascii_whitespace() && *b != b'>' && *b != b'/') {
-            i += 1;
-        }
-        let qname = &xml[start..i];
-        let name = qname.iter().rposition(|b| *b == b':').map_or(qname, |c| &qname[c + 1..]);
-        let (mut r, mut t, mut empty) = (None, None, false);
-        loop {
-            while xml.get(i).is_some_and(u8::is_ascii_whitespace) {
-                i += 1;
-            }
-            match xml.get(i)? {
-                b'>' => {
-                    i += 1;
-                    break;
-                }
-                b'/' if xml.get(i + 1) == Some(&b'>') && !closing => {
-                    empty = true;
-                    i += 2;
-                    break;
-                }
-                _ if closing => return None,
-                _ => {
-                    let key_start = i;
-                    while xml.get(i).is_some_and(|b| *b != b'=' && !b.is_ascii_whitespace()) {
-                        i += 1;
-                    }
-                    let key = &xml[key_start..i];
-                    while xml.get(i).is_some_and(u8::is_ascii_whitespace) {
-                        i += 1;
-                    }
-                    if xml.get(i) != Some(&b'=') {
-                        return None;
-                    }
-                    i += 1;
-                    while xml.get(i).is_some_and(u8::is_ascii_whitespace) {
-                        i += 1;
-                    }
-                    let quote = *xml.get(i).filter(|q| **q == b'"' || **q == b'\'')?;
-                    let value_start = i + 1;
-                    let value_end = value_start + memchr::memchr(quote, xml.get(value_start..)?)?;
-                    let value = &xml[value_start..value_end];
-                    match key {
-                        b"r" => r = Some(value),
-                        b"t" => t = Some(value),
-                        _ => {}
-                    }
-                    i = value_end + 1;
-                }
-            }
-        }
-        self.at = i;
-        Some(Tag { name, closing, empty, r, t })
-    }
-
-    /// The text up to the next tag (which must close `name`), with line ends normalised.
-    fn text_until_close(&mut self, name: &[u8], out: &mut String, escapes: bool) -> Option<()> {
-        let xml = self.xml;
-        let lt = self.at + memchr::memchr(b'<', xml.get(self.at..)?)?;
-        let text = std::str::from_utf8(&xml[self.at..lt]).ok()?;
-        self.at = lt;
-        let close = self.tag()?;
-        if !close.closing || close.name != name {
-            return None;
-        }
-        if text.contains('\r') {
-            let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
-            push_text(out, &normalised, escapes);
-        } else {
-            push_text(out, text, escapes);
-        }
-        Some(())
-    }
-}
-
-fn push_text(out: &mut String, text: &str, escapes: bool) {
-    if escapes {
-        unescape_x(text, out);
-    } else {
-        out.push_str(text);
-    }
-}
-
-/// Parses a piece written in the plain form writers use (no entities, comments, CDATA or
-/// processing instructions; cells of `v`, `f` and a single-`t` `is`) with a scanner, several
-/// times faster than an XML event reader. `None` when the piece holds anything else: then
-/// quick-xml parses it ([`parse_piece`]), so both read the same rows (tests compare them).
-fn scan_piece(xml: &[u8], strings: &[String]) -> Option<Result<ParsedPiece, String>> {
-    if memchr::memchr(b'&', xml).is_some()
-        || memchr::memmem::find(xml, b"<!").is_some()
-        || memchr::memmem::find(xml, b"<?").is_some()
-    {
-        return None;
-    }
-    let mut scan = Scan { xml, at: 0 };
-    let mut out = ParsedPiece::default();
-    let mut row: Option<ParsedRow> = None;
-    let mut col = 0u32;
-    let mut value = String::new();
-    while let Some(tag) = scan.tag() {
-        match (tag.name, tag.closing) {
-            (b"row", false) => {
-                let number = match tag.r {
-                    Some(n) => Some(std::str::from_utf8(n).ok()?.trim().parse::<u32>().ok()?.checked_sub(1)?),
-                    None => None,
-                };
-                out.rows.extend(row.take());
-                row = Some(ParsedRow { number, cells: Vec::new() });
-                col = 0;
-                if tag.empty {
-                    out.rows.extend(row.take());
-                }
-            }
-            (b"row", true) => out.rows.extend(row.take()),
-            (b"c", false) => {
-                if let Some(reference) = tag.r {
-                    col = position(reference)?.1;
-                }
-                let kind = match tag.t {
-                    Some(k) => Some(std::str::from_utf8(k).ok()?),
-                    None => None,
-                };
-                let start = out.text.len();
-                let note = if tag.empty {
-                    None
-                } else {
-                    match scan_cell(&mut scan, kind, strings, &mut out.text, &mut value)? {
-                        Ok(note) => note,
-                        Err(e) => return Some(Err(e)),
-                    }
-                };
-                if let Some(row) = row.as_mut() {
-                    row.cells.push((col, start..out.text.len(), note));
-                }
-                col = col.saturating_add(1);
-            }
-            (b"sheetData", true) => break,
-            // Only rows and cells are plain here.
-            _ if row.is_some() => return None,
-            _ => {}
-        }
-    }
-    out.rows.extend(row.take());
-    Some(Ok(out))
-}
-
-/// The content of a plain `<c>` up to its `</c>`: `None` when it is not plain.
-fn scan_cell(
-    scan: &mut Scan<'_>,
-    kind: Option<&str>,
-    strings: &[String],
-    out: &mut String,
-    value: &mut String,
-) -> Option<Result<Option<Note>, String>> {
-    let mut note = None;
-    loop {
-        let tag = scan.tag()?;
-        match (tag.name, tag.closing) {
-            (b"c", true) => return Some(Ok(note)),
-            (b"v", false) => {
-                value.clear();
-                if !tag.empty {
-                    scan.text_until_close(b"v", value, false)?;
-                }
-                note = match v(value, kind, strings, out) {
-                    Ok(n) => n,
-                    Err(e) => return Some(Err(e)),
-                };
-            }
-            (b"f", false) => {
-                if !tag.empty {
-                    let close = scan.tag()?;
-                    if !close.closing || close.name != b"f" {
-                        return None;
-                    }
-                }
-            }
-            (b"is", false) if !tag.empty => {
-                // A plain inline string: one `<t>`.
-                let t = scan.tag()?;
-                if t.name != b"t" || t.closing {
-                    return None;
-                }
-                if !t.empty {
-                    scan.text_until_close(b"t", out, true)?;
-                }
-                let close = scan.tag()?;
-                if !close.closing || close.name != b"is" {
-                    return None;
-                }
-            }
-            _ => return None,
-        }
-    }
-}
-
-/// Reads one `<c>` element's value into `out`; returns the spreadsheet's note about it.
-fn cell(
-    r: &mut Reader<&[u8]>,
-    kind: Option<&str>,
-    strings: &[String],
-    out: &mut String,
-    value: &mut String,
-) -> Result<Option<Note>, String> {
-    let mut note = None;
-    loop {
-        match r.read_event().map_err(|e| e.to_string())? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                b"is" => read_string(r, b"is", out)?,
-                b"v" => {
-                    value.clear();
-                    read_text(r, b"v", false, value)?;
-                    note = v(value, kind, strings, out)?;
-                }
-                b"f" => skip_to_end(r, b"f")?,
-                _ => return Err("a cell holds something other than v, f or is".to_owned()),
-            },
-            Event::End(e) if e.local_name().as_ref() == b"c" => return Ok(note),
-            Event::Eof => return Err("the sheet's XML ends inside a cell".to_owned()),
-            _ => {}
-        }
-    }
-}
-
-/// The text of a `<v>` value of type `t`, as calamine reads it (numbers are plain: [`plan`]
-/// left out workbooks with date formats).
-fn v(value: &str, t: Option<&str>, strings: &[String], out: &mut String) -> Result<Option<Note>, String> {
-    let number = |out: &mut String| -> Option<Note> {
-        match value.parse::<f64>() {
-            Ok(n) => {
-                push_float_text(out, n);
-                Some(CellNote::Number)
-            }
-            Err(_) => None,
-        }
-    };
-    match t {
-        Some("s") => {
-            let index = value.parse::<usize>().unwrap_or(0);
-            out.push_str(strings.get(index).ok_or("a shared string index past the table")?);
-            Ok(None)
-        }
-        Some("b") => {
-            out.push_str(if value == "0" { "FALSE" } else { "TRUE" });
-            Ok(None)
-        }
-        Some("e") => {
-            let e: calamine::CellErrorType =
-                value.parse().map_err(|_| format!("an unknown error value `{value}`"))?;
-            out.push_str(&e.to_string());
-            Ok(Some(CellNote::Error))
-        }
-        Some("d" | "str") => {
-            out.push_str(value);
-            Ok(None)
-        }
-        Some("n") if value.is_empty() => Ok(None),
-        Some("n") => number(out).map(Some).ok_or_else(|| format!("`{value}` is not a number")),
-        None => Ok(number(out).or_else(|| {
-            out.push_str(value);
-            None
-        })),
-        Some(other) => Err(format!("an unknown cell type `{other}`")),
-    }
 }
 
 /// Where to cut `xml` into about `n` pieces: just before a row tag.

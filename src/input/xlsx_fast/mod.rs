@@ -4,7 +4,7 @@
 //! reader is most of the time of reading a workbook, and nothing built on it can read faster.
 //! This reader inflates the sheet part on a thread of its own, cuts the XML just before `<row`
 //! tags into pieces, and parses the pieces in parallel (rows in the plain form writers emit
-//! by a scanner, [`scan`]; anything else by quick-xml, the XML parser calamine uses, [`xml`]),
+//! by a scanner, `scan.rs`; anything else by quick-xml, the XML parser calamine uses, `xml.rs`),
 //! producing the same text per cell as the calamine path ([`super::sheet_stream`]): shared
 //! strings, inline strings (rich text runs joined, phonetic runs left out, `_x000D_`-style
 //! escapes and entities resolved, line ends normalised as XML 1.0 says), booleans, errors,

@@ -221,6 +221,8 @@ struct Extent {
     rows: Option<(u32, u32)>,
     cols: Option<(u32, u32)>,
     reserved: u64,
+    /// Cells the records place (the dense range holds at least these).
+    present: u64,
 }
 
 impl Extent {
@@ -261,13 +263,29 @@ impl Extent {
         } else if CELL_RECORDS.contains(&kind) {
             let (Some(row), Some(col)) = (u16_at(0), u16_at(2)) else { return };
             self.add(row, col);
+            self.present += 1;
             if kind == 0x00BD || kind == 0x00BE {
                 if let Some(last) = body.len().checked_sub(2).and_then(u16_at) {
                     self.add(row, last);
+                    self.present += u64::from(last.saturating_sub(col));
                 }
             }
         }
     }
+}
+
+/// Dense ranges this large must be filled at least this much: calamine builds a sheet's
+/// range densely, so a few forged far cells cost hundreds of MB (fuzzing found a 5 KB xls
+/// asking for 8 million cells). Real sheets are near full; a stray cell typed far from the
+/// data is the rare honest case, and the message says so.
+pub const SPARSE_FLOOR: u64 = 1 << 20;
+/// See [`SPARSE_FLOOR`]: at most this many dense cells for each cell present.
+pub const SPARSE_RATIO: u64 = 64;
+
+/// Whether a dense range of `cells` holding `present` cells is too sparse to build.
+#[must_use]
+pub fn is_sparse(cells: u64, present: u64) -> bool {
+    cells > SPARSE_FLOOR && cells / SPARSE_RATIO > present
 }
 
 /// Checks every sheet calamine would build from one workbook stream: the sheets its
@@ -299,14 +317,21 @@ fn check_workbook_stream(stream: &[u8], max_cells: u64) -> Result<(), String> {
     }
     for extent in extents {
         let cells = extent.cells();
+        let place = || match (extent.rows, extent.cols) {
+            (Some((_, row)), Some((_, col))) if extent.reserved < cells => {
+                format!("a cell at row {}, column {} would make the sheet", row + 1, col + 1)
+            }
+            _ => "the sheet's dimensions record announces".to_owned(),
+        };
         if cells > max_cells {
-            let place = match (extent.rows, extent.cols) {
-                (Some((_, row)), Some((_, col))) if extent.reserved < cells => {
-                    format!("a cell at row {}, column {} would make the sheet", row + 1, col + 1)
-                }
-                _ => "the sheet's dimensions record announces".to_owned(),
-            };
-            return Err(format!("{place} {cells} cells, over --max-cells ({max_cells})"));
+            return Err(format!("{} {cells} cells, over --max-cells ({max_cells})", place()));
+        }
+        if is_sparse(cells, extent.present) {
+            return Err(format!(
+                "{} {cells} cells for the {} it holds: a damaged workbook, or a stray cell far from the data",
+                place(),
+                extent.present
+            ));
         }
     }
     Ok(())

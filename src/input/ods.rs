@@ -131,6 +131,12 @@ pub fn check(bytes: &[u8], max_cells: u64) -> Result<(), String> {
                             "a table's repeated rows and cells make {cells} cells, over --max-cells ({max_cells})"
                         ));
                     }
+                    if super::cfb::is_sparse(cells, table.parsed) {
+                        return Err(format!(
+                            "a table spreads {} cells over {cells}: a damaged file, or a stray cell far from the data",
+                            table.parsed
+                        ));
+                    }
                     table = Table::default();
                 }
                 _ => {}
@@ -175,6 +181,16 @@ mod tests {
         // What LibreOffice writes: empty cells to column 1024, empty rows to row 1048576.
         let rows = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1023"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#;
         assert_eq!(super::check(&ods(&table(rows)), 1_000), Ok(()));
+    }
+
+    #[test]
+    fn a_stray_cell_far_below_the_data_is_refused() {
+        let value = r#"<table:table-cell office:value-type="float" office:value="1"/>"#;
+        let rows = format!(
+            r#"<table:table-row>{value}</table:table-row><table:table-row table:number-rows-repeated="2000000"><table:table-cell/></table:table-row><table:table-row>{value}</table:table-row>"#
+        );
+        let err = super::check(&ods(&table(&rows)), 100_000_000).unwrap_err();
+        assert!(err.contains("spreads 2 cells over 2000002"), "{err}");
     }
 
     #[test]

@@ -49,6 +49,17 @@ pub enum Evidence {
     CurrentExport,
 }
 
+impl Evidence {
+    /// The kebab-case name used in reports.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::UserStatus => "user-status",
+            Evidence::CurrentExport => "current-export",
+        }
+    }
+}
+
 /// Infers the action from a row's findings and cells, without a current export.
 #[must_use]
 pub fn infer(row: &RowOutcome, all_false: bool) -> Action {

@@ -64,7 +64,10 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
     }
     if ctx.schema.email < ctx.width() {
         let email = ctx.value(ctx.schema.email);
-        ctx.user = (!email.is_empty()).then(|| email.to_owned());
+        // Most often the cell was clean and the user is the cell already.
+        if ctx.user.as_deref().unwrap_or("") != email {
+            ctx.user = (!email.is_empty()).then(|| email.to_owned());
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
     SourceSpan, SpanContents,
 };
+use rayon::prelude::*;
 
 use super::Diagnostic;
 use crate::actions::Action;
@@ -57,17 +58,30 @@ impl<W: Write> Human<W> {
     }
 
     fn emit(&mut self, d: &Diagnostic, raw: &[u8], first_line: u64) -> io::Result<()> {
+        let text = Painter { style: &self.style, handler: &self.handler, name: &self.name }
+            .render(d, raw, first_line)?;
+        self.put(text)
+    }
+}
+
+/// What rendering a finding needs: no state of the report, so rows are rendered on every
+/// core.
+#[derive(Clone, Copy)]
+struct Painter<'a> {
+    style: &'a Style,
+    handler: &'a GraphicalReportHandler,
+    name: &'a str,
+}
+
+impl Painter<'_> {
+    /// A finding's text: a one-line `fixed` note, or a block drawn by miette; `None` for a
+    /// `fixed` finding with `--quiet`.
+    fn render(self, d: &Diagnostic, raw: &[u8], first_line: u64) -> io::Result<Option<Text>> {
         if d.severity == Severity::Fixed {
             if self.style.quiet {
-                return Ok(());
+                return Ok(None);
             }
-            if self.after_block {
-                writeln!(self.out)?;
-                self.after_block = false;
-            }
-            self.shown += 1;
-            return writeln!(
-                self.out,
+            return Ok(Some(Text::Fixed(format!(
                 "fixed {}:{} {} {}: `{}` -> `{}` ({} {})",
                 self.name,
                 d.line,
@@ -77,19 +91,56 @@ impl<W: Write> Human<W> {
                 d.fix.as_deref().unwrap_or(""),
                 d.code,
                 d.rule,
-            );
+            ))));
         }
-        let rendered = Rendered::new(d, &self.name, raw, first_line, self.style.delimiter);
+        let rendered = Rendered::new(d, self.name, raw, first_line, self.style.delimiter);
         let mut text = String::new();
         self.handler.render_report(&mut text, &rendered).map_err(io::Error::other)?;
-        if self.shown > 0 {
-            writeln!(self.out)?;
-        }
-        self.shown += 1;
-        self.after_block = true;
-        self.out.write_all(text.as_bytes())
+        Ok(Some(Text::Block(text)))
     }
 }
+
+impl<W: Write> Human<W> {
+    /// Writes a finding's text, with a blank line between a block and what follows it.
+    fn put(&mut self, text: Option<Text>) -> io::Result<()> {
+        match text {
+            None => Ok(()),
+            Some(Text::Fixed(line)) => {
+                if self.after_block {
+                    writeln!(self.out)?;
+                    self.after_block = false;
+                }
+                self.shown += 1;
+                writeln!(self.out, "{line}")
+            }
+            Some(Text::Block(text)) => {
+                if self.shown > 0 {
+                    writeln!(self.out)?;
+                }
+                self.shown += 1;
+                self.after_block = true;
+                self.out.write_all(text.as_bytes())
+            }
+        }
+    }
+
+    fn table_row(&mut self, row: &RowOutcome) {
+        if self.rows.len() <= ROW_TABLE_MAX {
+            self.rows.push((row.meta.line, row.user.clone(), row.action, row.package.clone(), diff(row)));
+        }
+    }
+}
+
+/// A finding as the report shows it.
+enum Text {
+    /// A `fixed` note, one line.
+    Fixed(String),
+    /// A diagnostic drawn with its source line.
+    Block(String),
+}
+
+/// Rows rendered per task when a batch is rendered in parallel.
+const ROWS_PER_TASK: usize = 2048;
 
 impl<W: Write> Sink for Human<W> {
     fn begin(&mut self, input: &InputInfo, _: &Schema) -> io::Result<()> {
@@ -110,8 +161,33 @@ impl<W: Write> Sink for Human<W> {
         for d in &row.diagnostics {
             self.emit(d, record.raw, row.meta.line)?;
         }
-        if self.rows.len() <= ROW_TABLE_MAX {
-            self.rows.push((row.meta.line, row.user.clone(), row.action, row.package.clone(), diff(row)));
+        self.table_row(row);
+        Ok(())
+    }
+
+    /// Renders the findings on the worker threads (miette's drawing is most of a report's
+    /// cost), then writes them in order.
+    fn rows(&mut self, rows: &[(&RowOutcome, Record<'_>)]) -> io::Result<()> {
+        let painter = Painter { style: &self.style, handler: &self.handler, name: &self.name };
+        let texts: Vec<io::Result<Vec<Option<Text>>>> = rows
+            .par_chunks(ROWS_PER_TASK)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .flat_map(|(row, record)| {
+                        row.diagnostics.iter().map(|d| painter.render(d, record.raw, row.meta.line))
+                    })
+                    .collect()
+            })
+            .collect();
+        for text in texts {
+            text?.into_iter().try_for_each(|t| self.put(t))?;
+        }
+        for (row, _) in rows {
+            if self.rows.len() > ROW_TABLE_MAX {
+                break;
+            }
+            self.table_row(row);
         }
         Ok(())
     }

@@ -31,6 +31,17 @@ impl AtomicFile {
         Ok(AtomicFile { temp })
     }
 
+    /// Starts flushing what was written so far to disk on a thread of its own, while the
+    /// caller goes on writing other files; [`AtomicFile::commit`] still syncs, and finds
+    /// little left to do. Join the handle before committing to learn of a failed flush.
+    ///
+    /// # Errors
+    /// The file handle could not be duplicated for the thread.
+    pub fn sync_in_background(&self) -> io::Result<std::thread::JoinHandle<io::Result<()>>> {
+        let file = self.temp.as_file().try_clone()?;
+        std::thread::Builder::new().name("hubcsv-sync".into()).spawn(move || file.sync_all())
+    }
+
     /// Flushes to disk and renames the file to `path`. Without `overwrite`, an existing file
     /// at `path` is an error and is left untouched.
     ///

@@ -122,7 +122,7 @@ impl Summary {
         let none = || "none".to_owned();
         let after = match row.action {
             Action::Remove => None,
-            _ => row.package.clone().or_else(|| row.package_before.clone()),
+            _ => row.package.map(str::to_owned).or_else(|| row.package_before.clone()),
         };
         if row.existed {
             let before = row.package_before.clone().unwrap_or_else(none);

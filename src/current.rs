@@ -179,7 +179,7 @@ impl Current {
         let mut counts = BTreeMap::new();
         for index in 0..self.lines.len() {
             let existing = Existing { current: self, index };
-            let id = existing.package().map_or("none", |p| p.id.as_str());
+            let id = existing.package().map_or("none", |p| p.id);
             *counts.entry(id.to_owned()).or_insert(0) += 1;
         }
         counts

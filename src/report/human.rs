@@ -126,7 +126,13 @@ impl<W: Write> Human<W> {
 
     fn table_row(&mut self, row: &RowOutcome) {
         if self.rows.len() <= ROW_TABLE_MAX {
-            self.rows.push((row.meta.line, row.user.clone(), row.action, row.package.clone(), diff(row)));
+            self.rows.push((
+                row.meta.line,
+                row.user.clone(),
+                row.action,
+                row.package.map(str::to_owned),
+                diff(row),
+            ));
         }
     }
 }

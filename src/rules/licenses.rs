@@ -164,7 +164,7 @@ fn packages(ctx: &mut RowCtx<'_>, read: &[Bool]) -> (Option<(usize, usize)>, boo
         match designated {
             None => designated = Some((col, p)),
             Some((_, first)) => {
-                let first_name = schema.catalogue.package(first).map_or("", |f| f.id.as_str());
+                let first_name = schema.catalogue.package(first).map_or("", |f| f.id);
                 let d = ctx.at(
                     Rule::MultiplePackages,
                     col,

@@ -47,7 +47,7 @@ pub struct RowOutcome {
     /// What the upload will do with the row.
     pub action: Action,
     /// Catalogue id of the designated package.
-    pub package: Option<String>,
+    pub package: Option<&'static str>,
     /// The column whose TRUE designates the package.
     pub package_col: Option<usize>,
     /// What decided the action.
@@ -242,7 +242,7 @@ fn check_cells<'a>(
     if let Some(m) = matcher {
         if ctx.diags.iter().any(|d| d.severity >= Severity::Error) {
             changes = Some(Vec::new());
-            package_before = ctx.existing.and_then(|e| e.package()).map(|p| p.id.clone());
+            package_before = ctx.existing.and_then(|e| e.package()).map(|p| p.id.to_owned());
         } else {
             let designated_col = lic.designated.and_then(|(c, p)| Some((c, schema.catalogue.package(p)?)));
             let existing = ctx.existing;
@@ -259,7 +259,7 @@ fn check_cells<'a>(
         meta,
         user: ctx.user.take(),
         action: Action::Add,
-        package: designated.map(|p| p.id.clone()),
+        package: designated.map(|p| p.id),
         package_col: lic.designated.map(|(col, _)| col),
         evidence,
         diagnostics: std::mem::take(&mut ctx.diags),

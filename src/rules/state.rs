@@ -79,8 +79,8 @@ pub(super) fn compare(
     if before.map(|p| &p.id) != after.map(|p| &p.id) {
         changes.push(FieldChange {
             column: "package".to_owned(),
-            old: before.map_or_else(String::new, |p| p.id.clone()),
-            new: after.map_or_else(String::new, |p| p.id.clone()),
+            old: before.map_or_else(String::new, |p| p.id.to_owned()),
+            new: after.map_or_else(String::new, |p| p.id.to_owned()),
         });
     }
     for (col, export_col) in matcher.map.iter().enumerate() {
@@ -123,5 +123,5 @@ pub(super) fn compare(
     } else {
         Action::Modify
     };
-    (changes, before.map(|p| p.id.clone()), action)
+    (changes, before.map(|p| p.id.to_owned()), action)
 }

@@ -114,7 +114,10 @@ impl Mapping {
                     .packages
                     .iter()
                     .filter_map(|p| {
-                        names.iter().find(|n| header_key(n) == p.names[0]).map(|n| (p.id.clone(), n.clone()))
+                        names
+                            .iter()
+                            .find(|n| header_key(n) == p.names[0])
+                            .map(|n| (p.id.to_owned(), n.clone()))
                     })
                     .collect()
             } else {

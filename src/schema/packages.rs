@@ -4,8 +4,9 @@
 /// A wholesale package.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Package {
-    /// Catalogue id, as the Wholesale API names it (`webex_calling`, ...).
-    pub id: String,
+    /// Catalogue id, as the Wholesale API names it (`webex_calling`, ...). Static text: the
+    /// catalogue is built in, and every row's outcome names its package without a copy.
+    pub id: &'static str,
     /// Display names matched in headers (lower-case, spaces folded); the first is canonical.
     pub names: Vec<String>,
     /// Needs Location and a number or extension (calling-enabled).
@@ -34,14 +35,8 @@ pub struct Catalogue {
     pub basic: Vec<String>,
 }
 
-fn package(id: &str, names: &[&str], calling: bool, meetings: bool, user: bool) -> Package {
-    Package {
-        id: id.to_owned(),
-        names: names.iter().map(|n| super::header_key(n)).collect(),
-        calling,
-        meetings,
-        user,
-    }
+fn package(id: &'static str, names: &[&str], calling: bool, meetings: bool, user: bool) -> Package {
+    Package { id, names: names.iter().map(|n| super::header_key(n)).collect(), calling, meetings, user }
 }
 
 impl Default for Catalogue {

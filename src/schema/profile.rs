@@ -180,7 +180,7 @@ impl Profile {
             span: e.span(),
             help: "see docs/profiles.md for the profile format".to_owned(),
         })?;
-        let package_ids: Vec<&str> = catalogue.packages.iter().map(|p| p.id.as_str()).collect();
+        let package_ids: Vec<&str> = catalogue.packages.iter().map(|p| p.id).collect();
         let known_package = |id: &Spanned<String>| -> Result<String, ProfileError> {
             let v = id.get_ref().trim();
             if v == REMOVE || package_ids.contains(&v) {

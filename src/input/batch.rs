@@ -10,6 +10,27 @@ use std::ops::Range;
 use super::record::{Meta, ReadError};
 use super::{CellNote, Records};
 
+/// Where to cut `data` into about `n` pieces for parallel parsing: near each `n`th of it,
+/// at the offset `next` finds in the bytes from there (a boundary where a piece may
+/// start). Starts with 0 and ends with `data.len()`; fewer pieces when `next` finds no
+/// boundary or the pieces would be empty.
+pub(crate) fn cut_points(data: &[u8], n: usize, next: impl Fn(&[u8]) -> Option<usize>) -> Vec<usize> {
+    let mut cuts = vec![0];
+    for k in 1..n {
+        let target = data.len() / n * k;
+        let last = cuts.last().copied().unwrap_or(0);
+        if target <= last {
+            continue;
+        }
+        match next(&data[target..]) {
+            Some(i) if target + i < data.len() => cuts.push(target + i),
+            _ => break,
+        }
+    }
+    cuts.push(data.len());
+    cuts
+}
+
 /// The fields of one row, borrowed from its piece.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields<'a> {

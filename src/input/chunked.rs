@@ -124,20 +124,7 @@ impl<R: Read + Send> ChunkedCsv<R> {
 /// Where to cut `raw` into about `n` pieces: just after a line feed, so that a `\r\n` is
 /// never split.
 fn cuts(raw: &[u8], n: usize) -> Vec<usize> {
-    let mut cuts = vec![0];
-    for k in 1..n {
-        let target = raw.len() / n * k;
-        let last = cuts.last().copied().unwrap_or(0);
-        if target <= last {
-            continue;
-        }
-        match memchr::memchr(b'\n', &raw[target..]) {
-            Some(i) if target + i + 1 < raw.len() => cuts.push(target + i + 1),
-            _ => break,
-        }
-    }
-    cuts.push(raw.len());
-    cuts
+    super::batch::cut_points(raw, n, |rest| memchr::memchr(b'\n', rest).map(|i| i + 1))
 }
 
 /// One piece's parse, which may read on into the following pieces.

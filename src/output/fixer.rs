@@ -73,8 +73,14 @@ fn into_file(writer: Out) -> io::Result<AtomicFile> {
 }
 
 /// CSV as `fix` writes it: RFC 4180 quoting, CRLF line ends (what Control Hub exports).
+fn csv_builder() -> csv::WriterBuilder {
+    let mut builder = csv::WriterBuilder::new();
+    builder.terminator(csv::Terminator::CRLF).flexible(true);
+    builder
+}
+
 fn csv_encoder<W: Write>(out: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).flexible(true).from_writer(out)
+    csv_builder().from_writer(out)
 }
 
 /// Appends one record to `csv` through the csv crate's writer.
@@ -83,11 +89,8 @@ where
     I: IntoIterator<Item = T>,
     T: AsRef<[u8]>,
 {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .flexible(true)
-        .buffer_capacity(1024)
-        .from_writer(csv);
+    // A small buffer: one is made for each record that needs quotes.
+    let mut w = csv_builder().buffer_capacity(1024).from_writer(csv);
     w.write_record(fields)?;
     w.flush()
 }

@@ -36,7 +36,7 @@ pub struct Style {
 }
 
 /// One line of the per-user table: line, user, action, package, diff.
-type TableRow = (u64, Option<String>, Action, Option<String>, String);
+type TableRow = (u64, Option<String>, Action, Option<&'static str>, String);
 
 /// Writes the human report to `out`.
 pub struct Human<W: Write> {
@@ -126,13 +126,7 @@ impl<W: Write> Human<W> {
 
     fn table_row(&mut self, row: &RowOutcome) {
         if self.rows.len() <= ROW_TABLE_MAX {
-            self.rows.push((
-                row.meta.line,
-                row.user.clone(),
-                row.action,
-                row.package.map(str::to_owned),
-                diff(row),
-            ));
+            self.rows.push((row.meta.line, row.user.clone(), row.action, row.package, diff(row)));
         }
     }
 }
@@ -223,7 +217,7 @@ impl<W: Write> Sink for Human<W> {
                 self.rows.iter().map(|r| r.1.as_deref().unwrap_or("-").chars().count()).max().unwrap_or(1);
             writeln!(out, "  {:>5}  {:<width$}  {:<9}  package", "line", "user", "action")?;
             for (line, user, action, package, diff) in &self.rows {
-                let package = package.as_deref().unwrap_or("-");
+                let package = package.unwrap_or("-");
                 let line_text = format!(
                     "  {line:>5}  {:<width$}  {:<9}  {package}",
                     user.as_deref().unwrap_or("-"),

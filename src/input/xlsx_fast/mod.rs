@@ -227,20 +227,7 @@ pub(super) struct ParsedPiece {
 
 /// Where to cut `xml` into about `n` pieces: just before a row tag.
 fn cuts(xml: &[u8], n: usize) -> Vec<usize> {
-    let mut cuts = vec![0];
-    for k in 1..n {
-        let target = xml.len() / n * k;
-        let last = cuts.last().copied().unwrap_or(0);
-        if target <= last {
-            continue;
-        }
-        match row_tag(&xml[target..]) {
-            Some(i) if target + i < xml.len() => cuts.push(target + i),
-            _ => break,
-        }
-    }
-    cuts.push(xml.len());
-    cuts
+    super::batch::cut_points(xml, n, row_tag)
 }
 
 /// The offset of the next `<row` tag (any namespace prefix) in `xml`.

@@ -50,9 +50,10 @@ pub enum Error {
     /// A profile (`--profile`) is not valid TOML or names unknown columns or packages.
     #[error("{}: {}", .0.path, .0.message)]
     Profile(Box<ProfileFailure>),
-    /// Writing a report or output failed.
+    /// Writing a report or output failed. (The cause is in the message, not a `source`:
+    /// reports would show it twice.)
     #[error("cannot write the output: {0}")]
-    Output(#[source] io::Error),
+    Output(io::Error),
 }
 
 /// What is wrong with a profile, and where.

@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 use hubcsv::report::human::{Human, Style};
-use hubcsv::report::{Collect, JsonLines};
+use hubcsv::report::{JsonDocument, JsonLines};
 use hubcsv::{Error, Options, Sink, Summary};
 
 use super::exit;
@@ -184,12 +184,12 @@ pub fn run<E: Epilogue>(
             })
         }
         Format::Json => {
-            let mut collect = Collect::default();
-            job(&mut collect).and_then(|(s, e)| {
+            // Rows and findings are spooled as they come (memory, then a temporary file):
+            // the document's summary comes first but is known last.
+            let mut document = JsonDocument::new(&mut out);
+            job(&mut document).and_then(|(s, e)| {
                 let extra = e.json();
-                collect
-                    .write_json_with(&mut out, extra.as_ref().map(|(k, v)| (*k, v)))
-                    .map_err(Error::Output)?;
+                document.finish(extra.as_ref().map(|(k, v)| (*k, v))).map_err(Error::Output)?;
                 Ok(s)
             })
         }

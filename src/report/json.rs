@@ -139,7 +139,6 @@ impl Sink for Collect {
 
 /// A row of the report, borrowed from its outcome: the same fields as [`RowReport`], which
 /// [`write_row_object`] writes by hand (the tests hold the two to the same text).
-#[cfg(test)]
 #[derive(Serialize)]
 struct RowView<'a> {
     line: u64,
@@ -150,7 +149,6 @@ struct RowView<'a> {
     changes: Option<&'a [FieldChange]>,
 }
 
-#[cfg(test)]
 impl<'a> RowView<'a> {
     fn new(row: &'a RowOutcome) -> Self {
         RowView {
@@ -304,11 +302,182 @@ impl<W: Write> Sink for JsonLines<W> {
     }
 }
 
+/// Streams the JSON document (contract §6) in bounded memory, byte for byte what
+/// [`Collect::write_json_with`] writes. The summary comes before the rows in the document
+/// but is known only after them, so rows and findings are rendered as they come (on the
+/// worker threads) into two spools, kept in memory up to [`SPOOL_IN_MEMORY`] bytes each and
+/// then in an unnamed temporary file; [`JsonDocument::finish`] writes the head and copies
+/// the spools behind it. A 1,000,000-row report no longer holds every row in memory.
+pub struct JsonDocument<W: Write> {
+    out: W,
+    rows: Spool,
+    diagnostics: Spool,
+    input: Option<InputInfo>,
+    summary: Option<Summary>,
+}
+
+/// Bytes of a spool kept in memory before it moves to a temporary file.
+pub const SPOOL_IN_MEMORY: usize = 8 << 20;
+
+/// The elements of one array of the document, each written `,` line feed, indent, element.
+struct Spool {
+    text: tempfile::SpooledTempFile,
+    elements: u64,
+}
+
+impl Spool {
+    fn new(in_memory: usize) -> Spool {
+        Spool { text: tempfile::spooled_tempfile(in_memory), elements: 0 }
+    }
+
+    fn push(&mut self, text: &[u8], elements: u64) -> io::Result<()> {
+        self.elements += elements;
+        self.text.write_all(text).map_err(|e| {
+            let dir = std::env::temp_dir();
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "{e} (spooling the report to a temporary file in {}: set TMPDIR to a writable folder, \
+                     or use --format jsonl, which streams)",
+                    dir.display()
+                ),
+            )
+        })
+    }
+
+    /// Writes the array at depth 1 (`[]` when empty), as serde's pretty printer does.
+    fn copy_to(&mut self, out: &mut impl Write) -> io::Result<()> {
+        use std::io::Seek;
+        if self.elements == 0 {
+            return out.write_all(b"[]");
+        }
+        out.write_all(b"[")?;
+        self.text.seek(io::SeekFrom::Start(1))?; // past the first element's `,`
+        io::copy(&mut self.text, out)?;
+        out.write_all(b"\n  ]")
+    }
+}
+
+/// Appends `value` as serde's pretty printer writes it as an element of an array at depth 1
+/// of the document: `,`, a line feed, four spaces, and the value with every line after its
+/// first indented by four spaces (JSON strings hold no raw line feed, so every line feed in
+/// the text is the printer's own).
+fn push_element<T: Serialize>(out: &mut Vec<u8>, value: &T, scratch: &mut Vec<u8>) -> io::Result<()> {
+    scratch.clear();
+    serde_json::to_writer_pretty(&mut *scratch, value)?;
+    out.extend_from_slice(b",\n    ");
+    push_indented(out, scratch, b"    ");
+    Ok(())
+}
+
+fn push_indented(out: &mut Vec<u8>, text: &[u8], indent: &[u8]) {
+    let mut lines = text.split(|&b| b == b'\n');
+    if let Some(first) = lines.next() {
+        out.extend_from_slice(first);
+    }
+    for line in lines {
+        out.push(b'\n');
+        out.extend_from_slice(indent);
+        out.extend_from_slice(line);
+    }
+}
+
+/// Writes `"key": value` as a member of the document (depth 1), after `,` and a line feed.
+fn write_member<T: Serialize>(out: &mut impl Write, key: &str, value: &T) -> io::Result<()> {
+    let mut text = Vec::new();
+    text.extend_from_slice(b",\n  ");
+    serde_json::to_writer(&mut text, key)?;
+    text.extend_from_slice(b": ");
+    push_indented(&mut text, &serde_json::to_vec_pretty(value)?, b"  ");
+    out.write_all(&text)
+}
+
+impl<W: Write> JsonDocument<W> {
+    /// A sink writing the document to `out` when [finished](JsonDocument::finish).
+    pub fn new(out: W) -> Self {
+        JsonDocument::with_spools(out, SPOOL_IN_MEMORY)
+    }
+
+    fn with_spools(out: W, in_memory: usize) -> Self {
+        let (rows, diagnostics) = (Spool::new(in_memory), Spool::new(in_memory));
+        JsonDocument { out, rows, diagnostics, input: None, summary: None }
+    }
+
+    /// Writes the document, with one more top-level member (`fix` adds `written`).
+    ///
+    /// # Errors
+    /// Writing the document, or reading back a spool, failed.
+    pub fn finish(mut self, extra: Option<(&str, &serde_json::Value)>) -> io::Result<W> {
+        write!(self.out, "{{\n  \"version\": {VERSION}")?;
+        write_member(&mut self.out, "input", &self.input)?;
+        write_member(&mut self.out, "summary", &self.summary)?;
+        self.out.write_all(b",\n  \"rows\": ")?;
+        self.rows.copy_to(&mut self.out)?;
+        self.out.write_all(b",\n  \"diagnostics\": ")?;
+        self.diagnostics.copy_to(&mut self.out)?;
+        if let Some((key, value)) = extra {
+            write_member(&mut self.out, key, value)?;
+        }
+        self.out.write_all(b"\n}\n")?;
+        Ok(self.out)
+    }
+
+    fn push_diagnostics(&mut self, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        let (mut text, mut scratch) = (Vec::new(), Vec::new());
+        diagnostics.iter().try_for_each(|d| push_element(&mut text, d, &mut scratch))?;
+        self.diagnostics.push(&text, diagnostics.len() as u64)
+    }
+}
+
+impl<W: Write> Sink for JsonDocument<W> {
+    fn begin(&mut self, input: &InputInfo, _: &Schema) -> io::Result<()> {
+        self.input = Some(input.clone());
+        Ok(())
+    }
+    fn header(&mut self, diagnostics: &[Diagnostic], _: Record<'_>) -> io::Result<()> {
+        self.push_diagnostics(diagnostics)
+    }
+    fn row(&mut self, row: &RowOutcome, record: Record<'_>) -> io::Result<()> {
+        self.rows(&[(row, record)])
+    }
+    /// Renders the rows and their findings on the worker threads, then spools the text in
+    /// order.
+    fn rows(&mut self, rows: &[(&RowOutcome, Record<'_>)]) -> io::Result<()> {
+        type Texts = (Vec<u8>, Vec<u8>, u64);
+        let texts: Vec<io::Result<Texts>> = rows
+            .par_chunks(ROWS_PER_TASK)
+            .map(|chunk| {
+                let (mut rows, mut diagnostics, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+                let mut found = 0;
+                for (row, _) in chunk {
+                    push_element(&mut rows, &RowView::new(row), &mut scratch)?;
+                    for d in &row.diagnostics {
+                        push_element(&mut diagnostics, d, &mut scratch)?;
+                    }
+                    found += row.diagnostics.len() as u64;
+                }
+                Ok((rows, diagnostics, found))
+            })
+            .collect();
+        for (chunk, text) in rows.chunks(ROWS_PER_TASK).zip(texts) {
+            let (rows, diagnostics, found) = text?;
+            self.rows.push(&rows, chunk.len() as u64)?;
+            self.diagnostics.push(&diagnostics, found)?;
+        }
+        Ok(())
+    }
+    fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()> {
+        self.input = Some(input.clone());
+        self.summary = Some(summary.clone());
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
-    use super::{push_line, write_row_object, RowView};
+    use super::{push_line, write_row_object, Collect, JsonDocument, RowView};
     use crate::actions::{Action, Evidence};
     use crate::input::Meta;
     use crate::rules::state::FieldChange;
@@ -366,6 +535,60 @@ mod tests {
         let mut out = Vec::new();
         push_line(&mut out, "empty", &std::collections::BTreeMap::<u8, u8>::new()).unwrap();
         assert_eq!(out, b"{\"type\":\"empty\"}\n");
+    }
+
+    /// The streamed document against the one `Collect` builds in memory, spools in memory
+    /// and on disk, with and without `fix`'s extra member: files with header findings, row
+    /// findings, no findings, and no rows.
+    #[test]
+    fn the_streamed_document_is_the_collected_one() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/rules/");
+        let extra = serde_json::json!({"parts": ["a.csv"], "rows": 2});
+        for file in [
+            "HC006-unknown-column.csv",
+            "HC009-duplicate-user.csv",
+            "HC016-invalid-phone-number.csv",
+            "HC031-formula-injection.csv",
+        ]
+        .iter()
+        .map(|f| format!("{dir}{f}"))
+        .chain([concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/example/upload.csv").to_owned()])
+        {
+            let source = crate::Source::Path(file.clone().into());
+            let opts = crate::Options::default();
+            let mut collect = Collect::default();
+            crate::check(&source, &opts, &mut collect).unwrap();
+            for (in_memory, extra) in [(0, None), (1 << 20, None), (0, Some(("written", &extra)))] {
+                let mut expected = Vec::new();
+                collect.write_json_with(&mut expected, extra).unwrap();
+                let mut document = JsonDocument::with_spools(Vec::new(), in_memory);
+                crate::check(&source, &opts, &mut document).unwrap();
+                let streamed = document.finish(extra).unwrap();
+                assert_eq!(
+                    String::from_utf8(streamed).unwrap(),
+                    String::from_utf8(expected).unwrap(),
+                    "{file}"
+                );
+            }
+        }
+        // No rows (and a finding); a row and no findings.
+        let empty = b"User ID/Email (Required)\n".to_vec();
+        let clean =
+            b"User ID/Email (Required),First Name,Last Name,Webex Meetings [Sub1],Preferred Webex Site\n\
+                      ana@example.com,Ana,Lima,TRUE,acme.webex.com\n"
+                .to_vec();
+        for (data, empty_array) in [(empty, "\"rows\": [],\n"), (clean, "\"diagnostics\": []\n")] {
+            let source = crate::Source::Bytes { name: "upload.csv".into(), data };
+            let mut collect = Collect::default();
+            crate::check(&source, &crate::Options::default(), &mut collect).unwrap();
+            let mut expected = Vec::new();
+            collect.write_json(&mut expected).unwrap();
+            let mut document = JsonDocument::with_spools(Vec::new(), 0);
+            crate::check(&source, &crate::Options::default(), &mut document).unwrap();
+            let streamed = document.finish(None).unwrap();
+            assert!(String::from_utf8_lossy(&streamed).contains(empty_array));
+            assert_eq!(streamed, expected);
+        }
     }
 
     proptest! {

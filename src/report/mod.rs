@@ -6,4 +6,4 @@ pub mod human;
 pub mod json;
 
 pub use diagnostic::Diagnostic;
-pub use json::{Collect, JsonLines, RowReport};
+pub use json::{Collect, JsonDocument, JsonLines, RowReport};

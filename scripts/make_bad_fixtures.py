@@ -2,10 +2,12 @@
 """Recipe for fixtures/bad/: broken and hostile inputs, each with a test in tests/bad.rs.
 
     pip install openpyxl msoffcrypto-tool
-    python3 scripts/make_bad_fixtures.py
+    python3 scripts/make_bad_fixtures.py          # every fixture
+    python3 scripts/make_bad_fixtures.py xlsb     # only the damaged xlsb files (no package needed)
 """
 import io
 import random
+import sys
 import zipfile
 
 H = ('First Name,Last Name,User ID/Email (Required),Extension,Phone Number,Location,'
@@ -102,5 +104,28 @@ def far_cell():
     write('far-cell.xlsx', buf.getvalue())
 
 
+def damaged_xlsb():
+    """fixtures/input/packages.xlsb with its sheet damaged: a shared-string cell record cut to
+    4 bytes (calamine indexes past it and panics), and the sheet cut in the middle of a record."""
+    def rewrite(name, sheet):
+        with zipfile.ZipFile('fixtures/input/packages.xlsb') as src:
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as dst:
+                for item in src.infolist():
+                    data = src.read(item.filename)
+                    if item.filename == 'xl/worksheets/sheet1.bin':
+                        data = sheet(data)
+                    dst.writestr(zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0)), data,
+                                 zipfile.ZIP_DEFLATED)
+        write(name, buf.getvalue())
+    # 0x07 0x0C: the type and size of the first BrtCellIsst (column, style, string index).
+    rewrite('short-record.xlsb', lambda d: d.replace(b'\x07\x0c', b'\x07\x04', 1))
+    rewrite('cut-sheet.xlsb', lambda d: d[: len(d) // 2])
+
+
 if __name__ == '__main__':
-    main()
+    if sys.argv[1:] == ['xlsb']:
+        damaged_xlsb()
+    else:
+        main()
+        damaged_xlsb()

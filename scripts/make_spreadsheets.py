@@ -3,13 +3,20 @@
 format hubcsv reads. Run from the repository root:
 
     pip install openpyxl xlwt odfpy
-    python3 scripts/make_spreadsheets.py
+    python3 scripts/make_spreadsheets.py           # every fixture
+    python3 scripts/make_spreadsheets.py xlsb      # only packages.xlsb (no package needed)
+
+No Python package writes xlsb, so `xlsb()` writes its BIFF12 records itself ([MS-XLSB]): the
+parts Excel writes for a one-sheet workbook, text in the shared string table as Excel keeps
+it, phones as floating-point numbers, booleans, and the formula with its cached value.
 
 Spreadsheets hold what Excel users really have: phone numbers stored as numbers, real
 booleans, a formula (with its cached value), accents, CJK and emoji.
 """
 import io
 import re
+import struct
+import sys
 import zipfile
 
 HEADER = ['First Name', 'Last Name', 'Display Name', 'User ID/Email (Required)', 'Extension',
@@ -128,11 +135,99 @@ def ods(path, rows):
     doc.save(path)
 
 
+def _record(kind, data=b''):
+    """A BIFF12 record: its type and size as 7-bit varints (MS-XLSB 2.1.4), then its data."""
+    out = bytearray([kind & 0x7F | 0x80, kind >> 7]) if kind >= 0x80 else bytearray([kind])
+    size = len(data)
+    while True:
+        byte, size = size & 0x7F, size >> 7
+        out.append(byte | (0x80 if size else 0))
+        if not size:
+            return bytes(out) + data
+
+
+def _wide(text):
+    """XLWideString: a u32 count of UTF-16 code units, then UTF-16LE."""
+    units = text.encode('utf-16-le')
+    return struct.pack('<I', len(units) // 2) + units
+
+
+def xlsb(path, rows, header=HEADER, sheet='Users'):
+    strings, index = [], {}
+
+    def isst(text):
+        if text not in index:
+            index[text] = len(strings)
+            strings.append(text)
+        return index[text]
+
+    body = bytearray()
+    for r, row in enumerate([header] + rows):
+        # BrtRowHdr: row, style, height (twips), flags, no column spans.
+        body += _record(0x00, struct.pack('<IIH3sI', r, 0, 300, b'\0\0\0', 0))
+        for c, v in enumerate(row):
+            cell = struct.pack('<II', c, 0)  # column, style 0
+            if isinstance(v, bool):
+                body += _record(0x04, cell + bytes([v]))  # BrtCellBool
+            elif isinstance(v, int):
+                body += _record(0x05, cell + struct.pack('<d', v))  # BrtCellReal
+            elif isinstance(v, tuple):
+                # BrtFmlaString: the cached value, flags, then the formula A{r+1}&" "&B{r+1}
+                # as parsed tokens: PtgRef, PtgStr, PtgConcat, PtgRef, PtgConcat.
+                ref = lambda col: b'\x24' + struct.pack('<IH', r, col | 0xC000)
+                rgce = ref(0) + b'\x17' + struct.pack('<H', 1) + ' '.encode('utf-16-le') + b'\x08' + ref(1) + b'\x08'
+                body += _record(0x08, cell + _wide(v[1]) + struct.pack('<H', 0) + struct.pack('<I', len(rgce))
+                                + rgce + struct.pack('<I', 0))
+            elif v != '':
+                body += _record(0x07, cell + struct.pack('<I', isst(v)))  # BrtCellIsst
+    width = max(len(row) for row in [header] + rows)
+    sheet_bin = (_record(0x81)  # BrtBeginSheet
+                 + _record(0x94, struct.pack('<IIII', 0, len(rows), 0, width - 1))  # BrtWsDim
+                 + _record(0x91) + bytes(body) + _record(0x92)  # sheet data
+                 + _record(0x82))  # BrtEndSheet
+    sst = (_record(0x9F, struct.pack('<II', len(strings), len(strings)))
+           + b''.join(_record(0x13, b'\0' + _wide(s)) for s in strings) + _record(0xA0))
+    book = (_record(0x83)  # BrtBeginBook
+            + _record(0x8F)  # BrtBeginBundleShs
+            + _record(0x9C, struct.pack('<II', 0, 1) + _wide('rId1') + _wide(sheet))  # BrtBundleSh
+            + _record(0x90)  # BrtEndBundleShs
+            + _record(0x9D, struct.pack('<IIIdIH', 0, 1, 100, 0.001, 1, 0))  # BrtCalcProp
+            + _record(0x84))  # BrtEndBook
+    ns = 'http://schemas.openxmlformats.org/'
+    rel = ns + 'officeDocument/2006/relationships/'
+    parts = {
+        '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Types xmlns="{ns}package/2006/content-types">'
+        '<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/vnd.ms-excel.worksheet"/>'
+        '<Override PartName="/xl/sharedStrings.bin" ContentType="application/vnd.ms-excel.sharedStrings"/>'
+        '</Types>',
+        '_rels/.rels': '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{ns}package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}officeDocument" Target="xl/workbook.bin"/></Relationships>',
+        'xl/_rels/workbook.bin.rels': '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{ns}package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}worksheet" Target="worksheets/sheet1.bin"/>'
+        f'<Relationship Id="rId2" Type="{rel}sharedStrings" Target="sharedStrings.bin"/></Relationships>',
+        'xl/workbook.bin': book,
+        'xl/worksheets/sheet1.bin': sheet_bin,
+        'xl/sharedStrings.bin': sst,
+    }
+    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            # A fixed date: the same recipe writes the same bytes.
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+
+
 FRENCH = [[{True: 'VRAI', False: 'FAUX'}.get(v, v) if isinstance(v, bool) else v for v in r] for r in ROWS]
 
 
 def main():
     d = 'fixtures/input/'
+    if sys.argv[1:] == ['xlsb']:
+        xlsb(d + 'packages.xlsb', ROWS)
+        return
     write_text(d + 'utf8-comma.csv', ',', 'utf-8', ROWS)
     write_text(d + 'utf16le-tab-bom.csv', '\t', 'utf-16-le', ROWS, bom=b'\xff\xfe')
     # cp1252 cannot hold CJK or emoji: the French file has the Latin-script users only.
@@ -142,6 +237,7 @@ def main():
     xlsx(d + 'packages.xlsx', ROWS)
     ods(d + 'packages.ods', ROWS)
     xls(d + 'packages.xls', ROWS)
+    xlsb(d + 'packages.xlsb', ROWS)
     # Rule fixtures that only a spreadsheet can show.
     std = ['First Name', 'Last Name', 'Display Name', 'User ID/Email (Required)', 'User Status', 'Extension',
            'Phone Number', 'Caller ID Number', 'Location', 'Preferred Webex Site', 'Webex Calling [Sub100200]',

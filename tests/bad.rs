@@ -52,6 +52,11 @@ fn catalogue() {
         // Found by read_sheet as a 10-second unit: a 5 KB xls whose 91 cells span 7.9 million
         // (half a gigabyte as calamine's dense range); sparse ranges that large are refused.
         ("fuzz-sparse-xls.xls", 2, "cells for the 91 it holds"),
+        // An xlsb whose first shared-string cell record is 4 bytes long: calamine indexes past
+        // it and panics, on the thread that streams the sheet.
+        ("short-record.xlsb", 2, "a damaged workbook"),
+        // An xlsb sheet cut in the middle of a record.
+        ("cut-sheet.xlsb", 2, "cannot read sheet `Users`"),
     ];
     for (file, code, says) in cases {
         let (got, text) = run(&fixture(&format!("bad/{file}")), &[]);

@@ -31,6 +31,7 @@ const CASES: &[Case] = &[
     ("input/packages.xlsx", "input/utf8-comma.csv", "xlsx", "utf-8", "bom", None, Some("Users")),
     ("input/packages.ods", "input/utf8-comma.csv", "ods", "utf-8", "bom", None, Some("Users")),
     ("input/packages.xls", "input/utf8-comma.csv", "xls", "utf-8", "bom", None, Some("Users")),
+    ("input/packages.xlsb", "input/utf8-comma.csv", "xlsb", "utf-8", "bom", None, Some("Users")),
 ];
 
 /// What must be the same whatever the file format: rows and findings.
@@ -84,12 +85,14 @@ fn no_character_is_lost_on_any_path() {
 fn spreadsheet_numbers_read_as_typed() {
     // The phone stored as the number 14085550102 reads "14085550102" (no ".0", no exponent),
     // and gets its "+" back.
-    let (_, doc) = check_json(&fixture("input/packages.xlsx"), &[]);
-    let d =
-        doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "phone-missing-plus").unwrap();
-    assert_eq!(d["value"], "14085550102");
-    assert_eq!(d["cell"], "F3");
-    assert_eq!(d["fix"], "+14085550102");
+    for file in ["input/packages.xlsx", "input/packages.xlsb", "input/packages.xls", "input/packages.ods"] {
+        let (_, doc) = check_json(&fixture(file), &[]);
+        let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "phone-missing-plus");
+        let d = d.unwrap_or_else(|| panic!("{file}: no phone-missing-plus in {doc:#}"));
+        assert_eq!(d["value"], "14085550102", "{file}");
+        assert_eq!(d["cell"], "F3", "{file}");
+        assert_eq!(d["fix"], "+14085550102", "{file}");
+    }
 }
 
 #[test]

@@ -10,6 +10,7 @@ program, interleaved, and the median wall time and peak RSS of each:
   rewrite  the same, writing every record back out (CRLF)
   check    hubcsv check --format jsonl (the report streamed to /dev/null)
   human    hubcsv check -q (the default, human report: the findings drawn, no row list)
+  json     hubcsv check --format json (the one document, rows spooled until the summary)
   fix      hubcsv fix --format jsonl (corrected + rejects files; report to /dev/null)
 Ratios are check/parse and fix/rewrite, from medians of the same run.
 
@@ -82,7 +83,7 @@ def csv_mode(sizes, work):
     build('baseline')
     print(f'machine: {machine()}')
     print(f'{"rows":>9} {"MB":>5} | {"parse":>14} {"rewrite":>14} {"check":>14} {"human":>14} '
-          f'{"fix":>14} | {"check/parse":>11} {"human/parse":>11} {"fix/rewrite":>11} '
+          f'{"json":>14} {"fix":>14} | {"check/parse":>11} {"human/parse":>11} {"fix/rewrite":>11} '
           f'| {"check µs/row":>12}')
     for rows in sizes:
         src = os.path.join(work, 'in.csv')
@@ -94,13 +95,14 @@ def csv_mode(sizes, work):
             'rewrite': [base, 'rewrite', src, os.path.join(work, 'out-base.csv')],
             'check': [BIN, 'check', '-q', '--format', 'jsonl', src],
             'human': [BIN, 'check', '-q', src],
+            'json': [BIN, 'check', '-q', '--format', 'json', src],
             'fix': [BIN, 'fix', '-q', '--format', 'jsonl', '--force', src, '-o',
                     os.path.join(work, 'out.csv')],
         }, runs)
         cell = lambda k: f'{m[k][0]:6.3f}s {m[k][1]:4.0f}M'
         mb = os.path.getsize(src) / 1e6
         print(f'{rows:>9} {mb:>5.0f} | {cell("parse")} {cell("rewrite")} {cell("check")} '
-              f'{cell("human")} {cell("fix")} | {m["check"][0] / m["parse"][0]:>10.1f}x '
+              f'{cell("human")} {cell("json")} {cell("fix")} | {m["check"][0] / m["parse"][0]:>10.1f}x '
               f'{m["human"][0] / m["parse"][0]:>10.1f}x {m["fix"][0] / m["rewrite"][0]:>10.1f}x '
               f'| {m["check"][0] / rows * 1e6:>12.2f}')
 

@@ -19,6 +19,10 @@ use hubcsv::rules::RowOutcome;
 use hubcsv::schema::Schema;
 use hubcsv::{Diagnostic, FixOptions, InputInfo, Options, Record, Sink, Source, Summary};
 
+/// The binary's allocator (src/main.rs), so that the library is timed as the binary runs it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn upload(rows: usize) -> Vec<u8> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = root.join("target/bench-data");

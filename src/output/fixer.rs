@@ -108,32 +108,33 @@ where
 
 /// Appends one record to `csv` as [`csv_encoder`] writes it. A record of two or more
 /// fields none of which needs quotes (no `,`, `"`, CR or LF: nearly every row of an upload)
-/// is the fields joined by commas, which is written here directly; any other record goes
-/// through the csv crate's writer. The tests hold the two to the same bytes.
+/// is the fields joined by commas: they are copied in one pass that also looks for those
+/// bytes. Any other record is taken back and goes through the csv crate's writer. The tests
+/// hold the two to the same bytes.
 fn push_record<'v, I>(csv: &mut Vec<u8>, fields: I) -> io::Result<()>
 where
     I: Iterator<Item = &'v str> + Clone,
 {
+    let start = csv.len();
     let mut count = 0;
-    let mut plain = true;
+    let mut special = false;
     for field in fields.clone() {
+        if count > 0 {
+            csv.push(b',');
+        }
         count += 1;
         #[allow(clippy::needless_bitwise_bool)] // no early exit: the compiler vectorises it
-        let special =
+        let quote =
             field.bytes().fold(false, |q, b| q | (b == b',') | (b == b'"') | (b == b'\r') | (b == b'\n'));
-        plain &= !special;
+        special |= quote;
+        csv.extend_from_slice(field.as_bytes());
     }
     // A lone empty field is written `""` by the csv crate, so that the line is not blank.
-    if plain && count >= 2 {
-        for (i, field) in fields.enumerate() {
-            if i > 0 {
-                csv.push(b',');
-            }
-            csv.extend_from_slice(field.as_bytes());
-        }
+    if !special && count >= 2 {
         csv.extend_from_slice(b"\r\n");
         return Ok(());
     }
+    csv.truncate(start);
     push_encoded(csv, fields)
 }
 

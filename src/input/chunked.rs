@@ -42,6 +42,10 @@ enum Bom {
 pub struct ChunkedCsv<R> {
     inner: R,
     delimiter: u8,
+    /// Parsers of finished pieces, reset and used again: building one costs more than
+    /// parsing a thousand bytes. (They are kept, not cloned: csv-core 0.1.13's `Clone` for
+    /// `Reader` copies only part of its tables, and the copy misreads.)
+    readers: Vec<Reader>,
     /// Bytes after the last complete record of the previous batch.
     carry: Vec<u8>,
     eof: bool,
@@ -66,6 +70,7 @@ impl<R: Read + Send> ChunkedCsv<R> {
         ChunkedCsv {
             inner,
             delimiter,
+            readers: Vec::new(),
             carry: Vec::new(),
             eof: false,
             bom: Bom::Unknown,
@@ -90,6 +95,17 @@ impl<R: Read + Send> ChunkedCsv<R> {
     #[must_use]
     pub fn had_bom(&self) -> bool {
         self.bom == Bom::Dropped
+    }
+
+    /// A parser in its start state: a used one reset, or a new one.
+    fn reader(&mut self) -> Reader {
+        match self.readers.pop() {
+            Some(mut rdr) => {
+                rdr.reset();
+                rdr
+            }
+            None => ReaderBuilder::new().delimiter(self.delimiter).build(),
+        }
     }
 
     /// Reads until `raw` holds `target` bytes or the input ends.
@@ -153,11 +169,13 @@ struct Parser {
 }
 
 impl Parser {
-    fn new(delimiter: u8, start: usize, after_cr: bool, mut piece: Piece) -> Self {
+    /// A parse from `block[start..]`, with `rdr` (a parser in its start state), into `piece`'s
+    /// buffers.
+    fn new(rdr: Reader, start: usize, after_cr: bool, mut piece: Piece) -> Self {
         let mut out = std::mem::take(&mut piece.text).into_bytes();
         out.clear();
         Parser {
-            rdr: ReaderBuilder::new().delimiter(delimiter).build(),
+            rdr,
             out,
             piece,
             ends_used: 0,
@@ -246,16 +264,17 @@ impl Parser {
         (self.lines + n, after_cr)
     }
 
-    /// The piece with its text checked as UTF-8, or the offset of the first invalid byte.
-    fn finish(mut self) -> (Piece, Option<usize>) {
+    /// The piece with its text checked as UTF-8, its parser, and the offset of the first
+    /// invalid byte if any.
+    fn finish(mut self) -> (Piece, Reader, Option<usize>) {
         self.out.truncate(self.rec_out);
         self.piece.ends.truncate(self.ends_used);
         match String::from_utf8(self.out) {
             Ok(text) => {
                 self.piece.text = text;
-                (self.piece, None)
+                (self.piece, self.rdr, None)
             }
-            Err(e) => (self.piece, Some(e.utf8_error().valid_up_to())),
+            Err(e) => (self.piece, self.rdr, Some(e.utf8_error().valid_up_to())),
         }
     }
 }
@@ -282,7 +301,10 @@ impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
             let mut parsers: Vec<Parser> = cuts
                 .windows(2)
                 .enumerate()
-                .map(|(k, w)| Parser::new(self.delimiter, w[0], k == 0 && self.after_cr, batch.take_piece()))
+                .map(|(k, w)| {
+                    let rdr = self.reader();
+                    Parser::new(rdr, w[0], k == 0 && self.after_cr, batch.take_piece())
+                })
                 .collect();
             let last = parsers.len() - 1;
             let block = &raw[..];
@@ -295,6 +317,7 @@ impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
                 match kept.last_mut() {
                     Some(prev) if !prev.on_boundary(block) => {
                         prev.feed(block, cuts[k + 1], eof && k == last);
+                        self.readers.push(p.rdr);
                         batch.give_back(p.piece);
                     }
                     _ => kept.push(p),
@@ -305,6 +328,7 @@ impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
             }
             // One record longer than the block: read more and parse again.
             for p in kept {
+                self.readers.push(p.rdr);
                 batch.give_back(p.piece);
             }
             target = raw.len().saturating_mul(2);
@@ -335,9 +359,11 @@ impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
             }
             finished.push(p);
         }
-        let checked: Vec<(Piece, Option<usize>)> = finished.into_par_iter().map(Parser::finish).collect();
+        let checked: Vec<(Piece, Reader, Option<usize>)> =
+            finished.into_par_iter().map(Parser::finish).collect();
         let mut bad = None;
-        for (piece, invalid) in checked {
+        for (piece, rdr, invalid) in checked {
+            self.readers.push(rdr);
             if let (None, Some(at)) = (&bad, invalid) {
                 bad = Some(utf8_error(&piece, at));
             }

@@ -450,13 +450,16 @@ impl Run<'_> {
         let first = totals.cross.rows() == 0;
         let mut rows_in_batch = 0u64;
         let mut last_line = None;
-        for row in checked.iter_mut().flat_map(|out| out.outcomes.iter_mut().flatten()) {
-            totals.cross.apply(row, self.schema);
-            totals.summary.count(&row.diagnostics);
-            totals.summary.actions.bump(row.action);
-            totals.summary.count_packages(row);
-            rows_in_batch += 1;
-            last_line = Some(row.meta.line);
+        for window in checked.iter_mut().flat_map(|out| out.outcomes.chunks_mut(CROSS_WINDOW)) {
+            totals.cross.warm(window.iter().flatten());
+            for row in window.iter_mut().flatten() {
+                totals.cross.apply(row, self.schema);
+                totals.summary.count(&row.diagnostics);
+                totals.summary.actions.bump(row.action);
+                totals.summary.count_packages(row);
+                rows_in_batch += 1;
+                last_line = Some(row.meta.line);
+            }
         }
         totals.cells = totals.cells.saturating_add(rows_in_batch * self.schema.width().max(1) as u64);
         limit_cells(totals.cells, self.opts, path, last_line)?;
@@ -546,6 +549,10 @@ impl Run<'_> {
         Ok(())
     }
 }
+
+/// Rows whose keys the cross-row pass looks up together before recording them
+/// ([`CrossCheck::warm`]).
+const CROSS_WINDOW: usize = 16;
 
 /// A batch and what the workers found in it, passed from stage to stage.
 #[derive(Default)]

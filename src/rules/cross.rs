@@ -7,7 +7,8 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
 
 use super::{RowOutcome, Rule};
 use crate::actions::Action;
@@ -45,10 +46,24 @@ impl CrossCheck {
             return;
         }
         for seen in [&mut self.emails, &mut self.phones, &mut self.extensions] {
-            let keys = u128::try_from(seen.main.len()).unwrap_or(u128::MAX);
+            let keys = u128::try_from(seen.len).unwrap_or(u128::MAX);
             let more = u128::from(rows - self.rows) * keys * 21 / (u128::from(self.rows) * 20);
-            seen.main.reserve(usize::try_from(more).unwrap_or(0));
+            seen.reserve(usize::try_from(more).unwrap_or(0));
         }
+    }
+
+    /// Looks up the keys of `rows` without recording them, one after the other, so that
+    /// [`CrossCheck::apply`] finds their table entries in cache: the lookups of a window
+    /// wait for memory together instead of one at a time (the tables outgrow the caches).
+    pub fn warm<'r>(&self, rows: impl Iterator<Item = &'r RowOutcome>) {
+        let mut found = 0;
+        for row in rows {
+            let keys = &row.keys;
+            found ^= keys.email.map_or(0, |k| self.emails.touch(k));
+            found ^= keys.phone.map_or(0, |(k, _)| self.phones.touch(k));
+            found ^= keys.extension.map_or(0, |(k, _)| self.extensions.touch(k));
+        }
+        std::hint::black_box(found);
     }
 
     /// Checks `row` against the rows before it, appending findings.
@@ -117,64 +132,121 @@ impl CrossCheck {
     }
 }
 
-/// Keys seen, each with the line it was first seen on, in 16 bytes an entry: the table is
-/// keyed by 64 bits of the 128-bit key and holds 32 more beside the line (96 bits in all:
-/// two different values of a ten-million-user file share them with a probability of about
-/// 10⁻¹⁵). Keys that share the 64 bits but differ in the other 32 go to a second table keyed
-/// by all 128 bits, so a collision of the first table never merges two keys.
+/// Bytes in a page of memory (the smallest there is on the machines hubcsv runs on).
+const PAGE: usize = 4096;
+/// Tables of this many slots (4 MiB) and more are written to page by page in parallel.
+const PREFAULT_FROM: usize = 1 << 18;
+
+/// Keys seen, each with the line it was first seen on, in 16 bytes an entry: an open
+/// addressing table (linear probing, at most three quarters full) of the key's first 64
+/// bits, with 32 more and the line beside them (96 bits in all: two different values of a
+/// ten-million-user file share them with a probability of about 10⁻¹⁵). Keys that share the
+/// 64 bits but differ in the other 32 go to a second table keyed by all 128 bits, so a
+/// collision of the first table never merges two keys.
+///
+/// The table is written here rather than taken from `hashbrown` because a key's entry is
+/// one slot at a known place: [`Seen::touch`] can load it ahead of time, so that a window
+/// of rows waits for memory once instead of once a key (the tables outgrow the caches from
+/// about a hundred thousand users), and a new table's pages can be faulted in on all
+/// threads. The property test below holds it to a map of first lines.
 #[derive(Debug, Default)]
 struct Seen {
-    main: HashMap<u64, (u32, u32), BuildHasherDefault<Prehashed>>,
+    /// `[first 64 bits, next 32 bits << 32 | line]`; a line of 0 marks an empty slot (lines
+    /// start at 1).
+    slots: Vec<[u64; 2]>,
+    len: usize,
     overflow: HashMap<u128, u64>,
 }
 
 impl Seen {
+    /// Where the probe for `low` starts (the key is a hash already: its bits are uniform).
+    fn home(&self, low: u64) -> usize {
+        #[allow(clippy::cast_possible_truncation)] // masked to the table's size
+        let at = low as usize;
+        at & (self.slots.len().wrapping_sub(1))
+    }
+
+    /// Loads the slot where the probe for `key` starts; the value means nothing.
+    fn touch(&self, key: u128) -> u64 {
+        #[allow(clippy::cast_possible_truncation)] // the first part of the key
+        let low = key as u64;
+        self.slots.get(self.home(low)).map_or(0, |s| s[1])
+    }
+
+    /// Makes room for `more` keys beyond those held.
+    fn reserve(&mut self, more: usize) {
+        let want = (self.len.saturating_add(more).saturating_mul(4) / 3).max(16).next_power_of_two();
+        if want > self.slots.len() {
+            self.resize(want);
+        }
+    }
+
+    fn resize(&mut self, size: usize) {
+        let mut slots = vec![[0, 0]; size];
+        // The first write to each page of a new table costs the kernel a page fault (some
+        // microseconds here): taken on all threads at once rather than one insert at a time
+        // on the thread of the cross-row pass, which the run then waits for.
+        if size >= PREFAULT_FROM {
+            slots.par_chunks_mut(PAGE / 16).for_each(|page| page[0] = std::hint::black_box([0, 0]));
+        }
+        let old = std::mem::replace(&mut self.slots, slots);
+        for slot in old.into_iter().filter(|s| line_of(s[1]) != 0) {
+            let mut at = self.home(slot[0]);
+            while line_of(self.slots[at][1]) != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            self.slots[at] = slot;
+        }
+    }
+
     /// Records `key` at `line`; returns the earlier line when the key was seen before.
     fn first_seen(&mut self, key: u128, line: u64) -> Option<u64> {
+        if self.len * 4 >= self.slots.len() * 3 {
+            self.resize((self.slots.len() * 2).max(16));
+        }
         #[allow(clippy::cast_possible_truncation)] // the parts of the key
         let (low, high) = (key as u64, (key >> 64) as u32);
         // Lines past 4 billion (a 4 GB file of empty lines) are remembered as 4294967295.
-        let line32 = u32::try_from(line).unwrap_or(u32::MAX);
-        match self.main.entry(low) {
-            Entry::Vacant(slot) => {
-                slot.insert((high, line32));
-                None
+        let line32 = u32::try_from(line).unwrap_or(u32::MAX).max(1);
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(low);
+        loop {
+            let [first, rest] = self.slots[at];
+            if line_of(rest) == 0 {
+                self.slots[at] = [low, u64::from(high) << 32 | u64::from(line32)];
+                self.len += 1;
+                return None;
             }
-            Entry::Occupied(first) if first.get().0 == high => Some(u64::from(first.get().1)),
-            Entry::Occupied(_) => match self.overflow.entry(key) {
-                Entry::Occupied(first) => Some(*first.get()),
-                Entry::Vacant(slot) => {
-                    slot.insert(line);
-                    None
+            if first == low {
+                if rest >> 32 == u64::from(high) {
+                    return Some(u64::from(line_of(rest)));
                 }
-            },
+                return match self.overflow.entry(key) {
+                    Entry::Occupied(first) => Some(*first.get()),
+                    Entry::Vacant(slot) => {
+                        slot.insert(line);
+                        None
+                    }
+                };
+            }
+            at = (at + 1) & mask;
         }
     }
 }
 
-/// A hasher for keys that are uniformly distributed hashes already: the table uses their
-/// bits as they are instead of hashing them again.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = self.0.rotate_left(29) ^ n;
-    }
+/// The line in the second word of a slot (0: the slot is empty).
+fn line_of(rest: u64) -> u32 {
+    #[allow(clippy::cast_possible_truncation)] // the low 32 bits
+    let line = rest as u32;
+    line
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
     use super::Seen;
 
     #[test]
@@ -186,5 +258,32 @@ mod tests {
         assert_eq!(seen.first_seen(b, 3), None);
         assert_eq!(seen.first_seen(a, 4), Some(2));
         assert_eq!(seen.first_seen(b, 5), Some(3));
+    }
+
+    /// Keys from a small pool, so that they repeat: small first parts, so that their probes
+    /// start at the same slots and run into each other, some sharing the first 64 bits.
+    fn key() -> impl Strategy<Value = u128> {
+        (0_u64..40, 0_u128..3).prop_map(|(low, high)| (high << 64) | u128::from(low * 16))
+    }
+
+    proptest! {
+        /// The table answers as a map from the whole key to its first line does, through
+        /// growth (from empty, or after a `reserve`), with `touch` in between changing
+        /// nothing.
+        #[test]
+        fn the_table_is_a_map_of_first_lines(
+            keys in proptest::collection::vec(key(), 0..300),
+            reserve in prop_oneof![Just(0_usize), 0_usize..200],
+        ) {
+            let mut seen = Seen::default();
+            seen.reserve(reserve);
+            let mut oracle: HashMap<u128, u64> = HashMap::new();
+            for (i, key) in keys.into_iter().enumerate() {
+                let line = i as u64 + 2;
+                seen.touch(key);
+                prop_assert_eq!(seen.first_seen(key, line), oracle.get(&key).copied());
+                oracle.entry(key).or_insert(line);
+            }
+        }
     }
 }

@@ -54,11 +54,16 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
     let fields = ctx.fields;
     let row_ascii = fields.joined().is_ascii();
     // `ascii`: the cell is known to be ASCII (it is one of the row's fields as read).
-    let passed = |v: &[u8], ascii: bool| {
+    // A leading `+` is data in a phone number: such a cell is passed too.
+    let schema = ctx.schema;
+    let passed = |col: usize, v: &[u8], ascii: bool| {
         v.is_empty()
             || ((ascii || v.is_ascii())
                 && v.len() <= MAX_CELL_CHARS
-                && !v.first().is_some_and(|b| char::from(*b).is_whitespace() || b"=+-@".contains(b))
+                && !v.first().is_some_and(|b| {
+                    char::from(*b).is_whitespace()
+                        || (b"=+-@".contains(b) && !schema.columns.get(col).is_some_and(|c| formula_exempt(c.class)))
+                })
                 && !v.last().is_some_and(|b| char::from(*b).is_whitespace()))
     };
     let look = |ctx: &mut RowCtx<'_>, col: usize| {
@@ -70,14 +75,14 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
         // No cell replaced yet (nearly every row): the cells straight from the fields. The
         // three rules only replace the cell they look at, so later cells stay as read.
         for (col, v) in fields.iter().enumerate() {
-            if !passed(v.as_bytes(), row_ascii) {
+            if !passed(col, v.as_bytes(), row_ascii) {
                 look(ctx, col);
             }
         }
     } else {
         for col in 0..ctx.width() {
             // A replaced value is not one of the row's fields: tested on its own.
-            if !passed(ctx.value(col).as_bytes(), false) {
+            if !passed(col, ctx.value(col).as_bytes(), false) {
                 look(ctx, col);
             }
         }
@@ -112,9 +117,14 @@ pub fn is_formula(value: &str) -> bool {
     value.starts_with(['=', '+', '-', '@'])
 }
 
+/// Columns where a leading `=`, `+`, `-` or `@` is not a formula: booleans, phone numbers
+/// (`+` starts E.164) and hubcsv's own annotations.
+fn formula_exempt(class: ColumnClass) -> bool {
+    class.is_boolean() || class.is_phone_like() || class == ColumnClass::Annotation
+}
+
 fn formula_injection(ctx: &mut RowCtx<'_>, col: usize) {
-    let class = ctx.schema.columns[col].class;
-    if class.is_boolean() || class.is_phone_like() || class == ColumnClass::Annotation {
+    if formula_exempt(ctx.schema.columns[col].class) {
         return;
     }
     if is_formula(ctx.value(col)) {

@@ -102,8 +102,12 @@ pub fn correct_row<'a>(
         }
     }
     let removal = row.action == Action::Remove;
-    for (col, slot) in values.iter_mut().enumerate() {
-        if let Some(target) = rewritten(schema, removal, row.package_col, col) {
+    // Only license columns are rewritten: their list, not every column.
+    let licenses = schema.packages.iter().map(|&(col, _)| col).chain(schema.basic.iter().copied());
+    for col in licenses {
+        if let (Some(target), Some(slot)) =
+            (rewritten(schema, removal, row.package_col, col), values.get_mut(col))
+        {
             if *slot != target {
                 *slot = target;
                 rules.push((col, REWRITE));

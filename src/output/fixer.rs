@@ -187,6 +187,9 @@ const ROWS_PER_TASK: usize = 1024;
 /// What rendering needs to know.
 struct Render<'s> {
     schema: &'s Schema,
+    /// The input has hubcsv's annotation columns (a rejects file fed back), which are
+    /// left out.
+    annotations: bool,
     only_changes: bool,
     log_changes: bool,
 }
@@ -204,12 +207,16 @@ impl Render<'_> {
                 Action::Unchanged if self.only_changes => Dest::Skipped,
                 _ => {
                     let changes = correct_row(record.fields, row, self.schema, &mut values, self.log_changes);
-                    let kept = values
-                        .iter()
-                        .enumerate()
-                        .filter(|(col, _)| keeps_column(self.schema, *col))
-                        .map(|(_, v)| *v);
-                    push_record(&mut out.csv, kept)?;
+                    if self.annotations {
+                        let kept = values
+                            .iter()
+                            .enumerate()
+                            .filter(|(col, _)| keeps_column(self.schema, *col))
+                            .map(|(_, v)| *v);
+                        push_record(&mut out.csv, kept)?;
+                    } else {
+                        push_record(&mut out.csv, values.iter().copied())?;
+                    }
                     if self.log_changes {
                         for c in &changes {
                             serde_json::to_writer(&mut out.changes, c)?;
@@ -477,8 +484,12 @@ impl Sink for FixWriter {
     /// Corrects and encodes the rows on the workers, then writes them in order.
     fn rows(&mut self, rows: &[(&RowOutcome, Record<'_>)]) -> io::Result<()> {
         let schema = self.schema.as_ref().ok_or_else(|| io::Error::other("row before begin"))?;
-        let render =
-            Render { schema, only_changes: self.opts.only_changes, log_changes: self.changes.is_some() };
+        let render = Render {
+            schema,
+            annotations: schema.columns.iter().any(|c| !crate::fix::keeps_column(schema, c.index)),
+            only_changes: self.opts.only_changes,
+            log_changes: self.changes.is_some(),
+        };
         let rendered: Vec<io::Result<Rendered>> =
             rows.par_chunks(ROWS_PER_TASK).map(|chunk| render.chunk(chunk)).collect();
         for r in rendered {

@@ -62,7 +62,8 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
                 && v.len() <= MAX_CELL_CHARS
                 && !v.first().is_some_and(|b| {
                     char::from(*b).is_whitespace()
-                        || (b"=+-@".contains(b) && !schema.columns.get(col).is_some_and(|c| formula_exempt(c.class)))
+                        || (b"=+-@".contains(b)
+                            && !schema.columns.get(col).is_some_and(|c| formula_exempt(c.class)))
                 })
                 && !v.last().is_some_and(|b| char::from(*b).is_whitespace()))
     };

@@ -85,6 +85,16 @@ impl<'a> Fields<'a> {
         })
     }
 
+    /// The fields' bytes in order (no character-boundary checks: for tests on bytes).
+    pub fn iter_bytes(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let (text, ends, first) = (self.text.as_bytes(), self.ends, self.start);
+        ends.iter().scan(first, move |start, &end| {
+            let field = text.get(*start..end).unwrap_or(&[]);
+            *start = end;
+            Some(field)
+        })
+    }
+
     /// Whether every field is empty or blank (such rows are skipped, like empty lines).
     #[must_use]
     pub fn is_blank(&self) -> bool {

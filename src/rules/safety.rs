@@ -53,19 +53,18 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
     // cell by cell.
     let fields = ctx.fields;
     let row_ascii = fields.joined().is_ascii();
-    // `ascii`: the cell is known to be ASCII (it is one of the row's fields as read).
-    // A leading `+` is data in a phone number: such a cell is passed too.
+    // `ascii`: the cell is known to be ASCII (it is one of the row's fields as read). A
+    // leading `+` is data in a phone number: such a cell is passed too.
     let schema = ctx.schema;
     let passed = |col: usize, v: &[u8], ascii: bool| {
-        v.is_empty()
-            || ((ascii || v.is_ascii())
-                && v.len() <= MAX_CELL_CHARS
-                && !v.first().is_some_and(|b| {
-                    char::from(*b).is_whitespace()
-                        || (b"=+-@".contains(b)
-                            && !schema.columns.get(col).is_some_and(|c| formula_exempt(c.class)))
-                })
-                && !v.last().is_some_and(|b| char::from(*b).is_whitespace()))
+        let (Some(&first), Some(&last)) = (v.first(), v.last()) else { return true };
+        let edge = |b: u8| EDGE[usize::from(b)];
+        (ascii || v.is_ascii())
+            && v.len() <= MAX_CELL_CHARS
+            && edge(last) & SPACE == 0
+            && (edge(first) == 0
+                || (edge(first) == FORMULA
+                    && schema.columns.get(col).is_some_and(|c| formula_exempt(c.class))))
     };
     let look = |ctx: &mut RowCtx<'_>, col: usize| {
         too_long(ctx, col);
@@ -75,8 +74,8 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
     if ctx.overrides.is_empty() {
         // No cell replaced yet (nearly every row): the cells straight from the fields. The
         // three rules only replace the cell they look at, so later cells stay as read.
-        for (col, v) in fields.iter().enumerate() {
-            if !passed(col, v.as_bytes(), row_ascii) {
+        for (col, v) in fields.iter_bytes().enumerate() {
+            if !passed(col, v, row_ascii) {
                 look(ctx, col);
             }
         }
@@ -117,6 +116,27 @@ fn whitespace(ctx: &mut RowCtx<'_>, col: usize) {
 pub fn is_formula(value: &str) -> bool {
     value.starts_with(['=', '+', '-', '@'])
 }
+
+/// What a byte at the edge of a cell can mean: white space (`char::is_whitespace` in
+/// ASCII: space, tab, line feed, vertical tab, form feed, carriage return), or the start of
+/// a formula.
+const SPACE: u8 = 1;
+const FORMULA: u8 = 2;
+const EDGE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation)] // b < 256
+        let byte = b as u8;
+        table[b] = match byte {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => SPACE,
+            b'=' | b'+' | b'-' | b'@' => FORMULA,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Columns where a leading `=`, `+`, `-` or `@` is not a formula: booleans, phone numbers
 /// (`+` starts E.164) and hubcsv's own annotations.
@@ -164,6 +184,21 @@ fn too_long(ctx: &mut RowCtx<'_>, col: usize) {
 #[cfg(test)]
 mod tests {
     use super::clean;
+
+    /// The edge table says of every byte what the rules themselves test.
+    #[test]
+    fn edge_table_is_the_rules_tests() {
+        for b in 0..=255u8 {
+            let entry = super::EDGE[usize::from(b)];
+            let ascii_space = b.is_ascii() && char::from(b).is_whitespace();
+            assert_eq!(entry & super::SPACE != 0, ascii_space, "byte {b}");
+            assert_eq!(
+                entry & super::FORMULA != 0,
+                super::is_formula(&char::from(b).to_string()),
+                "byte {b}"
+            );
+        }
+    }
 
     #[test]
     fn cleans_invisible_characters() {

@@ -218,6 +218,29 @@ mod tests {
         for c in ['(', ')', ',', ':', '<', '>', '[', ']', '\\', '"', 'é'] {
             assert!(email_problem(&format!("a{c}b@example.com")).is_some(), "{c}");
         }
+        // Each check at its edge, with its own message.
+        let domain = "does not have a domain such as `example.com` after the `@`";
+        let cases = [
+            (format!("{}@example.com", "a".repeat(64)), None),
+            (format!("{}@example.com", "a".repeat(65)), Some("has more than 64 characters before the `@`")),
+            ("ana@ex-ample.com".to_owned(), None),
+            ("ana@exämple.com".to_owned(), None),
+            ("ana@exa\u{2003}mple.com".to_owned(), Some("contains a space")),
+            ("a@b@c.com".to_owned(), Some("must contain exactly one `@`")),
+            ("ana@".to_owned(), Some(domain)),
+            ("ana@example".to_owned(), Some(domain)),
+            ("ana@-example.com".to_owned(), Some(domain)),
+            ("ana@example-.com".to_owned(), Some(domain)),
+            ("ana@example.-com".to_owned(), Some(domain)),
+            ("ana@example.com-".to_owned(), Some(domain)),
+            ("ana@example.com.".to_owned(), Some(domain)),
+            ("ana@.example.com".to_owned(), Some(domain)),
+            ("ana@exa_mple.com".to_owned(), Some(domain)),
+        ];
+        for (address, verdict) in cases {
+            assert_eq!(email_problem(&address), verdict, "{address}");
+            assert_eq!(reference(&address), verdict, "{address}");
+        }
         // 161 characters pass, 162 do not, in ASCII and in two-byte letters (the byte count
         // is only a shortcut).
         let local = "a".repeat(64);

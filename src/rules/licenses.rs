@@ -94,13 +94,12 @@ fn read_cells(ctx: &mut RowCtx<'_>) -> Vec<Bool> {
     let mut read = std::mem::take(&mut ctx.bools);
     read.clear();
     read.resize(ctx.width(), Bool::Blank);
-    for (col, slot) in read.iter_mut().enumerate() {
+    // A short row's missing cells stay blank (the columns are in order).
+    let width = read.len();
+    for &col in schema.booleans.iter().take_while(|&&col| col < width) {
         let column = &schema.columns[col];
-        if !column.class.is_boolean() {
-            continue;
-        }
         let (b, canonical) = parse_bool(ctx.get(Some(col)));
-        *slot = b;
+        read[col] = b;
         match b {
             Bool::Invalid => {
                 let d = ctx.at(

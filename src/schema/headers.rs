@@ -52,6 +52,8 @@ pub struct Schema {
     pub packages: Vec<(usize, usize)>,
     /// Basic license columns.
     pub basic: Vec<usize>,
+    /// Every column of TRUE/FALSE cells (packages, basic and other licenses), in order.
+    pub booleans: Vec<usize>,
     /// Column -> the user's column it came from (differs with a profile; `None`: generated).
     pub origin: Vec<Option<usize>>,
     /// The user's own headers, when a profile mapped them (empty otherwise).
@@ -173,6 +175,7 @@ impl Schema {
                 })
                 .collect(),
             basic: columns.iter().filter(|c| c.class == ColumnClass::BasicLicense).map(|c| c.index).collect(),
+            booleans: columns.iter().filter(|c| c.class.is_boolean()).map(|c| c.index).collect(),
             origin: (0..columns.len()).map(Some).collect(),
             input_headers: Vec::new(),
             columns,

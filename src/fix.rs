@@ -103,8 +103,7 @@ pub fn correct_row<'a>(
     }
     let removal = row.action == Action::Remove;
     // Only license columns are rewritten: their list, not every column.
-    let licenses = schema.packages.iter().map(|&(col, _)| col).chain(schema.basic.iter().copied());
-    for col in licenses {
+    for &col in &schema.booleans {
         if let (Some(target), Some(slot)) =
             (rewritten(schema, removal, row.package_col, col), values.get_mut(col))
         {

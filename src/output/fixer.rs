@@ -207,16 +207,12 @@ impl Render<'_> {
                 Action::Unchanged if self.only_changes => Dest::Skipped,
                 _ => {
                     let changes = correct_row(record.fields, row, self.schema, &mut values, self.log_changes);
-                    if self.annotations {
-                        let kept = values
-                            .iter()
-                            .enumerate()
-                            .filter(|(col, _)| keeps_column(self.schema, *col))
-                            .map(|(_, v)| *v);
-                        push_record(&mut out.csv, kept)?;
-                    } else {
-                        push_record(&mut out.csv, values.iter().copied())?;
-                    }
+                    let kept = values
+                        .iter()
+                        .enumerate()
+                        .filter(|(col, _)| !self.annotations || keeps_column(self.schema, *col))
+                        .map(|(_, v)| *v);
+                    push_record(&mut out.csv, kept)?;
                     if self.log_changes {
                         for c in &changes {
                             serde_json::to_writer(&mut out.changes, c)?;

@@ -173,9 +173,18 @@ impl Seen {
         self.slots.get(self.home(low)).map_or(0, |s| s[1])
     }
 
+    /// Keys a table of `slots` slots holds before it grows: three quarters of them.
+    fn holds(slots: usize) -> usize {
+        slots / 4 * 3
+    }
+
     /// Makes room for `more` keys beyond those held.
     fn reserve(&mut self, more: usize) {
-        let want = (self.len.saturating_add(more).saturating_mul(4) / 3).max(16).next_power_of_two();
+        let keys = self.len.saturating_add(more);
+        let mut want = self.slots.len().max(16);
+        while Seen::holds(want) < keys {
+            want = want.saturating_mul(2);
+        }
         if want > self.slots.len() {
             self.resize(want);
         }
@@ -201,7 +210,7 @@ impl Seen {
 
     /// Records `key` at `line`; returns the earlier line when the key was seen before.
     fn first_seen(&mut self, key: u128, line: u64) -> Option<u64> {
-        if self.len * 4 >= self.slots.len() * 3 {
+        if self.len >= Seen::holds(self.slots.len()) {
             self.resize((self.slots.len() * 2).max(16));
         }
         #[allow(clippy::cast_possible_truncation)] // the parts of the key

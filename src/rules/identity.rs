@@ -1,7 +1,7 @@
 //! The user: `User ID/Email (Required)` and, for calling users, the names.
 
 use super::keys::key_lower;
-use super::safety::is_formula;
+use super::safety::{is_ascii_space, is_formula};
 use super::{RowCtx, Rule};
 use crate::schema::Package;
 
@@ -43,12 +43,8 @@ fn local_char_ok(c: char) -> bool {
 #[must_use]
 pub fn email_problem(email: &str) -> Option<&'static str> {
     let ascii = email.is_ascii();
-    // `char::is_whitespace` in ASCII: space, tab, line feed, vertical tab, form feed, CR.
-    let space = if ascii {
-        email.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
-    } else {
-        email.chars().any(char::is_whitespace)
-    };
+    let space =
+        if ascii { email.bytes().any(is_ascii_space) } else { email.chars().any(char::is_whitespace) };
     if space {
         return Some("contains a space");
     }

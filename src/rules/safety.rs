@@ -18,7 +18,7 @@ fn is_blank(c: char) -> bool {
 pub fn clean(value: &str) -> Option<String> {
     // ASCII has no invisible or non-breaking characters: only the ends can be dirty.
     if value.is_ascii() {
-        let space = |b: Option<&u8>| b.is_some_and(|b| char::from(*b).is_whitespace());
+        let space = |b: Option<&u8>| b.is_some_and(|b| is_ascii_space(*b));
         let bytes = value.as_bytes();
         return (space(bytes.first()) || space(bytes.last())).then(|| value.trim().to_owned());
     }
@@ -110,30 +110,41 @@ fn whitespace(ctx: &mut RowCtx<'_>, col: usize) {
     ctx.fix(d, col, cleaned);
 }
 
+/// The characters a spreadsheet takes as the start of a formula.
+const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
+
 /// Whether a spreadsheet would run the value as a formula. Rules that validate a column's
 /// format skip such values: `formula-injection` already reports them.
 #[must_use]
 pub fn is_formula(value: &str) -> bool {
-    value.starts_with(['=', '+', '-', '@'])
+    value.starts_with(FORMULA_STARTS)
 }
 
-/// What a byte at the edge of a cell can mean: white space (`char::is_whitespace` in
-/// ASCII: space, tab, line feed, vertical tab, form feed, carriage return), or the start of
-/// a formula.
+/// `char::is_whitespace` of an ASCII byte: space, tab, line feed, vertical tab, form feed,
+/// carriage return (`u8::is_ascii_whitespace` leaves out the vertical tab).
+#[must_use]
+pub const fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+/// What a byte at the edge of a cell can mean: white space ([`is_ascii_space`]), or the
+/// start of a formula ([`FORMULA_STARTS`]).
 const SPACE: u8 = 1;
 const FORMULA: u8 = 2;
 const EDGE: [u8; 256] = {
     let mut table = [0; 256];
     let mut b = 0;
-    while b < 256 {
-        #[allow(clippy::cast_possible_truncation)] // b < 256
-        let byte = b as u8;
-        table[b] = match byte {
-            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => SPACE,
-            b'=' | b'+' | b'-' | b'@' => FORMULA,
-            _ => 0,
-        };
+    while b < 128 {
+        #[allow(clippy::cast_possible_truncation)] // b < 128
+        if is_ascii_space(b as u8) {
+            table[b] = SPACE;
+        }
         b += 1;
+    }
+    let mut k = 0;
+    while k < FORMULA_STARTS.len() {
+        table[FORMULA_STARTS[k] as usize] = FORMULA;
+        k += 1;
     }
     table
 };

@@ -39,13 +39,16 @@ pub struct Fields<'a> {
     ends: &'a [usize],
     /// Start offset in `text` of the first field.
     start: usize,
+    /// Bytes between one field's end and the next one's start: 0, or 1 (a delimiter).
+    gap: usize,
 }
 
 impl<'a> Fields<'a> {
-    /// Fields laid end to end in `text` from `start`, each ending at its entry in `ends`.
+    /// Fields in `text` from `start`, each ending at its entry in `ends`; the next starts
+    /// `gap` bytes later (0: end to end; 1: a delimiter between them).
     #[must_use]
-    pub fn new(text: &'a str, ends: &'a [usize], start: usize) -> Self {
-        Fields { text, ends, start }
+    pub fn new(text: &'a str, ends: &'a [usize], start: usize, gap: usize) -> Self {
+        Fields { text, ends, start, gap }
     }
 
     /// Number of fields.
@@ -64,11 +67,12 @@ impl<'a> Fields<'a> {
     #[must_use]
     pub fn get(&self, i: usize) -> Option<&'a str> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { self.start } else { self.ends[i - 1] };
+        let start = if i == 0 { self.start } else { self.ends[i - 1] + self.gap };
         self.text.get(start..end)
     }
 
-    /// The text of all the fields, end to end (no separators).
+    /// The text from the first field's start to the last one's end: the fields, with the
+    /// delimiters between them if the row keeps them (ASCII either way).
     #[must_use]
     pub fn joined(&self) -> &'a str {
         let end = self.ends.last().copied().unwrap_or(self.start);
@@ -77,20 +81,20 @@ impl<'a> Fields<'a> {
 
     /// The fields in order.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let (text, ends, first) = (self.text, self.ends, self.start);
+        let (text, ends, first, gap) = (self.text, self.ends, self.start, self.gap);
         ends.iter().scan(first, move |start, &end| {
             let field = text.get(*start..end).unwrap_or("");
-            *start = end;
+            *start = end + gap;
             Some(field)
         })
     }
 
     /// The fields' bytes in order (no character-boundary checks: for tests on bytes).
     pub fn iter_bytes(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
-        let (text, ends, first) = (self.text.as_bytes(), self.ends, self.start);
+        let (text, ends, first, gap) = (self.text.as_bytes(), self.ends, self.start, self.gap);
         ends.iter().scan(first, move |start, &end| {
             let field = text.get(*start..end).unwrap_or(&[]);
-            *start = end;
+            *start = end + gap;
             Some(field)
         })
     }
@@ -111,6 +115,8 @@ pub(crate) struct RowEntry {
     pub text_start: usize,
     /// Its fields: indices into the piece's `ends`.
     pub fields: Range<usize>,
+    /// Bytes between its fields in the text (see [`Fields::new`]).
+    pub gap: usize,
     /// Its source bytes in the batch's `raw`.
     pub raw: Range<usize>,
     /// What a spreadsheet says about its cells: indices into the piece's `notes`.
@@ -120,7 +126,7 @@ pub(crate) struct RowEntry {
     pub extra_before: u64,
 }
 
-/// Rows whose fields sit end to end in one text buffer.
+/// Rows whose fields sit in one text buffer, in order.
 #[derive(Debug, Default)]
 pub struct Piece {
     pub(crate) text: String,
@@ -154,7 +160,7 @@ impl Piece {
     #[must_use]
     pub fn fields(&self, i: usize) -> Fields<'_> {
         let row = &self.rows[i];
-        Fields::new(&self.text, &self.ends[row.fields.clone()], row.text_start)
+        Fields::new(&self.text, &self.ends[row.fields.clone()], row.text_start, row.gap)
     }
 
     /// What the spreadsheet says about the cells of row `i`.
@@ -189,6 +195,7 @@ impl Piece {
             meta,
             text_start,
             fields: first..self.ends.len(),
+            gap: 0,
             raw,
             notes: first_note..self.notes.len(),
             extra_before: 0,

@@ -8,6 +8,10 @@
 //! piece's parser simply reads on through the piece. Every record is therefore parsed exactly
 //! as one sequential `csv_core` pass would parse it, stray quotes included.
 //!
+//! Most records are a line without quotes; between records such a line is not handed to
+//! `csv_core` but split at its delimiters a word at a time, which reads it as `csv_core`
+//! would (see `Parser::plain_record`); the line is kept whole, delimiters included.
+//!
 //! Editor lines are counted per piece and offset once the pieces' order is settled. The
 //! record that the end of a block cuts is carried over to the next block.
 
@@ -145,6 +149,18 @@ fn cuts(raw: &[u8], n: usize) -> Vec<usize> {
     super::batch::cut_points(raw, n, |rest| memchr::memchr(b'\n', rest).map(|i| i + 1))
 }
 
+/// Where a record's line breaks fall: `lead` bytes of empty lines before it holding
+/// `lead_breaks` line breaks, `inner` breaks inside its quoted fields, `body_breaks` in all
+/// from its first byte through its terminator, which ends with a `\r` if `after_body`.
+#[derive(Clone, Copy)]
+struct Lines {
+    lead: usize,
+    lead_breaks: u64,
+    inner: u64,
+    body_breaks: u64,
+    after_body: bool,
+}
+
 /// One piece's parse, which may read on into the following pieces.
 struct Parser {
     rdr: Reader,
@@ -166,12 +182,16 @@ struct Parser {
     extra: u64,
     after_cr: bool,
     ended: bool,
+    /// The parser stands between records (its state reads the next byte as a record's first).
+    between: bool,
+    /// The delimiter, unless it is a quote or a line break (then `csv_core` reads every record).
+    plain: Option<u8>,
 }
 
 impl Parser {
     /// A parse from `block[start..]`, with `rdr` (a parser in its start state), into `piece`'s
     /// buffers.
-    fn new(rdr: Reader, start: usize, after_cr: bool, mut piece: Piece) -> Self {
+    fn new(rdr: Reader, delimiter: u8, start: usize, after_cr: bool, mut piece: Piece) -> Self {
         let mut out = std::mem::take(&mut piece.text).into_bytes();
         out.clear();
         Parser {
@@ -188,12 +208,17 @@ impl Parser {
             extra: 0,
             after_cr,
             ended: false,
+            between: true,
+            plain: (!matches!(delimiter, b'"' | b'\r' | b'\n')).then_some(delimiter),
         }
     }
 
     /// Parses `block[self.fed..to]`; `eof`: nothing follows `to` in the input.
     fn feed(&mut self, block: &[u8], to: usize, eof: bool) {
         while !self.ended && (self.fed < to || eof) {
+            if self.between && self.plain_record(block, to) {
+                continue;
+            }
             let out_at = self.rec_out + self.outlen;
             if self.out.len() <= out_at {
                 self.out.resize((out_at * 2).max(4096), 0);
@@ -210,6 +235,7 @@ impl Parser {
             self.fed += nin;
             self.outlen += nout;
             self.endlen += nend;
+            self.between = false;
             match res {
                 ReadRecordResult::InputEmpty
                 | ReadRecordResult::OutputFull
@@ -220,13 +246,12 @@ impl Parser {
         }
     }
 
-    /// Files the record that ends at `self.fed`.
+    /// Files the record `csv_core` read, which ends at `self.fed`.
     fn record(&mut self, block: &[u8]) {
         let raw = &block[self.done..self.fed];
         // Empty lines before the record are skipped by the parser but count as lines.
         let lead = raw.iter().position(|b| *b != b'\r' && *b != b'\n').unwrap_or(raw.len());
         let (lead_breaks, after_lead) = line_breaks(&raw[..lead], self.after_cr);
-        let line = self.lines + lead_breaks + 1;
         let body = &raw[lead..];
         let inner = line_breaks(trim_terminator(body), after_lead).0;
         let (body_breaks, after_body) = line_breaks(body, after_lead);
@@ -234,22 +259,71 @@ impl Parser {
         for end in &mut self.piece.ends[first..first + self.endlen] {
             *end += self.rec_out;
         }
-        let (start, end) = (self.done + lead, self.fed);
+        self.file(Lines { lead, lead_breaks, inner, body_breaks, after_body }, 0);
+    }
+
+    /// Files the record that ends at `self.fed`, its field ends in place (`gap`: bytes
+    /// between its fields in `out`).
+    fn file(&mut self, lines: Lines, gap: usize) {
+        let line = self.lines + lines.lead_breaks + 1;
+        let first = self.ends_used;
+        let (start, end) = (self.done + lines.lead, self.fed);
         self.piece.rows.push(RowEntry {
             meta: Meta { line, sheet_row: 0, start: start as u64, end: end as u64 },
             text_start: self.rec_out,
             fields: first..first + self.endlen,
+            gap,
             raw: start..end,
             notes: 0..0,
             extra_before: self.extra,
         });
-        self.extra += inner;
-        self.lines = line - 1 + body_breaks;
-        self.after_cr = after_body;
+        self.extra += lines.inner;
+        self.lines = line - 1 + lines.body_breaks;
+        self.after_cr = lines.after_body;
         self.rec_out += self.outlen;
         self.ends_used += self.endlen;
         (self.outlen, self.endlen) = (0, 0);
         self.done = self.fed;
+        self.between = true;
+    }
+
+    /// Reads the next record without `csv_core` when it is a line without quotes, which most
+    /// records are. Between records `csv_core` skips line breaks, then reads such a line as its
+    /// fields split at the delimiter and stops just past the line's `\r` or `\n` (a `\n`
+    /// after that `\r` is skipped as the next record's lead); this does the same, keeping the
+    /// line whole in `out` with its delimiters (gap 1). Returns false, having read nothing,
+    /// for anything else: a quote, no line break before `to`.
+    fn plain_record(&mut self, block: &[u8], to: usize) -> bool {
+        let Some(delimiter) = self.plain else { return false };
+        let rest = &block[self.fed..to];
+        let Some(lead) = rest.iter().position(|b| *b != b'\r' && *b != b'\n') else {
+            return false;
+        };
+        let line = &rest[lead..];
+        let Some(stop) = memchr::memchr3(b'"', b'\r', b'\n', line) else { return false };
+        if line[stop] == b'"' {
+            return false;
+        }
+        let body = &line[..stop];
+        let out_at = self.rec_out;
+        if self.out.len() < out_at + body.len() {
+            self.out.resize((out_at * 2).max(out_at + body.len()).max(4096), 0);
+        }
+        self.out[out_at..out_at + body.len()].copy_from_slice(body);
+        // At most one field per byte, and one more.
+        let ends_at = self.ends_used;
+        if self.piece.ends.len() <= ends_at + body.len() {
+            self.piece.ends.resize((ends_at * 2).max(ends_at + body.len() + 1).max(256), 0);
+        }
+        let ends = &mut self.piece.ends[ends_at..=ends_at + body.len()];
+        let fields = delimiters(body, delimiter, out_at, ends);
+        self.fed += lead + stop + 1;
+        (self.outlen, self.endlen) = (body.len(), fields);
+        // One line: its breaks are the lead's and its terminator.
+        let lead_breaks = line_breaks(&rest[..lead], self.after_cr).0;
+        let after_body = line[stop] == b'\r';
+        self.file(Lines { lead, lead_breaks, inner: 0, body_breaks: 1, after_body }, 1);
+        true
     }
 
     /// Whether everything read after the last record is line breaks: the parser stands on a
@@ -303,7 +377,7 @@ impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
                 .enumerate()
                 .map(|(k, w)| {
                     let rdr = self.reader();
-                    Parser::new(rdr, w[0], k == 0 && self.after_cr, batch.take_piece())
+                    Parser::new(rdr, self.delimiter, w[0], k == 0 && self.after_cr, batch.take_piece())
                 })
                 .collect();
             let last = parsers.len() - 1;
@@ -380,6 +454,33 @@ impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
     }
 }
 
+/// Writes the end of each field of `line` (split at `delimiter`), plus `at`, to `ends`, which
+/// has room for one more than `line` has bytes; returns the number of fields.
+fn delimiters(line: &[u8], delimiter: u8, at: usize, ends: &mut [usize]) -> usize {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let splat = u64::from(delimiter) * 0x0101_0101_0101_0101;
+    let (words, rest) = line.as_chunks::<8>();
+    let mut fields = 0;
+    for (k, word) in words.iter().enumerate() {
+        // Eight bytes at a time: the high bit set in each byte equal to the delimiter, and in
+        // no other (the exact zero-byte test: no carry crosses a byte).
+        let x = u64::from_le_bytes(*word) ^ splat;
+        let mut hits = !(((x & LOW) + LOW) | x | LOW);
+        while hits != 0 {
+            ends[fields] = at + k * 8 + (hits.trailing_zeros() / 8) as usize;
+            fields += 1;
+            hits &= hits - 1;
+        }
+    }
+    let base = at + words.len() * 8;
+    for (i, &b) in rest.iter().enumerate() {
+        ends[fields] = base + i;
+        fields += usize::from(b == delimiter);
+    }
+    ends[fields] = at + line.len();
+    fields + 1
+}
+
 /// The error for invalid UTF-8 at text offset `at` of `piece`: the record's line and field.
 fn utf8_error(piece: &Piece, at: usize) -> ReadError {
     let row = piece.rows.partition_point(|r| r.text_start <= at).saturating_sub(1);
@@ -402,7 +503,12 @@ mod tests {
             for (p, piece) in batch.pieces().iter().enumerate() {
                 for i in 0..piece.len() {
                     let m = piece.meta(i);
-                    let fields = piece.fields(i).iter().map(str::to_owned).collect();
+                    let row = piece.fields(i);
+                    let fields: Vec<String> = row.iter().map(str::to_owned).collect();
+                    // Every way of reading a row's fields agrees.
+                    assert_eq!(row.len(), fields.len());
+                    assert!(fields.iter().enumerate().all(|(j, f)| row.get(j) == Some(f.as_str())));
+                    assert!(row.iter_bytes().eq(fields.iter().map(String::as_bytes)));
                     out.push((m.line, m.sheet_row, fields, batch.raw(p, i).to_vec()));
                 }
             }
@@ -463,6 +569,28 @@ mod tests {
         ) {
             let data = parts.concat();
             proptest::prop_assert_eq!(read_all(data.as_bytes(), block, pieces), reference(data.as_bytes()));
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time split finds exactly the delimiters a byte-by-byte one finds,
+        /// bytes with the high bit set included.
+        #[test]
+        fn delimiters_are_found_one_by_one(
+            line in proptest::collection::vec(proptest::sample::select(vec![b',', b';', b'\t', b'a', 0x80, 0xAC, 0xFF, 0x2B, 0x2D]), 0..80),
+            delimiter in proptest::sample::select(vec![b',', b';', b'\t', 0xAC]),
+            at in 0usize..1000,
+        ) {
+            let mut ends = vec![0; line.len() + 1];
+            let fields = delimiters(&line, delimiter, at, &mut ends);
+            let want: Vec<usize> = line
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == delimiter)
+                .map(|(i, _)| at + i)
+                .chain([at + line.len()])
+                .collect();
+            proptest::prop_assert_eq!(&ends[..fields], &want[..]);
         }
     }
 

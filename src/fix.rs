@@ -133,6 +133,24 @@ pub fn correct_row<'a>(
     changes
 }
 
+/// Whether [`correct_row`] leaves the row as read: no fix to any of its cells, and every
+/// license cell already what the rewrite writes. (Such a row's corrected line can be its
+/// text as read.)
+#[must_use]
+pub fn as_read(fields: Fields<'_>, row: &RowOutcome, schema: &Schema) -> bool {
+    let fixed = row.diagnostics.iter().any(|d| {
+        d.severity == Severity::Fixed && d.fix.is_some() && d.col_index.is_some_and(|col| col < fields.len())
+    });
+    let removal = row.action == Action::Remove;
+    !fixed
+        && schema.booleans.iter().all(|&col| {
+            match (rewritten(schema, removal, row.package_col, col), fields.get(col)) {
+                (Some(target), Some(value)) => value == target,
+                _ => true,
+            }
+        })
+}
+
 /// The value as written to the rejects file: a formula is neutralised with a leading `'`
 /// (the usual spreadsheet escape), except in phone-like columns where `+` is data.
 #[must_use]

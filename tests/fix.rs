@@ -212,3 +212,29 @@ fn input_is_never_modified() {
         .unwrap();
     assert_eq!(std::fs::read(fixture("example/upload.csv")).unwrap(), before);
 }
+
+#[test]
+fn rows_kept_as_read_are_requoted_for_commas() {
+    // A `;` file whose rows need no change: a Display Name with a comma (unquoted in the
+    // input, where `;` delimits) must come out quoted, and one quoted for its `;` comes out
+    // bare.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run = hubcsv()
+        .args(["fix", "-q", "fixtures/input/semicolon-canonical.csv", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let fixed = read(&out);
+    let lines: Vec<&str> = fixed.split("\r\n").collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "Inès,Dupré,\"Dupré, Inès\",ines.dupre@example.com,1001,+14085550101,Paris,,TRUE,FALSE,FALSE,FALSE,FALSE",
+            "Kim,Lee,Lee; Kim,kim.lee@example.com,1002,+14085550102,Paris,,TRUE,FALSE,FALSE,FALSE,FALSE",
+            "Omar,Haddad,Omar Haddad,omar.haddad@example.com,1003,,Paris,,FALSE,TRUE,FALSE,FALSE,FALSE",
+            "",
+        ]
+    );
+}

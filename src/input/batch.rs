@@ -79,6 +79,17 @@ impl<'a> Fields<'a> {
         self.text.get(self.start..end).unwrap_or("")
     }
 
+    /// The row's text as read with its delimiter, when its fields are that text split at
+    /// the delimiter (a line without quotes: see `ChunkedCsv`) and there are two or more.
+    #[must_use]
+    pub fn line(&self) -> Option<(&'a str, u8)> {
+        if self.gap != 1 || self.ends.len() < 2 {
+            return None;
+        }
+        let delimiter = *self.text.as_bytes().get(self.ends[0])?;
+        Some((self.joined(), delimiter))
+    }
+
     /// The fields in order.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
         let (text, ends, first, gap) = (self.text, self.ends, self.start, self.gap);

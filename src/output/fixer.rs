@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::atomic::{sibling, AtomicFile};
 use crate::actions::Action;
 use crate::check::{InputInfo, Record, Sink, Summary};
-use crate::fix::{correct_row, corrected_header, escape_for_rejects, keeps_column, Change};
+use crate::fix::{as_read, correct_row, corrected_header, escape_for_rejects, keeps_column, Change};
 use crate::report::Diagnostic;
 use crate::rules::{RowOutcome, Rule, Severity};
 use crate::schema::Schema;
@@ -205,6 +205,19 @@ impl Render<'_> {
                     Dest::Rejected
                 }
                 Action::Unchanged if self.only_changes => Dest::Skipped,
+                // A line read without quotes, split at commas, that the rewrite leaves as
+                // read (most rows): the line itself is its corrected line, none of its fields
+                // holding a comma, quote or line break to quote.
+                _ if !self.annotations
+                    && record.fields.line().is_some_and(|(_, delimiter)| delimiter == b',')
+                    && as_read(record.fields, row, self.schema) =>
+                {
+                    if let Some((line, _)) = record.fields.line() {
+                        out.csv.extend_from_slice(line.as_bytes());
+                        out.csv.extend_from_slice(b"\r\n");
+                    }
+                    Dest::Corrected
+                }
                 _ => {
                     let changes = correct_row(record.fields, row, self.schema, &mut values, self.log_changes);
                     let kept = values

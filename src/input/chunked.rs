@@ -345,8 +345,14 @@ impl Parser {
         self.piece.ends.truncate(self.ends_used);
         match String::from_utf8(self.out) {
             Ok(text) => {
+                // Fields laid end to end can make a valid text of invalid ones (`\xC3` then
+                // `\xA9`): each field must end on a character boundary too.
+                let bytes = text.as_bytes();
+                let split =
+                    self.piece.ends.iter().find(|&&end| bytes.get(end).is_some_and(|&b| b & 0xC0 == 0x80));
+                let invalid = split.map(|&end| end - 1);
                 self.piece.text = text;
-                (self.piece, self.rdr, None)
+                (self.piece, self.rdr, invalid)
             }
             Err(e) => (self.piece, self.rdr, Some(e.utf8_error().valid_up_to())),
         }
@@ -614,6 +620,25 @@ mod tests {
         match reader.next_batch(&mut batch) {
             Err(ReadError::Utf8 { line, field }) => assert_eq!((line, field), (3, 1)),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_character_split_by_a_delimiter_is_invalid() {
+        // `\xC3` and `\xA9` make `é` once the delimiter between them is gone: the field
+        // that ends on half a character is named, whether the line is quoted or not, or the
+        // break falls between two records.
+        for (data, line, field) in [
+            (&b"h1,h2,h3\n\"x\",\xC3,\xA9\n"[..], 2, 1),
+            (b"h1,h2,h3\nx,\xC3,\xA9\n", 2, 1),
+            (b"h1,h2\na,\xC3\n\"\xA9\",b\n", 2, 1),
+        ] {
+            let mut reader = ChunkedCsv::new(data, b',', 1 << 20, 1);
+            let mut batch = Batch::default();
+            match reader.next_batch(&mut batch) {
+                Err(ReadError::Utf8 { line: l, field: f }) => assert_eq!((l, f), (line, field), "{data:?}"),
+                other => panic!("{data:?}: {other:?}"),
+            }
         }
     }
 }

@@ -346,11 +346,21 @@ impl Parser {
         match String::from_utf8(self.out) {
             Ok(text) => {
                 // Fields laid end to end can make a valid text of invalid ones (`\xC3` then
-                // `\xA9`): each field must end on a character boundary too.
+                // `\xA9`): each field must end on a character boundary too. A row starts on
+                // one (so the row before it ends on one); within a row read by `csv_core`,
+                // so does each field; a line read whole has ASCII delimiters between them.
                 let bytes = text.as_bytes();
-                let split =
-                    self.piece.ends.iter().find(|&&end| bytes.get(end).is_some_and(|&b| b & 0xC0 == 0x80));
-                let invalid = split.map(|&end| end - 1);
+                let inside = |at: &usize| bytes.get(*at).is_some_and(|&b| b & 0xC0 == 0x80);
+                let ends = &self.piece.ends;
+                let split = self.piece.rows.iter().find_map(|row| match row.gap {
+                    0 => std::iter::once(&row.text_start)
+                        .chain(&ends[row.fields.clone()])
+                        .copied()
+                        .find(inside),
+                    _ => Some(row.text_start).filter(inside),
+                });
+                // The field before the split holds the first invalid byte.
+                let invalid = split.map(|at| at - 1);
                 self.piece.text = text;
                 (self.piece, self.rdr, invalid)
             }
@@ -632,6 +642,7 @@ mod tests {
             (&b"h1,h2,h3\n\"x\",\xC3,\xA9\n"[..], 2, 1),
             (b"h1,h2,h3\nx,\xC3,\xA9\n", 2, 1),
             (b"h1,h2\na,\xC3\n\"\xA9\",b\n", 2, 1),
+            (b"h1,h2\na,\xC3\n\xA9,b\n", 2, 1),
         ] {
             let mut reader = ChunkedCsv::new(data, b',', 1 << 20, 1);
             let mut batch = Batch::default();

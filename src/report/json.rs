@@ -210,6 +210,18 @@ fn push_str(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     }
 }
 
+/// Writes one of hubcsv's own names (an action, an evidence): lower-case ASCII and hyphens,
+/// which JSON takes as they are.
+fn push_name(out: &mut Vec<u8>, name: &'static str) {
+    debug_assert!(name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'));
+    out.reserve(name.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'"');
+}
+
 fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) -> io::Result<()> {
     if let Some(s) = s {
         push_str(out, s)
@@ -272,11 +284,11 @@ fn push_row(
     out.extend_from_slice(user);
     push_opt_str(out, row.user.as_deref())?;
     out.extend_from_slice(action);
-    push_str(out, row.action.as_str())?;
+    push_name(out, row.action.as_str());
     out.extend_from_slice(package);
     push_opt_str(out, row.package)?;
     out.extend_from_slice(evidence);
-    push_str(out, row.evidence.as_str())?;
+    push_name(out, row.evidence.as_str());
     out.extend_from_slice(changes);
     match (&row.changes, layout.changes_indent) {
         (Some(changes), None) => serde_json::to_writer(&mut *out, changes)?,
@@ -654,9 +666,12 @@ mod tests {
                 vec!["webex_calling", "", "a\"quote", "back\\slash", "line\nfeed", "tab\tand\u{1}", "é"],
             )),
             change in proptest::option::of(("\\PC*", "\\PC*", "[\u{0}-\u{7f}]*")),
+            // Every action and evidence (written without an escape test).
+            action in proptest::sample::select(Action::ALL.to_vec()),
+            evidence in proptest::sample::select(vec![Evidence::UserStatus, Evidence::CurrentExport]),
         ) {
             let changes = change.map(|(column, old, new)| vec![FieldChange { column, old, new }]);
-            let row = outcome(line, user, package, changes);
+            let row = RowOutcome { action, evidence, ..outcome(line, user, package, changes) };
             prop_assert_eq!(by_hand(&row), by_serde(&row));
             // And the JSON document's element (pretty, indented).
             let (mut hand, mut serde, mut scratch) = (Vec::new(), Vec::new(), Vec::new());

@@ -73,14 +73,29 @@ pub fn key_lower(value: &str) -> u128 {
     }
 }
 
-/// The key of an extension within a location (the location compared case-insensitively).
+/// The key of an extension within a location (the location compared case-insensitively):
+/// the hash of the lower-cased location's length (8 bytes, so that no two pairs give the
+/// same bytes), the location lower-cased, and the extension. One pass over a stack buffer
+/// when the location is short ASCII; the same bytes streamed otherwise.
 #[must_use]
 pub fn extension_key(location: &str, extension: &str) -> u128 {
-    let location = key_lower(location);
-    let mut h = Xxh3::new();
-    h.update(&location.to_le_bytes());
-    h.update(extension.as_bytes());
-    h.digest128()
+    let mut buf = [0u8; 256];
+    let n = location.len();
+    if location.is_ascii() && 8 + n + extension.len() <= buf.len() {
+        buf[..8].copy_from_slice(&(n as u64).to_le_bytes());
+        for (o, b) in buf[8..8 + n].iter_mut().zip(location.bytes()) {
+            *o = b.to_ascii_lowercase();
+        }
+        buf[8 + n..8 + n + extension.len()].copy_from_slice(extension.as_bytes());
+        xxh3_128(&buf[..8 + n + extension.len()])
+    } else {
+        let lower = location.to_lowercase();
+        let mut h = Xxh3::new();
+        h.update(&(lower.len() as u64).to_le_bytes());
+        h.update(lower.as_bytes());
+        h.update(extension.as_bytes());
+        h.digest128()
+    }
 }
 
 #[cfg(test)]
@@ -95,6 +110,22 @@ mod tests {
         assert_ne!(key("a"), key("b"));
         assert_eq!(extension_key("HQ", "1001"), extension_key("hq", "1001"));
         assert_ne!(extension_key("HQ", "1001"), extension_key("HQ1", "001"));
+        // The Kelvin sign lower-cases to an ASCII `k`: both paths hash the same bytes.
+        assert_eq!(extension_key("HQ\u{212A}", "1001"), extension_key("hqk", "1001"));
+    }
+
+    proptest::proptest! {
+        /// Either path hashes the length, the lower-cased location and the extension, for
+        /// short and long, ASCII and other locations.
+        #[test]
+        fn extension_keys_hash_the_lowered_pair(
+            location in "([A-Za-z0-9 ]{0,40}|[A-Za-zé\u{212A}İ ]{0,20}|[a-zA-Z]{240,260})",
+            extension in "[0-9]{0,12}",
+        ) {
+            let lower = location.to_lowercase();
+            let bytes = [&(lower.len() as u64).to_le_bytes()[..], lower.as_bytes(), extension.as_bytes()].concat();
+            proptest::prop_assert_eq!(extension_key(&location, &extension), xxh3_128(&bytes));
+        }
     }
 
     #[test]

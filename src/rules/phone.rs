@@ -57,12 +57,13 @@ pub fn is_scientific(value: &str) -> bool {
 /// Classifies a non-empty phone cell. `region` reads national numbers (`0145678900`).
 #[must_use]
 pub fn classify(value: &str, region: Option<Id>) -> Verdict {
-    if is_scientific(value) {
-        return Verdict::Scientific;
-    }
-    // The common case, already compact E.164: decided without building strings.
+    // The common case, already compact E.164 (never scientific: no `E`), first: decided
+    // without building strings.
     if value.strip_prefix('+').is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
         return if valid_e164(value) { Verdict::Valid } else { Verdict::Invalid };
+    }
+    if is_scientific(value) {
+        return Verdict::Scientific;
     }
     let (plus, rest) = match value.strip_prefix('+') {
         Some(rest) => (true, rest),

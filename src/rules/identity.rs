@@ -82,14 +82,22 @@ fn ascii_domain_ok(domain: &[u8]) -> bool {
     dots > 0 && prev != b'.' && prev != b'-'
 }
 
+/// [`email_problem_in`] with no domain remembered.
+#[cfg(test)]
+fn email_problem(email: &str) -> Option<&'static str> {
+    email_problem_in(email, &mut Vec::new())
+}
+
 /// Why an address is not plausible, or `None` when it is. The checks run on bytes where
 /// UTF-8 allows it (`@` and `.` are ASCII bytes, which are never part of another character;
 /// a byte of a non-ASCII character is refused by the local part's list as its character
 /// is), and on characters only where a non-ASCII character can change the verdict: white
-/// space, the length, and the letters of the domain. A property test holds it to the plain
+/// space, the length, and the letters of the domain. Property tests hold it to the plain
 /// character-by-character reading.
-#[must_use]
-pub fn email_problem(email: &str) -> Option<&'static str> {
+///
+/// `known` is a domain found valid before, or empty: its check is skipped (a file holds few
+/// domains). It becomes this address's domain when that one is found valid.
+fn email_problem_in(email: &str, known: &mut Vec<u8>) -> Option<&'static str> {
     let ascii = email.is_ascii();
     let space =
         if ascii { email.bytes().any(|b| is(b, SPACE)) } else { email.chars().any(char::is_whitespace) };
@@ -114,6 +122,9 @@ pub fn email_problem(email: &str) -> Option<&'static str> {
     if !local.bytes().all(|b| is(b, LOCAL)) {
         return Some("has a character Webex does not accept before the `@`");
     }
+    if !known.is_empty() && domain.as_bytes() == known.as_slice() {
+        return None;
+    }
     let domain_ok = if ascii {
         ascii_domain_ok(domain.as_bytes())
     } else {
@@ -128,11 +139,21 @@ pub fn email_problem(email: &str) -> Option<&'static str> {
     if !domain_ok {
         return Some("does not have a domain such as `example.com` after the `@`");
     }
+    known.clear();
+    known.extend_from_slice(domain.as_bytes());
     None
 }
 
 /// Checks the identity cell; returns the lower-cased email key.
 pub(super) fn email(ctx: &mut RowCtx<'_>) -> Option<u128> {
+    let mut known = std::mem::take(&mut ctx.domain);
+    let key = email_with(ctx, &mut known);
+    ctx.domain = known;
+    key
+}
+
+/// [`email`], with the domain last found valid on this thread.
+fn email_with(ctx: &mut RowCtx<'_>, known: &mut Vec<u8>) -> Option<u128> {
     let col = ctx.schema.email;
     let value = ctx.get(Some(col));
     if value.is_empty() {
@@ -149,7 +170,7 @@ pub(super) fn email(ctx: &mut RowCtx<'_>) -> Option<u128> {
     if is_formula(value) {
         return Some(key);
     }
-    if let Some(problem) = email_problem(value) {
+    if let Some(problem) = email_problem_in(value, known) {
         let message = format!("`{value}` {problem}");
         let d = ctx.at(
             Rule::InvalidEmail,
@@ -309,6 +330,22 @@ mod tests {
         ) {
             for candidate in [email.clone(), format!("{}{email}", "a".repeat(padding)), format!("{email}{}", ".b".repeat(padding / 2)), format!("{email}{}", "é".repeat(padding))] {
                 prop_assert_eq!(email_problem(&candidate), reference(&candidate), "{:?}", candidate);
+            }
+        }
+
+        /// A domain remembered from an earlier address changes no verdict: addresses in a
+        /// row, with domains good and bad, repeated and not.
+        #[test]
+        fn a_remembered_domain_changes_no_verdict(
+            addresses in proptest::collection::vec(
+                ("[a-z!(]{0,3}", proptest::sample::select(vec!["example.com", "example", "ex-.com", "exämple.com", "a.b", "A.B", "x..y", "example.com."])),
+                0..12,
+            ),
+        ) {
+            let mut known = Vec::new();
+            for (local, domain) in addresses {
+                let address = format!("{local}@{domain}");
+                prop_assert_eq!(super::email_problem_in(&address, &mut known), reference(&address), "{:?}", address);
             }
         }
 

@@ -90,6 +90,9 @@ pub(crate) struct RowCtx<'a> {
     overrides: Vec<(usize, String)>,
     /// A buffer for the license cells as read (kept from row to row).
     bools: Vec<licenses::Bool>,
+    /// The last email domain found valid on this thread (kept from row to row: a file
+    /// holds few domains, so most rows skip the domain's check).
+    domain: Vec<u8>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -155,6 +158,7 @@ impl RowCtx<'_> {
 pub struct Scratch {
     overrides: Vec<(usize, String)>,
     bools: Vec<licenses::Bool>,
+    domain: Vec<u8>,
 }
 
 /// Where a row comes from: its cells, place, source bytes (for the stray-quote guard) and
@@ -185,11 +189,23 @@ pub fn check_row<'a>(
     let mut overrides = std::mem::take(&mut scratch.overrides);
     overrides.clear();
     let bools = std::mem::take(&mut scratch.bools);
-    let mut ctx =
-        RowCtx { schema, existing: None, opts, meta, user, fields, overrides, bools, diags: Vec::new() };
+    let domain = std::mem::take(&mut scratch.domain);
+    let mut ctx = RowCtx {
+        schema,
+        existing: None,
+        opts,
+        meta,
+        user,
+        fields,
+        overrides,
+        bools,
+        domain,
+        diags: Vec::new(),
+    };
     let outcome = check_cells(&mut ctx, fields.len(), raw, notes, matcher);
     scratch.overrides = ctx.overrides;
     scratch.bools = ctx.bools;
+    scratch.domain = ctx.domain;
     outcome
 }
 

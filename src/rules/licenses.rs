@@ -22,21 +22,26 @@ const FALSE_ALIASES: &[&str] = &["false", "f", "0", "no", "n", "faux", "falsch",
 
 /// Reads a license cell; the flag says whether it is spelled canonically.
 #[must_use]
+#[inline]
 pub fn parse_bool(value: &str) -> (Bool, bool) {
     match value {
         "" => (Bool::Blank, true),
         "TRUE" => (Bool::True, true),
         "FALSE" => (Bool::False, true),
-        _ => {
-            let lower = value.to_lowercase();
-            if TRUE_ALIASES.contains(&lower.as_str()) {
-                (Bool::True, false)
-            } else if FALSE_ALIASES.contains(&lower.as_str()) {
-                (Bool::False, false)
-            } else {
-                (Bool::Invalid, false)
-            }
-        }
+        _ => parse_alias(value),
+    }
+}
+
+/// A license cell not spelled canonically.
+#[cold]
+fn parse_alias(value: &str) -> (Bool, bool) {
+    let lower = value.to_lowercase();
+    if TRUE_ALIASES.contains(&lower.as_str()) {
+        (Bool::True, false)
+    } else if FALSE_ALIASES.contains(&lower.as_str()) {
+        (Bool::False, false)
+    } else {
+        (Bool::Invalid, false)
     }
 }
 

@@ -105,3 +105,43 @@ proptest! {
         }
     }
 }
+
+/// (rule, column letters) of each finding on data row `i` (line `i + 2`), leaving out the
+/// cross-row rules: what a row's own cells say.
+fn row_findings(report: &Collect, rows: usize) -> Vec<Vec<(String, String)>> {
+    let mut per_row = vec![Vec::new(); rows];
+    for d in &report.diagnostics {
+        let rule = d.rule.name();
+        if rule.starts_with("duplicate-") {
+            continue;
+        }
+        let line = usize::try_from(d.line).unwrap();
+        if let Some(slot) = line.checked_sub(2).and_then(|i| per_row.get_mut(i)) {
+            let column =
+                d.cell.as_deref().unwrap_or("").trim_end_matches(|c: char| c.is_ascii_digit()).to_owned();
+            slot.push((rule.to_owned(), column));
+        }
+    }
+    per_row
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// What a row's own cells say does not depend on the rows before it: checked in one file
+    /// (where a thread remembers the last valid email domain and site), or each alone.
+    #[test]
+    fn a_rows_findings_do_not_depend_on_the_rows_before(rows in prop::collection::vec(row(), 1..16)) {
+        let check = |body: String| {
+            let mut report = Collect::default();
+            let source = Source::Bytes { name: "in.csv".to_owned(), data: format!("{HEADER}\n{body}\n").into_bytes() };
+            hubcsv::check(&source, &Options::default(), &mut report).unwrap();
+            report
+        };
+        let together = row_findings(&check(rows.join("\n")), rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let alone = row_findings(&check(row.clone()), 1).remove(0);
+            prop_assert_eq!(&together[i], &alone, "row {}: {}", i, row);
+        }
+    }
+}

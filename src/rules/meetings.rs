@@ -21,28 +21,34 @@ pub fn site_host(value: &str) -> Option<String> {
 
 pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) {
     let schema = ctx.schema;
+    // The last site found valid on this thread: most rows name it again.
+    let mut known = std::mem::take(&mut ctx.site);
     let value = ctx.get(schema.site);
-    if let (Some(col), false) = (schema.site, value.is_empty() || is_formula(value)) {
-        if !is_host(value) || value.bytes().any(|b| b.is_ascii_uppercase()) {
-            if let Some(host) = site_host(value) {
-                let d = ctx.at(
-                    Rule::InvalidPreferredSite,
-                    col,
-                    format!("`{value}` is written as a URL or in capitals; the site is `{host}`"),
-                    "hubcsv fix writes the bare host name, e.g. acme.webex.com",
-                );
-                ctx.fix(d, col, host);
-            } else {
-                let d = ctx.at(
-                    Rule::InvalidPreferredSite,
-                    col,
-                    format!("`{value}` is not a Webex site host name"),
-                    "write the site's host name, e.g. acme.webex.com, as shown in Control Hub under Meetings > Sites",
-                );
-                ctx.diags.push(d);
-            }
+    if let (Some(col), false) =
+        (schema.site, value.is_empty() || is_formula(value) || value.as_bytes() == known)
+    {
+        if is_host(value) && !value.bytes().any(|b| b.is_ascii_uppercase()) {
+            known.clear();
+            known.extend_from_slice(value.as_bytes());
+        } else if let Some(host) = site_host(value) {
+            let d = ctx.at(
+                Rule::InvalidPreferredSite,
+                col,
+                format!("`{value}` is written as a URL or in capitals; the site is `{host}`"),
+                "hubcsv fix writes the bare host name, e.g. acme.webex.com",
+            );
+            ctx.fix(d, col, host);
+        } else {
+            let d = ctx.at(
+                Rule::InvalidPreferredSite,
+                col,
+                format!("`{value}` is not a Webex site host name"),
+                "write the site's host name, e.g. acme.webex.com, as shown in Control Hub under Meetings > Sites",
+            );
+            ctx.diags.push(d);
         }
     }
+    ctx.site = known;
     if let Some(package) = designated.filter(|p| p.meetings) {
         if ctx.get(schema.site).is_empty() {
             let help = "set Preferred Webex Site (e.g. acme.webex.com): Control Hub accepts the row without it, but the user's meeting site breaks later";

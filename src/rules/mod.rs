@@ -90,9 +90,10 @@ pub(crate) struct RowCtx<'a> {
     overrides: Vec<(usize, String)>,
     /// A buffer for the license cells as read (kept from row to row).
     bools: Vec<licenses::Bool>,
-    /// The last email domain found valid on this thread (kept from row to row: a file
-    /// holds few domains, so most rows skip the domain's check).
+    /// The last email domain and Preferred Webex Site found valid on this thread (kept
+    /// from row to row: a file holds few of each, so most rows skip their checks).
     domain: Vec<u8>,
+    site: Vec<u8>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -159,6 +160,7 @@ pub struct Scratch {
     overrides: Vec<(usize, String)>,
     bools: Vec<licenses::Bool>,
     domain: Vec<u8>,
+    site: Vec<u8>,
 }
 
 /// Where a row comes from: its cells, place, source bytes (for the stray-quote guard) and
@@ -190,6 +192,7 @@ pub fn check_row<'a>(
     overrides.clear();
     let bools = std::mem::take(&mut scratch.bools);
     let domain = std::mem::take(&mut scratch.domain);
+    let site = std::mem::take(&mut scratch.site);
     let mut ctx = RowCtx {
         schema,
         existing: None,
@@ -200,12 +203,14 @@ pub fn check_row<'a>(
         overrides,
         bools,
         domain,
+        site,
         diags: Vec::new(),
     };
     let outcome = check_cells(&mut ctx, fields.len(), raw, notes, matcher);
     scratch.overrides = ctx.overrides;
     scratch.bools = ctx.bools;
     scratch.domain = ctx.domain;
+    scratch.site = ctx.site;
     outcome
 }
 

@@ -161,6 +161,21 @@ fn compiled(slot: usize) -> Option<&'static Compiled> {
     all.get(slot)?.get_or_init(|| Compiled::new(&CODES[slot])).as_ref()
 }
 
+/// The slot in `CODES` of a country code (codes have at most three digits).
+fn slot_of(code: usize) -> Option<usize> {
+    static SLOTS: OnceLock<Vec<Option<u16>>> = OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        let mut slots = vec![None; 1000];
+        for (slot, c) in CODES.iter().enumerate() {
+            if let (Some(entry), Ok(slot)) = (slots.get_mut(usize::from(c.code)), u16::try_from(slot)) {
+                *entry = Some(slot);
+            }
+        }
+        slots
+    });
+    slots.get(code).copied().flatten().map(usize::from)
+}
+
 thread_local! {
     /// Per thread and code: the lazy DFA's state cache and a pattern set to fill.
     static SCRATCH: RefCell<Vec<Option<(Cache, PatternSet)>>> = const { RefCell::new(Vec::new()) };
@@ -174,9 +189,11 @@ pub fn is_valid_e164(e164: &str) -> Option<bool> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let (slot, national) = (1..=3.min(digits.len())).find_map(|n| {
-        let code: u16 = digits[..n].parse().ok()?;
-        CODES.binary_search_by_key(&code, |c| c.code).ok().map(|slot| (slot, &digits[n..]))
+    // The code is the first one, two or three digits that name one, read as a number.
+    let mut code = 0;
+    let (slot, national) = digits.bytes().take(3).enumerate().find_map(|(i, d)| {
+        code = code * 10 + usize::from(d - b'0');
+        slot_of(code).map(|slot| (slot, &digits[i + 1..]))
     })?;
     if !(2..=17).contains(&national.len()) || national.starts_with('0') {
         return None;

@@ -2,7 +2,7 @@
 
 use super::keys::key_lower;
 use super::safety::{is_ascii_space, is_formula};
-use super::{RowCtx, Rule};
+use super::{Remembered, RowCtx, Rule};
 use crate::schema::Package;
 
 /// Characters allowed in the local part: the union of Webex Calling's two lists
@@ -85,7 +85,7 @@ fn ascii_domain_ok(domain: &[u8]) -> bool {
 /// [`email_problem_in`] with no domain remembered.
 #[cfg(test)]
 fn email_problem(email: &str) -> Option<&'static str> {
-    email_problem_in(email, &mut Vec::new())
+    email_problem_in(email, &mut Remembered::default())
 }
 
 /// Why an address is not plausible, or `None` when it is. The checks run on bytes where
@@ -95,9 +95,9 @@ fn email_problem(email: &str) -> Option<&'static str> {
 /// space, the length, and the letters of the domain. Property tests hold it to the plain
 /// character-by-character reading.
 ///
-/// `known` is a domain found valid before, or empty: its check is skipped (a file holds few
-/// domains). It becomes this address's domain when that one is found valid.
-fn email_problem_in(email: &str, known: &mut Vec<u8>) -> Option<&'static str> {
+/// `known`: the domain last found valid, whose check is skipped; this address's domain,
+/// when found valid, is remembered instead.
+fn email_problem_in(email: &str, known: &mut Remembered) -> Option<&'static str> {
     let ascii = email.is_ascii();
     let space =
         if ascii { email.bytes().any(|b| is(b, SPACE)) } else { email.chars().any(char::is_whitespace) };
@@ -122,7 +122,7 @@ fn email_problem_in(email: &str, known: &mut Vec<u8>) -> Option<&'static str> {
     if !local.bytes().all(|b| is(b, LOCAL)) {
         return Some("has a character Webex does not accept before the `@`");
     }
-    if !known.is_empty() && domain.as_bytes() == known.as_slice() {
+    if known.holds(domain) {
         return None;
     }
     let domain_ok = if ascii {
@@ -139,21 +139,13 @@ fn email_problem_in(email: &str, known: &mut Vec<u8>) -> Option<&'static str> {
     if !domain_ok {
         return Some("does not have a domain such as `example.com` after the `@`");
     }
-    known.clear();
-    known.extend_from_slice(domain.as_bytes());
+    known.remember(domain);
     None
 }
 
-/// Checks the identity cell; returns the lower-cased email key.
-pub(super) fn email(ctx: &mut RowCtx<'_>) -> Option<u128> {
-    let mut known = std::mem::take(&mut ctx.domain);
-    let key = email_with(ctx, &mut known);
-    ctx.domain = known;
-    key
-}
-
-/// [`email`], with the domain last found valid on this thread.
-fn email_with(ctx: &mut RowCtx<'_>, known: &mut Vec<u8>) -> Option<u128> {
+/// Checks the identity cell (`known`: the domain last found valid on this thread); returns
+/// the lower-cased email key.
+pub(super) fn email(ctx: &mut RowCtx<'_>, known: &mut Remembered) -> Option<u128> {
     let col = ctx.schema.email;
     let value = ctx.get(Some(col));
     if value.is_empty() {
@@ -342,7 +334,7 @@ mod tests {
                 0..12,
             ),
         ) {
-            let mut known = Vec::new();
+            let mut known = super::Remembered::default();
             for (local, domain) in addresses {
                 let address = format!("{local}@{domain}");
                 prop_assert_eq!(super::email_problem_in(&address, &mut known), reference(&address), "{:?}", address);

@@ -1,7 +1,7 @@
 //! `Preferred Webex Site` (control-hub-csv.md §7).
 
 use super::safety::is_formula;
-use super::{RowCtx, Rule};
+use super::{Remembered, RowCtx, Rule};
 use crate::schema::Package;
 
 fn is_host(s: &str) -> bool {
@@ -19,17 +19,14 @@ pub fn site_host(value: &str) -> Option<String> {
     is_host(host).then(|| host.to_owned())
 }
 
-pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) {
+/// The site and its presence for meetings packages (`known`: the site last found valid on
+/// this thread, which most rows name again).
+pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>, known: &mut Remembered) {
     let schema = ctx.schema;
-    // The last site found valid on this thread: most rows name it again.
-    let mut known = std::mem::take(&mut ctx.site);
     let value = ctx.get(schema.site);
-    if let (Some(col), false) =
-        (schema.site, value.is_empty() || is_formula(value) || value.as_bytes() == known)
-    {
+    if let (Some(col), false) = (schema.site, value.is_empty() || is_formula(value) || known.holds(value)) {
         if is_host(value) && !value.bytes().any(|b| b.is_ascii_uppercase()) {
-            known.clear();
-            known.extend_from_slice(value.as_bytes());
+            known.remember(value);
         } else if let Some(host) = site_host(value) {
             let d = ctx.at(
                 Rule::InvalidPreferredSite,
@@ -48,7 +45,6 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) {
             ctx.diags.push(d);
         }
     }
-    ctx.site = known;
     if let Some(package) = designated.filter(|p| p.meetings) {
         if ctx.get(schema.site).is_empty() {
             let help = "set Preferred Webex Site (e.g. acme.webex.com): Control Hub accepts the row without it, but the user's meeting site breaks later";

@@ -90,10 +90,6 @@ pub(crate) struct RowCtx<'a> {
     overrides: Vec<(usize, String)>,
     /// A buffer for the license cells as read (kept from row to row).
     bools: Vec<licenses::Bool>,
-    /// The last email domain and Preferred Webex Site found valid on this thread (kept
-    /// from row to row: a file holds few of each, so most rows skip their checks).
-    domain: Vec<u8>,
-    site: Vec<u8>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -159,8 +155,27 @@ impl RowCtx<'_> {
 pub struct Scratch {
     overrides: Vec<(usize, String)>,
     bools: Vec<licenses::Bool>,
-    domain: Vec<u8>,
-    site: Vec<u8>,
+    /// The last email domain and Preferred Webex Site found valid on this thread.
+    domain: Remembered,
+    site: Remembered,
+}
+
+/// The last value of one kind found valid on a thread, kept from row to row: a file holds
+/// few email domains and few sites, so most rows can skip checking theirs again.
+#[derive(Debug, Default)]
+pub(crate) struct Remembered(Vec<u8>);
+
+impl Remembered {
+    /// Whether `value` is the value remembered (nothing is, before the first).
+    pub fn holds(&self, value: &str) -> bool {
+        !self.0.is_empty() && self.0 == value.as_bytes()
+    }
+
+    /// Remembers `value`, found valid.
+    pub fn remember(&mut self, value: &str) {
+        self.0.clear();
+        self.0.extend_from_slice(value.as_bytes());
+    }
 }
 
 /// Where a row comes from: its cells, place, source bytes (for the stray-quote guard) and
@@ -191,26 +206,11 @@ pub fn check_row<'a>(
     let mut overrides = std::mem::take(&mut scratch.overrides);
     overrides.clear();
     let bools = std::mem::take(&mut scratch.bools);
-    let domain = std::mem::take(&mut scratch.domain);
-    let site = std::mem::take(&mut scratch.site);
-    let mut ctx = RowCtx {
-        schema,
-        existing: None,
-        opts,
-        meta,
-        user,
-        fields,
-        overrides,
-        bools,
-        domain,
-        site,
-        diags: Vec::new(),
-    };
-    let outcome = check_cells(&mut ctx, fields.len(), raw, notes, matcher);
+    let mut ctx =
+        RowCtx { schema, existing: None, opts, meta, user, fields, overrides, bools, diags: Vec::new() };
+    let outcome = check_cells(&mut ctx, fields.len(), raw, notes, matcher, scratch);
     scratch.overrides = ctx.overrides;
     scratch.bools = ctx.bools;
-    scratch.domain = ctx.domain;
-    scratch.site = ctx.site;
     outcome
 }
 
@@ -221,6 +221,7 @@ fn check_cells<'a>(
     raw: &[u8],
     notes: &[CellNote],
     matcher: Option<&'a state::Matcher<'a>>,
+    scratch: &mut Scratch,
 ) -> RowOutcome {
     let (schema, meta) = (ctx.schema, ctx.meta);
     let has_status = !ctx.get(schema.user_status).trim().is_empty();
@@ -246,7 +247,7 @@ fn check_cells<'a>(
 
     cells(ctx, notes);
     safety::text(ctx);
-    let email = identity::email(ctx);
+    let email = identity::email(ctx, &mut scratch.domain);
     if let (Some(m), Some(_)) = (matcher, email) {
         let existing = m.current.lookup(&ctx.get(Some(schema.email)).to_lowercase());
         ctx.existing = existing;
@@ -254,7 +255,7 @@ fn check_cells<'a>(
     let lic = licenses::check(ctx);
     let designated = lic.designated.and_then(|(_, p)| schema.catalogue.package(p));
     let (phone, extension) = calling::check(ctx, designated);
-    meetings::check(ctx, designated);
+    meetings::check(ctx, designated, &mut scratch.site);
     identity::names(ctx, designated);
 
     let mut changes = None;

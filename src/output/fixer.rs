@@ -11,6 +11,7 @@ use super::atomic::{sibling, AtomicFile};
 use crate::actions::Action;
 use crate::check::{InputInfo, Record, Sink, Summary};
 use crate::fix::{as_read, correct_row, corrected_header, escape_for_rejects, keeps_column, Change};
+use crate::input::batch::Fields;
 use crate::report::Diagnostic;
 use crate::rules::{RowOutcome, Rule, Severity};
 use crate::schema::Schema;
@@ -205,33 +206,13 @@ impl Render<'_> {
                     Dest::Rejected
                 }
                 Action::Unchanged if self.only_changes => Dest::Skipped,
-                // A line read without quotes, split at commas, that the rewrite leaves as
-                // read (most rows): the line itself is its corrected line, none of its fields
-                // holding a comma, quote or line break to quote.
-                _ if !self.annotations
-                    && record.fields.line().is_some_and(|(_, delimiter)| delimiter == b',')
-                    && as_read(record.fields, row, self.schema) =>
-                {
-                    if let Some((line, _)) = record.fields.line() {
-                        out.csv.extend_from_slice(line.as_bytes());
-                        out.csv.extend_from_slice(b"\r\n");
-                    }
-                    Dest::Corrected
-                }
                 _ => {
-                    let changes = correct_row(record.fields, row, self.schema, &mut values, self.log_changes);
-                    let kept = values
-                        .iter()
-                        .enumerate()
-                        .filter(|(col, _)| !self.annotations || keeps_column(self.schema, *col))
-                        .map(|(_, v)| *v);
-                    push_record(&mut out.csv, kept)?;
-                    if self.log_changes {
-                        for c in &changes {
-                            serde_json::to_writer(&mut out.changes, c)?;
-                            out.changes.push(b'\n');
-                            out.change_count += 1;
+                    match self.line_as_read(record.fields, row) {
+                        Some(line) => {
+                            out.csv.extend_from_slice(line.as_bytes());
+                            out.csv.extend_from_slice(b"\r\n");
                         }
+                        None => self.correct(&mut out, record.fields, row, &mut values)?,
                     }
                     Dest::Corrected
                 }
@@ -239,6 +220,39 @@ impl Render<'_> {
             out.rows.push((dest, out.csv.len()));
         }
         Ok(out)
+    }
+
+    /// A row's corrected line when it is its line as read: read without quotes and split at
+    /// commas (so no field holds a comma, quote or line break to quote), no annotation
+    /// column to leave out, and nothing the rewrite changes (most rows).
+    fn line_as_read<'f>(&self, fields: Fields<'f>, row: &RowOutcome) -> Option<&'f str> {
+        let (line, delimiter) = fields.line()?;
+        (!self.annotations && delimiter == b',' && as_read(fields, row, self.schema)).then_some(line)
+    }
+
+    /// Writes the row corrected, value by value, and its changes when they are logged.
+    fn correct<'v>(
+        &self,
+        out: &mut Rendered,
+        fields: Fields<'v>,
+        row: &'v RowOutcome,
+        values: &mut Vec<&'v str>,
+    ) -> io::Result<()> {
+        let changes = correct_row(fields, row, self.schema, values, self.log_changes);
+        let kept = values
+            .iter()
+            .enumerate()
+            .filter(|(col, _)| !self.annotations || keeps_column(self.schema, *col))
+            .map(|(_, v)| *v);
+        push_record(&mut out.csv, kept)?;
+        if self.log_changes {
+            for c in &changes {
+                serde_json::to_writer(&mut out.changes, c)?;
+                out.changes.push(b'\n');
+                out.change_count += 1;
+            }
+        }
+        Ok(())
     }
 
     /// The rejects file's row: hubcsv's rule and message, then the values as read (formulas

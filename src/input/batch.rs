@@ -100,6 +100,22 @@ impl<'a> Fields<'a> {
         })
     }
 
+    /// The text the fields are in: each field is a range of it ([`Fields::spans`]).
+    #[must_use]
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Each field's range in [`Fields::text`], in order.
+    pub fn spans(&self) -> impl Iterator<Item = Range<usize>> + 'a {
+        let (ends, first, gap) = (self.ends, self.start, self.gap);
+        ends.iter().scan(first, move |start, &end| {
+            let span = *start..end;
+            *start = end + gap;
+            Some(span)
+        })
+    }
+
     /// The fields' bytes in order (no character-boundary checks: for tests on bytes).
     pub fn iter_bytes(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
         let (text, ends, first, gap) = (self.text.as_bytes(), self.ends, self.start, self.gap);

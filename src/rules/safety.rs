@@ -2,6 +2,7 @@
 //! (`formula-injection`).
 
 use super::{RowCtx, Rule};
+use crate::input::batch::Fields;
 use crate::schema::ColumnClass;
 
 fn is_zero_width(c: char) -> bool {
@@ -48,17 +49,10 @@ fn describe(value: &str) -> &'static str {
 /// Empty cells, most of a row, are passed at once. Sets the row's user from the email cell
 /// as trimmed.
 pub(super) fn text(ctx: &mut RowCtx<'_>) {
-    // One look at a cell decides whether any of the three can fire: a clean cell is passed
-    // at once. A row all ASCII (one vectorised pass over its text) spares the test cell by
-    // cell.
-    let fields = ctx.fields;
-    let row_ascii = fields.joined().is_ascii();
-    // `ascii`: the cell is known to be ASCII (it is one of the row's fields as read). A
-    // leading `+` is data in a phone number: such a cell is passed too.
+    // One look at a cell decides whether any of the three can fire ([`passes`], row by row
+    // in [`suspects`]): a clean cell is passed at once.
     let schema = ctx.schema;
-    let passed = |col: usize, v: &[u8], ascii: bool| {
-        passes(v, ascii, || schema.columns.get(col).is_some_and(|c| formula_exempt(c.class)))
-    };
+    let exempt = |col: usize| schema.columns.get(col).is_some_and(|c| formula_exempt(c.class));
     let look = |ctx: &mut RowCtx<'_>, col: usize| {
         too_long(ctx, col);
         whitespace(ctx, col);
@@ -67,15 +61,12 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
     if ctx.overrides.is_empty() {
         // No cell replaced yet (nearly every row): the cells straight from the fields. The
         // three rules only replace the cell they look at, so later cells stay as read.
-        for (col, v) in fields.iter_bytes().enumerate() {
-            if !passed(col, v, row_ascii) {
-                look(ctx, col);
-            }
-        }
+        let fields = ctx.fields;
+        suspects(fields, exempt, |col| look(ctx, col));
     } else {
         for col in 0..ctx.width() {
             // A replaced value is not one of the row's fields: tested on its own.
-            if !passed(col, ctx.value(col).as_bytes(), false) {
+            if !passes(ctx.value(col).as_bytes(), false, || exempt(col)) {
                 look(ctx, col);
             }
         }
@@ -85,6 +76,36 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
         // Most often the cell was clean and the user is the cell already.
         if ctx.user.as_deref().unwrap_or("") != email {
             ctx.user = (!email.is_empty()).then(|| email.to_owned());
+        }
+    }
+}
+
+/// Calls `look` with each cell of `fields` that fails [`passes`], in order (`exempt`:
+/// whether a column takes a leading `=+-@` as data). In a row no longer than a cell may be,
+/// without a byte that starts a non-ASCII space or invisible character (one vectorised pass
+/// over its text), only the cells' edges can fail the test: nearly every row is judged by its
+/// cells' first and last bytes alone.
+fn suspects(fields: Fields<'_>, exempt: impl Fn(usize) -> bool, mut look: impl FnMut(usize)) {
+    let joined = fields.joined().as_bytes();
+    let row_ascii = joined.is_ascii();
+    if joined.len() <= MAX_CELL_CHARS && (row_ascii || !spaces(joined)) {
+        let text = fields.text().as_bytes();
+        let edge = |at: usize| text.get(at).map_or(SPACE, |&b| EDGE[usize::from(b)]);
+        for (col, span) in fields.spans().enumerate() {
+            if span.is_empty() {
+                continue;
+            }
+            let (first, last) = (edge(span.start), edge(span.end - 1));
+            if (first | last & SPACE) != 0 && !(first == FORMULA && last & SPACE == 0 && exempt(col)) {
+                look(col);
+            }
+        }
+    } else {
+        // `ascii`: the cell is known to be ASCII (it is one of the row's fields as read).
+        for (col, v) in fields.iter_bytes().enumerate() {
+            if !passes(v, row_ascii, || exempt(col)) {
+                look(col);
+            }
         }
     }
 }
@@ -99,13 +120,18 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
 fn passes(v: &[u8], ascii: bool, exempt: impl FnOnce() -> bool) -> bool {
     let (Some(&first), Some(&last)) = (v.first(), v.last()) else { return true };
     let edge = |b: u8| EDGE[usize::from(b)];
-    // A fold without early exit, which the compiler turns into vector code.
-    #[allow(clippy::needless_bitwise_bool)]
-    let spaces = || v.iter().fold(false, |m, &b| m | matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF));
-    (ascii || v.is_ascii() || !spaces())
+    (ascii || v.is_ascii() || !spaces(v))
         && v.len() <= MAX_CELL_CHARS
         && edge(last) & SPACE == 0
         && (edge(first) == 0 || (edge(first) == FORMULA && exempt()))
+}
+
+/// Whether `v` holds a byte that can start a non-ASCII space, non-breaking space or
+/// zero-width character (a fold without early exit, which the compiler turns into vector
+/// code).
+#[allow(clippy::needless_bitwise_bool)]
+fn spaces(v: &[u8]) -> bool {
+    v.iter().fold(false, |m, &b| m | matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF))
 }
 
 fn whitespace(ctx: &mut RowCtx<'_>, col: usize) {
@@ -207,6 +233,7 @@ fn too_long(ctx: &mut RowCtx<'_>, col: usize) {
 #[cfg(test)]
 mod tests {
     use super::clean;
+    use crate::input::batch::Fields;
 
     /// The edge table says of every byte what the rules themselves test.
     #[test]
@@ -247,6 +274,55 @@ mod tests {
                 proptest::prop_assert!(exempt || !super::is_formula(&value), "{:?}", value);
                 proptest::prop_assert!(value.chars().count() <= super::MAX_CELL_CHARS, "{:?}", value);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The look over a whole row picks the cells the quick test fails, cell by cell:
+        /// rows with and without delimiters between their fields, short and long, ASCII or
+        /// not, with invisible characters or without.
+        #[test]
+        fn a_rows_suspects_are_the_cells_the_quick_test_fails(
+            cells in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(vec![
+                    "a", "1", " ", "\t", "=", "+", "-", "@", "é", "王",
+                ]), 0..4),
+                0..12,
+            ),
+            invisible in proptest::option::weighted(
+                0.3,
+                (0_usize..12, proptest::sample::select(vec!["\u{a0}", "\u{200b}", "\u{3000}", "\u{2028}"])),
+            ),
+            long in proptest::option::weighted(0.1, 0_usize..12),
+            gap in 0_usize..2,
+            lead in 0_usize..3,
+            exempt in proptest::collection::vec(proptest::bool::ANY, 12),
+        ) {
+            let mut cells: Vec<String> = cells.iter().map(|c| c.concat()).collect();
+            if let Some((at, c)) = invisible.filter(|(at, _)| *at < cells.len()) {
+                cells[at].push_str(c);
+            }
+            if let Some(at) = long.filter(|at| *at < cells.len()) {
+                cells[at] = format!("{}{}", "x".repeat(super::MAX_CELL_CHARS), cells[at]);
+            }
+            // The row's text after some other row's, its fields `gap` bytes apart.
+            let mut text = "z,".repeat(lead);
+            let start = text.len();
+            let mut ends = Vec::new();
+            for (i, cell) in cells.iter().enumerate() {
+                if i > 0 && gap == 1 {
+                    text.push(',');
+                }
+                text.push_str(cell);
+                ends.push(text.len());
+            }
+            let fields = Fields::new(&text, &ends, start, gap);
+            let mut found = Vec::new();
+            super::suspects(fields, |col| exempt[col], |col| found.push(col));
+            let failed: Vec<usize> = (0..cells.len())
+                .filter(|&col| !super::passes(cells[col].as_bytes(), false, || exempt[col]))
+                .collect();
+            proptest::prop_assert_eq!(found, failed, "{:?}", cells);
         }
     }
 

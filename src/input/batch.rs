@@ -71,6 +71,15 @@ impl<'a> Fields<'a> {
         self.text.get(start..end)
     }
 
+    /// Field `i`'s bytes, if the row has it (no character-boundary checks: for tests on
+    /// bytes).
+    #[must_use]
+    pub fn get_bytes(&self, i: usize) -> Option<&'a [u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { self.start } else { self.ends[i - 1] + self.gap };
+        self.text.as_bytes().get(start..end)
+    }
+
     /// The text from the first field's start to the last one's end: the fields, with the
     /// delimiters between them if the row keeps them (ASCII either way).
     #[must_use]

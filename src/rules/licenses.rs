@@ -24,18 +24,24 @@ const FALSE_ALIASES: &[&str] = &["false", "f", "0", "no", "n", "faux", "falsch",
 #[must_use]
 #[inline]
 pub fn parse_bool(value: &str) -> (Bool, bool) {
+    parse_bool_bytes(value.as_bytes())
+}
+
+/// [`parse_bool`] of a cell's bytes.
+#[inline]
+fn parse_bool_bytes(value: &[u8]) -> (Bool, bool) {
     match value {
-        "" => (Bool::Blank, true),
-        "TRUE" => (Bool::True, true),
-        "FALSE" => (Bool::False, true),
+        b"" => (Bool::Blank, true),
+        b"TRUE" => (Bool::True, true),
+        b"FALSE" => (Bool::False, true),
         _ => parse_alias(value),
     }
 }
 
 /// A license cell not spelled canonically.
 #[cold]
-fn parse_alias(value: &str) -> (Bool, bool) {
-    let lower = value.to_lowercase();
+fn parse_alias(value: &[u8]) -> (Bool, bool) {
+    let lower = String::from_utf8_lossy(value).to_lowercase();
     if TRUE_ALIASES.contains(&lower.as_str()) {
         (Bool::True, false)
     } else if FALSE_ALIASES.contains(&lower.as_str()) {
@@ -103,7 +109,7 @@ fn read_cells(ctx: &mut RowCtx<'_>) -> Vec<Bool> {
     let width = read.len();
     for &col in schema.booleans.iter().take_while(|&&col| col < width) {
         let column = &schema.columns[col];
-        let (b, canonical) = parse_bool(ctx.get(Some(col)));
+        let (b, canonical) = parse_bool_bytes(ctx.bytes(col));
         read[col] = b;
         match b {
             Bool::Invalid => {

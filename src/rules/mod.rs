@@ -107,6 +107,16 @@ impl RowCtx<'_> {
         }
     }
 
+    /// The current value of cell `col` as bytes (empty when absent), for tests on bytes.
+    #[inline]
+    pub fn bytes(&self, col: usize) -> &[u8] {
+        if self.overrides.is_empty() {
+            self.fields.get_bytes(col).unwrap_or(b"")
+        } else {
+            self.value(col).as_bytes()
+        }
+    }
+
     /// The current value of column `col` ("" when absent).
     pub fn get(&self, col: Option<usize>) -> &str {
         col.map_or("", |c| self.value(c))

@@ -138,7 +138,7 @@ impl Sink for Collect {
 }
 
 /// A row of the report, borrowed from its outcome: the same fields as [`RowReport`], which
-/// [`push_row`] writes by hand (the tests hold the two to the same text).
+/// [`RowWriter`] writes by hand (the tests hold the two to the same text).
 #[cfg(test)]
 #[derive(Serialize)]
 struct RowView<'a> {
@@ -268,21 +268,23 @@ const DOCUMENT_ROW: RowLayout = RowLayout {
     changes_indent: Some(b"      "),
 };
 
-/// A row, member for member what serde writes for [`RowReport`] in `layout`; written by
-/// hand because rows are most of a report, and serde's general path (escaping every key, a
-/// buffer a row, and for the document a re-indent) cost a tenth of a check. The tests hold
-/// both layouts to serde's text.
-fn push_row(
+/// A row's members up to its `action` member: `line` and `user`.
+fn push_head(out: &mut Vec<u8>, row: &RowOutcome, layout: &RowLayout) -> io::Result<()> {
+    let [line, user, ..] = layout.members;
+    out.extend_from_slice(line);
+    out.extend_from_slice(itoa::Buffer::new().format(row.meta.line).as_bytes());
+    out.extend_from_slice(user);
+    push_opt_str(out, row.user.as_deref())
+}
+
+/// A row's members from its `action` member to its end.
+fn push_tail(
     out: &mut Vec<u8>,
     row: &RowOutcome,
     layout: &RowLayout,
     scratch: &mut Vec<u8>,
 ) -> io::Result<()> {
-    let [line, user, action, package, evidence, changes] = layout.members;
-    out.extend_from_slice(line);
-    out.extend_from_slice(itoa::Buffer::new().format(row.meta.line).as_bytes());
-    out.extend_from_slice(user);
-    push_opt_str(out, row.user.as_deref())?;
+    let [_, _, action, package, evidence, changes] = layout.members;
     out.extend_from_slice(action);
     push_name(out, row.action.as_str());
     out.extend_from_slice(package);
@@ -303,10 +305,62 @@ fn push_row(
     Ok(())
 }
 
+/// Writes rows in one layout, member for member what serde writes for [`RowReport`]; by
+/// hand because rows are most of a report, and serde's general path (escaping every key, a
+/// buffer a row, and for the document a re-indent) cost a tenth of a check. The tests hold
+/// both layouts to serde's text.
+///
+/// The text from a row's `action` member to its end depends only on the action, package
+/// and evidence when the row has no changes, and a file's rows take few of their
+/// combinations: the writer remembers each, and most rows are their line, their user and a
+/// copy.
+struct RowWriter {
+    layout: &'static RowLayout,
+    scratch: Vec<u8>,
+    tails: Vec<Tail>,
+}
+
+/// The text from the `action` member to the end of a row without changes.
+struct Tail {
+    action: Action,
+    package: Option<&'static str>,
+    evidence: Evidence,
+    text: Vec<u8>,
+}
+
+/// Combinations a [`RowWriter`] remembers at most (the others are written each time).
+const MAX_TAILS: usize = 64;
+
+impl RowWriter {
+    fn new(layout: &'static RowLayout) -> Self {
+        RowWriter { layout, scratch: Vec::new(), tails: Vec::new() }
+    }
+
+    fn push(&mut self, out: &mut Vec<u8>, row: &RowOutcome) -> io::Result<()> {
+        push_head(out, row, self.layout)?;
+        if row.changes.is_some() {
+            return push_tail(out, row, self.layout, &mut self.scratch);
+        }
+        let same =
+            |t: &&Tail| t.action == row.action && t.evidence == row.evidence && t.package == row.package;
+        if let Some(tail) = self.tails.iter().find(same) {
+            out.extend_from_slice(&tail.text);
+            return Ok(());
+        }
+        let mut text = Vec::new();
+        push_tail(&mut text, row, self.layout, &mut self.scratch)?;
+        out.extend_from_slice(&text);
+        if self.tails.len() < MAX_TAILS {
+            self.tails.push(Tail { action: row.action, package: row.package, evidence: row.evidence, text });
+        }
+        Ok(())
+    }
+}
+
 /// A row's lines: its diagnostics, then the row.
-fn write_row(out: &mut Vec<u8>, row: &RowOutcome) -> io::Result<()> {
+fn write_row(out: &mut Vec<u8>, row: &RowOutcome, writer: &mut RowWriter) -> io::Result<()> {
     row.diagnostics.iter().try_for_each(|d| push_line(out, "diagnostic", d))?;
-    push_row(out, row, &LINE_ROW, &mut Vec::new())
+    writer.push(out, row)
 }
 
 /// Rows rendered per task when a batch is rendered in parallel.
@@ -339,7 +393,7 @@ impl<W: Write> Sink for JsonLines<W> {
     }
     fn row(&mut self, row: &RowOutcome, _: Record<'_>) -> io::Result<()> {
         let mut text = Vec::with_capacity(192);
-        write_row(&mut text, row)?;
+        write_row(&mut text, row, &mut RowWriter::new(&LINE_ROW))?;
         self.out.write_all(&text)
     }
     /// Renders the rows on the worker threads, then writes the text in order.
@@ -348,7 +402,8 @@ impl<W: Write> Sink for JsonLines<W> {
             .par_chunks(ROWS_PER_TASK)
             .map(|chunk| {
                 let mut text = Vec::with_capacity(chunk.len() * 192);
-                chunk.iter().try_for_each(|(row, _)| write_row(&mut text, row))?;
+                let mut writer = RowWriter::new(&LINE_ROW);
+                chunk.iter().try_for_each(|(row, _)| write_row(&mut text, row, &mut writer))?;
                 Ok(text)
             })
             .collect();
@@ -511,9 +566,10 @@ impl<W: Write> Sink for JsonDocument<W> {
             .par_chunks(ROWS_PER_TASK)
             .map(|chunk| {
                 let (mut rows, mut diagnostics, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+                let mut writer = RowWriter::new(&DOCUMENT_ROW);
                 let mut found = 0;
                 for (row, _) in chunk {
-                    push_row(&mut rows, row, &DOCUMENT_ROW, &mut scratch)?;
+                    writer.push(&mut rows, row)?;
                     for d in &row.diagnostics {
                         push_element(&mut diagnostics, d, &mut scratch)?;
                     }
@@ -540,7 +596,7 @@ impl<W: Write> Sink for JsonDocument<W> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{push_element, push_line, push_row, Collect, JsonDocument, RowView, DOCUMENT_ROW, LINE_ROW};
+    use super::{push_element, push_line, Collect, JsonDocument, RowView, RowWriter, DOCUMENT_ROW, LINE_ROW};
     use crate::actions::{Action, Evidence};
     use crate::input::Meta;
     use crate::rules::state::FieldChange;
@@ -577,7 +633,7 @@ mod tests {
 
     fn by_hand(row: &RowOutcome) -> Vec<u8> {
         let mut out = Vec::new();
-        push_row(&mut out, row, &LINE_ROW, &mut Vec::new()).unwrap();
+        RowWriter::new(&LINE_ROW).push(&mut out, row).unwrap();
         out
     }
 
@@ -675,9 +731,37 @@ mod tests {
             prop_assert_eq!(by_hand(&row), by_serde(&row));
             // And the JSON document's element (pretty, indented).
             let (mut hand, mut serde, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
-            push_row(&mut hand, &row, &DOCUMENT_ROW, &mut scratch).unwrap();
+            RowWriter::new(&DOCUMENT_ROW).push(&mut hand, &row).unwrap();
             push_element(&mut serde, &RowView::new(&row), &mut scratch).unwrap();
             prop_assert_eq!(String::from_utf8(hand).unwrap(), String::from_utf8(serde).unwrap());
+        }
+
+        /// Rows written one after the other by one writer, which remembers their endings,
+        /// are each written as a writer of its own writes it: in both layouts, with and
+        /// without changes, the same endings again and again.
+        #[test]
+        fn a_writer_remembering_endings_writes_each_row_as_a_new_one(
+            rows in proptest::collection::vec((
+                proptest::sample::select(vec![None, Some("webex_calling"), Some("webex_suite"), Some("a\"b")]),
+                proptest::sample::select(Action::ALL.to_vec()),
+                proptest::sample::select(vec![Evidence::UserStatus, Evidence::CurrentExport]),
+                proptest::option::weighted(0.2, "\\PC{0,3}"),
+            ), 0..40),
+        ) {
+            for layout in [&LINE_ROW, &DOCUMENT_ROW] {
+                let (mut writer, mut together, mut apart) = (RowWriter::new(layout), Vec::new(), Vec::new());
+                for (i, (package, action, evidence, change)) in rows.iter().enumerate() {
+                    let changes = change.clone().map(|new| vec![FieldChange { column: "Location".into(), old: String::new(), new }]);
+                    let row = RowOutcome {
+                        action: *action,
+                        evidence: *evidence,
+                        ..outcome(i as u64, Some(format!("u{i}@example.com")), *package, changes)
+                    };
+                    writer.push(&mut together, &row).unwrap();
+                    RowWriter::new(layout).push(&mut apart, &row).unwrap();
+                }
+                prop_assert_eq!(String::from_utf8(together).unwrap(), String::from_utf8(apart).unwrap());
+            }
         }
     }
 }

@@ -178,7 +178,12 @@ pub(crate) struct Remembered(Vec<u8>);
 impl Remembered {
     /// Whether `value` is the value remembered (nothing is, before the first).
     pub fn holds(&self, value: &str) -> bool {
-        !self.0.is_empty() && self.0 == value.as_bytes()
+        self.holds_bytes(value.as_bytes())
+    }
+
+    /// Whether `value` is the value remembered, as bytes.
+    pub fn holds_bytes(&self, value: &[u8]) -> bool {
+        !self.0.is_empty() && self.0 == value
     }
 
     /// Remembers `value`, found valid.

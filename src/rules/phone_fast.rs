@@ -23,6 +23,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 
@@ -126,6 +127,39 @@ impl Compiled {
         Some(Compiled { dfa, regions, prefix, prefixes, meta })
     }
 
+    /// Fills `set` with the patterns that match `national` from its start, as
+    /// `try_which_overlapping_matches` of an anchored search does: one step of the lazy DFA
+    /// a digit, the patterns of each match state taken as it is reached (matches show one
+    /// byte late, the last at the end of input). The search's own loop stops at every match
+    /// to hand it out, which for these many overlapping patterns cost more than the steps.
+    /// `None` when the DFA gives up (the caller then runs the full parse).
+    fn matches(&self, national: &str, cache: &mut Cache, set: &mut PatternSet) -> Option<()> {
+        let dfa = &self.dfa;
+        let take = |cache: &Cache, set: &mut PatternSet, sid: LazyStateID| {
+            for i in 0..dfa.match_len(cache, sid) {
+                set.insert(dfa.match_pattern(cache, sid, i));
+            }
+        };
+        let mut sid = dfa.start_state_forward(cache, &Input::new(national).anchored(Anchored::Yes)).ok()?;
+        for &b in national.as_bytes() {
+            sid = dfa.next_state(cache, sid, b).ok()?;
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    take(cache, set, sid);
+                } else if sid.is_dead() {
+                    return Some(());
+                } else if sid.is_quit() {
+                    return None;
+                }
+            }
+        }
+        sid = dfa.next_eoi_state(cache, sid).ok()?;
+        if sid.is_match() {
+            take(cache, set, sid);
+        }
+        Some(())
+    }
+
     /// `number_type(region, national) != Type::Unknown`, given the patterns that match.
     fn is_valid(&self, region: usize, national: &str, set: &PatternSet) -> bool {
         let (ids, meta) = (&self.regions[region], &self.meta.regions[region]);
@@ -207,8 +241,7 @@ pub fn is_valid_e164(e164: &str) -> Option<bool> {
         let (cache, set) = scratch[slot]
             .get_or_insert_with(|| (Cache::new(&code.dfa), PatternSet::new(code.dfa.pattern_len())));
         set.clear();
-        let input = Input::new(national).anchored(Anchored::Yes);
-        code.dfa.try_which_overlapping_matches(cache, &input, set).ok()?;
+        code.matches(national, cache, set)?;
         code.verdict(national, set)
     })
 }

@@ -10,7 +10,10 @@
 //!
 //! Most records are a line without quotes; between records such a line is not handed to
 //! `csv_core` but split at its delimiters a word at a time, which reads it as `csv_core`
-//! would (see `Parser::plain_record`); the line is kept whole, delimiters included.
+//! would (see `Parser::plain_record`); the line is kept whole, delimiters included. A line
+//! whose quoted fields are whole (no line break inside, nothing after the closing quote) is
+//! read field by field without `csv_core` too (`Parser::quoted_record`); anything else goes
+//! to `csv_core`.
 //!
 //! Editor lines are counted per piece and offset once the pieces' order is settled. The
 //! record that the end of a block cuts is carried over to the next block.
@@ -302,7 +305,7 @@ impl Parser {
         let line = &rest[lead..];
         let Some(stop) = memchr::memchr3(b'"', b'\r', b'\n', line) else { return false };
         if line[stop] == b'"' {
-            return false;
+            return self.quoted_record(rest, lead, delimiter);
         }
         let body = &line[..stop];
         let out_at = self.rec_out;
@@ -325,6 +328,67 @@ impl Parser {
         let lead_breaks = line_breaks(&rest[..lead], self.after_cr).0;
         let after_body = line[stop] == b'\r';
         self.file(Lines { lead, lead_breaks, inner: 0, body_breaks: 1, after_body }, 1);
+        true
+    }
+
+    /// Reads the next record without `csv_core` when it is one line whose quoted fields
+    /// are whole: each opens at the field's start and closes just before a delimiter or the
+    /// line's end, with `""` for a quote inside. `csv_core` reads such a line as its fields,
+    /// quotes taken off and `""` made `"`; this does the same (gap 0: the fields end to
+    /// end). Returns false, having kept nothing, for anything else: a line break inside
+    /// quotes, a quote inside an unquoted field or after a closing one, no line break
+    /// before the end of `rest` (`rest[lead..]` starts the record).
+    fn quoted_record(&mut self, rest: &[u8], lead: usize, delimiter: u8) -> bool {
+        let line = &rest[lead..];
+        let Some(stop) = memchr::memchr2(b'\r', b'\n', line) else { return false };
+        let body = &line[..stop];
+        // The text is at most the line; the field ends at most one a byte, and one more.
+        let out_at = self.rec_out;
+        if self.out.len() < out_at + body.len() {
+            self.out.resize((out_at * 2).max(out_at + body.len()).max(4096), 0);
+        }
+        let ends_at = self.ends_used;
+        if self.piece.ends.len() <= ends_at + body.len() {
+            self.piece.ends.resize(ends_at + body.len() + 1 + 1024, 0);
+        }
+        let (out, ends) = (&mut self.out[out_at..], &mut self.piece.ends[ends_at..]);
+        let (mut at, mut written, mut fields) = (0, 0, 0);
+        loop {
+            if body.get(at) == Some(&b'"') {
+                // A quoted field: runs of text up to each quote; `""` is a quote.
+                at += 1;
+                loop {
+                    let Some(q) = memchr::memchr(b'"', &body[at..]) else { return false };
+                    out[written..written + q].copy_from_slice(&body[at..at + q]);
+                    written += q;
+                    at += q + 1;
+                    if body.get(at) != Some(&b'"') {
+                        break;
+                    }
+                    out[written] = b'"';
+                    written += 1;
+                    at += 1;
+                }
+            } else {
+                // Up to the delimiter; a quote stops it too, and is refused below.
+                let n = memchr::memchr2(delimiter, b'"', &body[at..]).unwrap_or(body.len() - at);
+                out[written..written + n].copy_from_slice(&body[at..at + n]);
+                written += n;
+                at += n;
+            }
+            ends[fields] = out_at + written;
+            fields += 1;
+            match body.get(at) {
+                None => break,
+                Some(&b) if b == delimiter => at += 1,
+                Some(_) => return false,
+            }
+        }
+        self.fed += lead + stop + 1;
+        (self.outlen, self.endlen) = (written, fields);
+        let lead_breaks = line_breaks(&rest[..lead], self.after_cr).0;
+        let after_body = line[stop] == b'\r';
+        self.file(Lines { lead, lead_breaks, inner: 0, body_breaks: 1, after_body }, 0);
         true
     }
 
@@ -514,7 +578,16 @@ mod tests {
     /// Every row as (line, sheet row, fields, raw), reading `data` with the given block size
     /// and pieces.
     fn read_all(data: &[u8], block: usize, pieces: usize) -> Vec<(u64, u64, Vec<String>, Vec<u8>)> {
-        let mut reader = ChunkedCsv::new(data, b',', block, pieces).min_piece(1);
+        read_all_with(data, b',', block, pieces)
+    }
+
+    fn read_all_with(
+        data: &[u8],
+        delimiter: u8,
+        block: usize,
+        pieces: usize,
+    ) -> Vec<(u64, u64, Vec<String>, Vec<u8>)> {
+        let mut reader = ChunkedCsv::new(data, delimiter, block, pieces).min_piece(1);
         let mut batch = Batch::default();
         let mut out = Vec::new();
         while reader.next_batch(&mut batch).unwrap() {
@@ -537,7 +610,11 @@ mod tests {
     /// The same rows, read by the csv crate (the reference), with lines from the sequential
     /// reader.
     fn reference(data: &[u8]) -> Vec<(u64, u64, Vec<String>, Vec<u8>)> {
-        let mut r = super::super::RecordReader::new(data, b',');
+        reference_with(data, b',')
+    }
+
+    fn reference_with(data: &[u8], delimiter: u8) -> Vec<(u64, u64, Vec<String>, Vec<u8>)> {
+        let mut r = super::super::RecordReader::new(data, delimiter);
         let mut rec = csv::StringRecord::new();
         let mut out = Vec::new();
         while let Some(meta) = r.read(&mut rec).unwrap() {
@@ -587,6 +664,22 @@ mod tests {
         ) {
             let data = parts.concat();
             proptest::prop_assert_eq!(read_all(data.as_bytes(), block, pieces), reference(data.as_bytes()));
+        }
+
+        /// The same with other delimiters, a comma then being text: lines with quoted
+        /// fields whole and not, `""` inside them, quotes out of place.
+        #[test]
+        fn quoted_lines_read_as_a_sequential_pass_whatever_the_delimiter(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["a", ";", "\t", ",", "\"", "\"\"", "\"x\"", "\n", "\r\n", "é"]), 0..120),
+            delimiter in proptest::sample::select(vec![b';', b'\t', b',']),
+            pieces in 1usize..4,
+        ) {
+            let data = parts.concat();
+            proptest::prop_assert_eq!(
+                read_all_with(data.as_bytes(), delimiter, 64, pieces),
+                reference_with(data.as_bytes(), delimiter)
+            );
         }
     }
 

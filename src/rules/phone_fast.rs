@@ -57,6 +57,7 @@ mod generated {
 }
 use generated::CODES;
 
+#[inline]
 fn length_ok(lengths: &[u16], national: &str) -> bool {
     let len = u16::try_from(national.len()).unwrap_or(u16::MAX);
     lengths.is_empty() || lengths.contains(&len)
@@ -175,16 +176,20 @@ impl Compiled {
             return None;
         }
         // `source_for`: the only region, else the first whose leading digits match at the
-        // start, or (without leading digits) for which the number is valid.
-        let region = if self.regions.len() == 1 {
-            Some(0)
-        } else {
-            (0..self.regions.len()).find(|&r| match self.regions[r].leading {
-                Some(p) => has(set, p),
-                None => self.is_valid(r, national, set),
-            })
-        };
-        Some(region.is_some_and(|r| self.is_valid(r, national, set)))
+        // start, or (without leading digits) for which the number is valid; the number is
+        // valid for that region or not at all.
+        if self.regions.len() == 1 {
+            return Some(self.is_valid(0, national, set));
+        }
+        for (r, ids) in self.regions.iter().enumerate() {
+            match ids.leading {
+                Some(p) if has(set, p) => return Some(self.is_valid(r, national, set)),
+                // Found for being valid: valid.
+                None if self.is_valid(r, national, set) => return Some(true),
+                _ => {}
+            }
+        }
+        Some(false)
     }
 }
 

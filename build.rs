@@ -12,11 +12,15 @@ use std::path::Path;
 
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 
+#[path = "src/rules/phone_compact.rs"]
+mod phone_compact;
+use phone_compact::compact;
+
 fn desc(out: &mut String, d: &Descriptor) {
     write!(
         out,
         "Desc {{ pattern: {:?}, lengths: &{:?} }}",
-        d.national_number().as_str(),
+        compact(d.national_number().as_str()),
         d.possible_length()
     )
     .unwrap();
@@ -43,8 +47,8 @@ fn region(out: &mut String, m: &Metadata) {
         out,
         "RegionMeta {{ id: {:?}, leading_digits: {:?}, national_prefix_for_parsing: {:?}, national_prefix: {:?}, general: ",
         m.id(),
-        m.leading_digits().map(|r| r.as_str()),
-        m.national_prefix_for_parsing().map(|r| r.as_str()),
+        m.leading_digits().map(|r| compact(r.as_str())),
+        m.national_prefix_for_parsing().map(|r| compact(r.as_str())),
         m.national_prefix(),
     )
     .unwrap();

@@ -11,6 +11,8 @@ pub mod keys;
 mod licenses;
 mod meetings;
 pub mod phone;
+#[cfg(test)]
+mod phone_compact;
 pub mod phone_fast;
 pub mod registry;
 mod safety;

@@ -257,6 +257,49 @@ mod tests {
     use phonenumber::metadata::DATABASE;
     use proptest::prelude::*;
 
+    /// Every pattern of the crate's database, compacted as `build.rs` compacts it, parses
+    /// to the same expression as the original in verbose mode (the mode the DFA compiles
+    /// them in).
+    #[test]
+    // The patterns' type (`regex_cache::CachedRegex`) is not nameable without that crate.
+    #[allow(clippy::redundant_closure_for_method_calls)]
+    fn compacted_patterns_parse_as_the_originals() {
+        use regex_automata::util::syntax;
+        let config = syntax::Config::new().ignore_whitespace(true).unicode(false).utf8(false);
+        let mut patterns = 0;
+        for meta in DATABASE.iter() {
+            let d = meta.descriptors();
+            let descs = [
+                Some(d.general()),
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ];
+            let sources = descs
+                .into_iter()
+                .flatten()
+                .map(|d| d.national_number().as_str())
+                .chain(meta.leading_digits().map(|r| r.as_str()))
+                .chain(meta.national_prefix_for_parsing().map(|r| r.as_str()));
+            for source in sources {
+                let compact = super::super::phone_compact::compact(source);
+                let (original, compacted) =
+                    (syntax::parse_with(source, &config), syntax::parse_with(&compact, &config));
+                let original = original.unwrap_or_else(|e| panic!("{source:?}: {e}"));
+                assert_eq!(Some(original), compacted.ok(), "{source:?} -> {compact:?}");
+                patterns += 1;
+            }
+        }
+        assert!(patterns > 1000, "{patterns}");
+    }
+
     fn crate_verdict(e164: &str) -> bool {
         phonenumber::parse(None, e164).is_ok_and(|n| phonenumber::is_valid(&n))
     }

@@ -159,11 +159,22 @@ struct Seen {
 }
 
 impl Seen {
-    /// Where the probe for `low` starts (the key is a hash already: its bits are uniform).
+    /// Where the probe for `low` starts: the key is a hash already, its bits uniform, so its
+    /// high bits scaled to the table's size (a table of any size, not only a power of two:
+    /// sized to the keys it will hold, not up to twice that).
     fn home(&self, low: u64) -> usize {
-        #[allow(clippy::cast_possible_truncation)] // masked to the table's size
-        let at = low as usize;
-        at & (self.slots.len().wrapping_sub(1))
+        #[allow(clippy::cast_possible_truncation)] // less than the table's size
+        let at = ((u128::from(low) * self.slots.len() as u128) >> 64) as usize;
+        at
+    }
+
+    /// The slot after `at`, round to the first.
+    fn next(&self, at: usize) -> usize {
+        if at + 1 == self.slots.len() {
+            0
+        } else {
+            at + 1
+        }
     }
 
     /// Loads the slot where the probe for `key` starts; the value means nothing.
@@ -181,10 +192,8 @@ impl Seen {
     /// Makes room for `more` keys beyond those held.
     fn reserve(&mut self, more: usize) {
         let keys = self.len.saturating_add(more);
-        let mut want = self.slots.len().max(16);
-        while Seen::holds(want) < keys {
-            want = want.saturating_mul(2);
-        }
+        // The fewest slots that hold `keys`, in whole groups of four.
+        let want = keys.div_ceil(3).saturating_mul(4).max(16);
         if want > self.slots.len() {
             self.resize(want);
         }
@@ -202,7 +211,7 @@ impl Seen {
         for slot in old.into_iter().filter(|s| line_of(s[1]) != 0) {
             let mut at = self.home(slot[0]);
             while line_of(self.slots[at][1]) != 0 {
-                at = (at + 1) & (size - 1);
+                at = self.next(at);
             }
             self.slots[at] = slot;
         }
@@ -217,7 +226,6 @@ impl Seen {
         let (low, high) = (key as u64, (key >> 64) as u32);
         // Lines past 4 billion (a 4 GB file of empty lines) are remembered as 4294967295.
         let line32 = u32::try_from(line).unwrap_or(u32::MAX).max(1);
-        let mask = self.slots.len() - 1;
         let mut at = self.home(low);
         loop {
             let [first, rest] = self.slots[at];
@@ -238,7 +246,7 @@ impl Seen {
                     }
                 };
             }
-            at = (at + 1) & mask;
+            at = self.next(at);
         }
     }
 }
@@ -269,10 +277,14 @@ mod tests {
         assert_eq!(seen.first_seen(b, 5), Some(3));
     }
 
-    /// Keys from a small pool, so that they repeat: small first parts, so that their probes
-    /// start at the same slots and run into each other, some sharing the first 64 bits.
+    /// Keys from a small pool, so that they repeat: first parts at either end, so that their
+    /// probes start at the first or the last slot, run into each other and round the end,
+    /// some sharing the first 64 bits.
     fn key() -> impl Strategy<Value = u128> {
-        (0_u64..40, 0_u128..3).prop_map(|(low, high)| (high << 64) | u128::from(low * 16))
+        (0_u64..40, 0_u128..3, proptest::bool::ANY).prop_map(|(low, high, top)| {
+            let low = if top { u64::MAX - low * 16 } else { low * 16 };
+            (high << 64) | u128::from(low)
+        })
     }
 
     proptest! {

@@ -169,9 +169,20 @@ pub struct Piece {
     pub(crate) ends: Vec<usize>,
     pub(crate) rows: Vec<RowEntry>,
     pub(crate) notes: Vec<CellNote>,
+    /// The text and field-end buffers of the piece's last use, as long as they were (their
+    /// contents mean nothing), kept by [`Piece::keep_buffers`]: a parser writing into them
+    /// again does not zero them first.
+    pub(crate) used_text: Vec<u8>,
+    pub(crate) used_ends: Vec<usize>,
 }
 
 impl Piece {
+    /// Moves the text and field ends aside at their length, for a parser to write over.
+    pub(crate) fn keep_buffers(&mut self) {
+        self.used_text = std::mem::take(&mut self.text).into_bytes();
+        self.used_ends = std::mem::take(&mut self.ends);
+    }
+
     /// Forgets the rows, keeping the buffers.
     pub(crate) fn clear(&mut self) {
         self.text.clear();

@@ -115,26 +115,31 @@ impl<R: Read + Send> ChunkedCsv<R> {
         }
     }
 
-    /// Reads until `raw` holds `target` bytes or the input ends.
-    fn fill(&mut self, raw: &mut Vec<u8>, target: usize) -> io::Result<()> {
-        while raw.len() < target && !self.eof {
-            let len = raw.len();
+    /// Reads until `raw` holds `target` bytes or the input ends; `raw` holds `filled` bytes
+    /// of input, and may be longer (bytes past them are written over unread: a buffer used
+    /// before is not zeroed again).
+    fn fill(&mut self, raw: &mut Vec<u8>, mut filled: usize, target: usize) -> io::Result<()> {
+        while filled < target && !self.eof {
             // Grow by the size read so far (64 KiB at first, 1 MiB at most): a small file
             // costs a small buffer.
-            raw.resize(target.min(len + len.clamp(64 << 10, 1 << 20)), 0);
+            let want = target.min(filled + filled.clamp(64 << 10, 1 << 20));
+            if raw.len() < want {
+                raw.resize(want, 0);
+            }
             let n = loop {
-                match self.inner.read(&mut raw[len..]) {
+                match self.inner.read(&mut raw[filled..want]) {
                     Ok(n) => break n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(e) => {
-                        raw.truncate(len);
+                        raw.truncate(filled);
                         return Err(e);
                     }
                 }
             };
-            raw.truncate(len + n);
+            filled += n;
             self.eof = n == 0;
         }
+        raw.truncate(filled);
         if self.bom == Bom::Unknown && (raw.len() >= 3 || self.eof) {
             self.bom = Bom::Absent;
             if raw.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -195,8 +200,9 @@ impl Parser {
     /// A parse from `block[start..]`, with `rdr` (a parser in its start state), into `piece`'s
     /// buffers.
     fn new(rdr: Reader, delimiter: u8, start: usize, after_cr: bool, mut piece: Piece) -> Self {
-        let mut out = std::mem::take(&mut piece.text).into_bytes();
-        out.clear();
+        // The buffers of the piece's last use, written over from the start.
+        let out = std::mem::take(&mut piece.used_text);
+        piece.ends = std::mem::take(&mut piece.used_ends);
         Parser {
             rdr,
             out,
@@ -437,16 +443,23 @@ impl Parser {
 
 impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
     fn next_batch(&mut self, batch: &mut Batch) -> Result<bool, ReadError> {
-        batch.clear();
-        // The bytes carried over start this batch (the buffer keeps its size from batch to
-        // batch: no fresh pages to fault in).
+        // The buffers of the last batch are written over, not zeroed again: the source bytes
+        // (the bytes carried over first), and each piece's text and field ends.
         let mut raw = std::mem::take(&mut batch.raw);
-        raw.clear();
-        raw.extend_from_slice(&self.carry);
+        for piece in &mut batch.pieces {
+            piece.keep_buffers();
+        }
+        batch.clear();
+        if raw.len() < self.carry.len() {
+            raw.resize(self.carry.len(), 0);
+        }
+        raw[..self.carry.len()].copy_from_slice(&self.carry);
+        let mut filled = self.carry.len();
         self.carry.clear();
         let mut target = self.block;
         let (parsers, eof) = loop {
-            self.fill(&mut raw, target).map_err(ReadError::Io)?;
+            self.fill(&mut raw, filled, target).map_err(ReadError::Io)?;
+            filled = raw.len();
             if raw.is_empty() {
                 batch.raw = raw;
                 return Ok(false);

@@ -254,8 +254,28 @@ pub fn is_valid_e164(e164: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::{is_valid_e164, CODES};
-    use phonenumber::metadata::DATABASE;
+    use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
     use proptest::prelude::*;
+
+    /// A region's number types, the general one first.
+    fn every_descriptor(meta: &Metadata) -> impl Iterator<Item = &Descriptor> {
+        let d = meta.descriptors();
+        [
+            Some(d.general()),
+            d.fixed_line(),
+            d.mobile(),
+            d.toll_free(),
+            d.premium_rate(),
+            d.shared_cost(),
+            d.personal_number(),
+            d.voip(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+        ]
+        .into_iter()
+        .flatten()
+    }
 
     /// Every pattern of the crate's database, compacted as `build.rs` compacts it, parses
     /// to the same expression as the original in verbose mode (the mode the DFA compiles
@@ -268,23 +288,7 @@ mod tests {
         let config = syntax::Config::new().ignore_whitespace(true).unicode(false).utf8(false);
         let mut patterns = 0;
         for meta in DATABASE.iter() {
-            let d = meta.descriptors();
-            let descs = [
-                Some(d.general()),
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ];
-            let sources = descs
-                .into_iter()
-                .flatten()
+            let sources = every_descriptor(meta)
                 .map(|d| d.national_number().as_str())
                 .chain(meta.leading_digits().map(|r| r.as_str()))
                 .chain(meta.national_prefix_for_parsing().map(|r| r.as_str()));
@@ -320,21 +324,7 @@ mod tests {
     fn examples_of_every_region_and_their_neighbours_agree() {
         let mut corpus = Vec::new();
         for meta in DATABASE.iter() {
-            let d = meta.descriptors();
-            let descs = [
-                Some(d.general()),
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ];
-            for example in descs.into_iter().flatten().filter_map(|d| d.example()) {
+            for example in every_descriptor(meta).filter_map(|d| d.example()) {
                 let base = format!("+{}{}", meta.country_code(), example);
                 corpus.push(base.clone());
                 for digit in '0'..='9' {

@@ -63,21 +63,24 @@ impl<'a> Fields<'a> {
         self.ends.is_empty()
     }
 
+    /// Field `i`'s range in [`Fields::text`], if the row has it.
+    fn span(&self, i: usize) -> Option<Range<usize>> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { self.start } else { self.ends[i - 1] + self.gap };
+        Some(start..end)
+    }
+
     /// Field `i`, if the row has it.
     #[must_use]
     pub fn get(&self, i: usize) -> Option<&'a str> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { self.start } else { self.ends[i - 1] + self.gap };
-        self.text.get(start..end)
+        self.text.get(self.span(i)?)
     }
 
     /// Field `i`'s bytes, if the row has it (no character-boundary checks: for tests on
     /// bytes).
     #[must_use]
     pub fn get_bytes(&self, i: usize) -> Option<&'a [u8]> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { self.start } else { self.ends[i - 1] + self.gap };
-        self.text.as_bytes().get(start..end)
+        self.text.as_bytes().get(self.span(i)?)
     }
 
     /// The text from the first field's start to the last one's end: the fields, with the
@@ -101,12 +104,8 @@ impl<'a> Fields<'a> {
 
     /// The fields in order.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let (text, ends, first, gap) = (self.text, self.ends, self.start, self.gap);
-        ends.iter().scan(first, move |start, &end| {
-            let field = text.get(*start..end).unwrap_or("");
-            *start = end + gap;
-            Some(field)
-        })
+        let text = self.text;
+        self.spans().map(move |span| text.get(span).unwrap_or(""))
     }
 
     /// The text the fields are in: each field is a range of it ([`Fields::spans`]).
@@ -127,12 +126,8 @@ impl<'a> Fields<'a> {
 
     /// The fields' bytes in order (no character-boundary checks: for tests on bytes).
     pub fn iter_bytes(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
-        let (text, ends, first, gap) = (self.text.as_bytes(), self.ends, self.start, self.gap);
-        ends.iter().scan(first, move |start, &end| {
-            let field = text.get(*start..end).unwrap_or(&[]);
-            *start = end + gap;
-            Some(field)
-        })
+        let text = self.text.as_bytes();
+        self.spans().map(move |span| text.get(span).unwrap_or(&[]))
     }
 
     /// Whether every field is empty or blank (such rows are skipped, like empty lines).

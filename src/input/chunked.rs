@@ -300,8 +300,9 @@ impl Parser {
     /// records are. Between records `csv_core` skips line breaks, then reads such a line as its
     /// fields split at the delimiter and stops just past the line's `\r` or `\n` (a `\n`
     /// after that `\r` is skipped as the next record's lead); this does the same, keeping the
-    /// line whole in `out` with its delimiters (gap 1). Returns false, having read nothing,
-    /// for anything else: a quote, no line break before `to`.
+    /// line whole in `out` with its delimiters (gap 1). A line with a quote goes to
+    /// [`Parser::quoted_record`]. Returns false, having read nothing, when neither reads the
+    /// record, or there is no line break before `to`.
     fn plain_record(&mut self, block: &[u8], to: usize) -> bool {
         let Some(delimiter) = self.plain else { return false };
         let rest = &block[self.fed..to];
@@ -314,18 +315,8 @@ impl Parser {
             return self.quoted_record(rest, lead, delimiter);
         }
         let body = &line[..stop];
-        let out_at = self.rec_out;
-        if self.out.len() < out_at + body.len() {
-            self.out.resize((out_at * 2).max(out_at + body.len()).max(4096), 0);
-        }
+        let (out_at, ends_at) = self.room(body.len());
         self.out[out_at..out_at + body.len()].copy_from_slice(body);
-        // At most one field per byte, and one more. Grown a few pages past that, not doubled:
-        // the room this asks for is about seven times what a row uses, and doubling for it
-        // wrote (and kept) pages the piece never fills.
-        let ends_at = self.ends_used;
-        if self.piece.ends.len() <= ends_at + body.len() {
-            self.piece.ends.resize(ends_at + body.len() + 1 + 1024, 0);
-        }
         let ends = &mut self.piece.ends[ends_at..=ends_at + body.len()];
         let fields = delimiters(body, delimiter, out_at, ends);
         self.fed += lead + stop + 1;
@@ -335,6 +326,23 @@ impl Parser {
         let after_body = line[stop] == b'\r';
         self.file(Lines { lead, lead_breaks, inner: 0, body_breaks: 1, after_body }, 1);
         true
+    }
+
+    /// Makes room in `out` and the field ends for a line of `len` bytes (its text is at
+    /// most the line; its fields at most one a byte, and one more); returns where its text
+    /// and field ends start. The field ends grow a few pages past the need, not doubled: the
+    /// room a line asks for is about seven times what it uses, and doubling for it wrote (and
+    /// kept) pages the piece never fills.
+    #[inline]
+    fn room(&mut self, len: usize) -> (usize, usize) {
+        let (out_at, ends_at) = (self.rec_out, self.ends_used);
+        if self.out.len() < out_at + len {
+            self.out.resize((out_at * 2).max(out_at + len).max(4096), 0);
+        }
+        if self.piece.ends.len() <= ends_at + len {
+            self.piece.ends.resize(ends_at + len + 1 + 1024, 0);
+        }
+        (out_at, ends_at)
     }
 
     /// Reads the next record without `csv_core` when it is one line whose quoted fields
@@ -348,15 +356,7 @@ impl Parser {
         let line = &rest[lead..];
         let Some(stop) = memchr::memchr2(b'\r', b'\n', line) else { return false };
         let body = &line[..stop];
-        // The text is at most the line; the field ends at most one a byte, and one more.
-        let out_at = self.rec_out;
-        if self.out.len() < out_at + body.len() {
-            self.out.resize((out_at * 2).max(out_at + body.len()).max(4096), 0);
-        }
-        let ends_at = self.ends_used;
-        if self.piece.ends.len() <= ends_at + body.len() {
-            self.piece.ends.resize(ends_at + body.len() + 1 + 1024, 0);
-        }
+        let (out_at, ends_at) = self.room(body.len());
         let (out, ends) = (&mut self.out[out_at..], &mut self.piece.ends[ends_at..]);
         let (mut at, mut written, mut fields) = (0, 0, 0);
         loop {
@@ -392,6 +392,7 @@ impl Parser {
         }
         self.fed += lead + stop + 1;
         (self.outlen, self.endlen) = (written, fields);
+        // One line: its breaks are the lead's and its terminator.
         let lead_breaks = line_breaks(&rest[..lead], self.after_cr).0;
         let after_body = line[stop] == b'\r';
         self.file(Lines { lead, lead_breaks, inner: 0, body_breaks: 1, after_body }, 0);

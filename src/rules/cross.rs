@@ -162,10 +162,9 @@ impl Seen {
     /// Where the probe for `low` starts: the key is a hash already, its bits uniform, so its
     /// high bits scaled to the table's size (a table of any size, not only a power of two:
     /// sized to the keys it will hold, not up to twice that).
+    #[allow(clippy::cast_possible_truncation)] // less than the table's size
     fn home(&self, low: u64) -> usize {
-        #[allow(clippy::cast_possible_truncation)] // less than the table's size
-        let at = ((u128::from(low) * self.slots.len() as u128) >> 64) as usize;
-        at
+        ((u128::from(low) * self.slots.len() as u128) >> 64) as usize
     }
 
     /// The slot after `at`, round to the first.

@@ -95,8 +95,7 @@ fn suspects(fields: Fields<'_>, exempt: impl Fn(usize) -> bool, mut look: impl F
             if span.is_empty() {
                 continue;
             }
-            let (first, last) = (edge(span.start), edge(span.end - 1));
-            if (first | last & SPACE) != 0 && !(first == FORMULA && last & SPACE == 0 && exempt(col)) {
+            if !edges_pass(edge(span.start), edge(span.end - 1), || exempt(col)) {
                 look(col);
             }
         }
@@ -122,8 +121,14 @@ fn passes(v: &[u8], ascii: bool, exempt: impl FnOnce() -> bool) -> bool {
     let edge = |b: u8| EDGE[usize::from(b)];
     (ascii || v.is_ascii() || !spaces(v))
         && v.len() <= MAX_CELL_CHARS
-        && edge(last) & SPACE == 0
-        && (edge(first) == 0 || (edge(first) == FORMULA && exempt()))
+        && edges_pass(edge(first), edge(last), exempt)
+}
+
+/// The quick test at a cell's edges, given what their bytes can mean ([`EDGE`]): no white
+/// space last, and nothing first, or a formula's start where the column takes it as data.
+#[inline]
+fn edges_pass(first: u8, last: u8, exempt: impl FnOnce() -> bool) -> bool {
+    last & SPACE == 0 && (first == 0 || (first == FORMULA && exempt()))
 }
 
 /// Whether `v` holds a byte that can start a non-ASCII space, non-breaking space or

@@ -10,7 +10,9 @@
 //! holding every region's leading-digits, national-prefix and number-type patterns. One
 //! anchored pass over the national number tells which patterns match from its start (the
 //! crate's test: `find(..).start() == 0`), and the crate's `source_for` + `number_type` are
-//! replayed on that set: tens of nanoseconds a number, no lock, no database load.
+//! replayed on that set: tens of nanoseconds a number, no lock, no database load. The match
+//! states a walk reaches fix that set, so each thread remembers the verdict per walk (see
+//! `Memo`): after a run's first few numbers, a number costs its steps and one lookup.
 //!
 //! The fast path only decides `+<country code><national number>` where the crate's parser
 //! would take the national number as is: it declines (returns `None`) when a region of the
@@ -58,8 +60,8 @@ mod generated {
 use generated::CODES;
 
 #[inline]
-fn length_ok(lengths: &[u16], national: &str) -> bool {
-    let len = u16::try_from(national.len()).unwrap_or(u16::MAX);
+fn length_ok(lengths: &[u16], len: usize) -> bool {
+    let len = u16::try_from(len).unwrap_or(u16::MAX);
     lengths.is_empty() || lengths.contains(&len)
 }
 
@@ -88,7 +90,9 @@ struct Compiled {
 }
 
 impl Compiled {
-    fn new(meta: &'static CodeMeta) -> Option<Compiled> {
+    /// The code's patterns compiled, the lazy DFA's cache holding `cache_capacity` bytes or
+    /// the least it can work with (the crate's default if `None`).
+    fn new(meta: &'static CodeMeta, cache_capacity: Option<usize>) -> Option<Compiled> {
         let mut patterns: Vec<String> = Vec::new();
         let mut push = |source: &str| {
             // The metadata's patterns are laid out over several lines (the crate compiles
@@ -120,33 +124,47 @@ impl Compiled {
             push(&union.join("|"))
         });
         // Numbers are ASCII digits: byte-oriented, non-Unicode classes match them the same.
+        let mut config = DFA::config().match_kind(MatchKind::All);
+        if let Some(bytes) = cache_capacity {
+            config = config.cache_capacity(bytes).skip_cache_capacity_check(true);
+        }
         let dfa = DFA::builder()
-            .configure(DFA::config().match_kind(MatchKind::All))
+            .configure(config)
             .syntax(syntax::Config::new().ignore_whitespace(true).unicode(false).utf8(false))
             .build_many(&patterns)
             .ok()?;
         Some(Compiled { dfa, regions, prefix, prefixes, meta })
     }
 
-    /// Fills `set` with the patterns that match `national` from its start, as
-    /// `try_which_overlapping_matches` of an anchored search does: one step of the lazy DFA
-    /// a digit, the patterns of each match state taken as it is reached (matches show one
-    /// byte late, the last at the end of input). The search's own loop stops at every match
-    /// to hand it out, which for these many overlapping patterns cost more than the steps.
-    /// `None` when the DFA gives up (the caller then runs the full parse).
-    fn matches(&self, national: &str, cache: &mut Cache, set: &mut PatternSet) -> Option<()> {
+    /// Walks `national` through the DFA from its start, one step a digit, handing each
+    /// match state reached to `reach` (matches show one byte late, the last at the end of
+    /// input): the patterns that match from the start, as `try_which_overlapping_matches` of
+    /// an anchored search gives them, are those states' patterns. (The search's own loop
+    /// stops at every match to hand it out, which for these many overlapping patterns cost
+    /// more than the steps.) `None` when the DFA gives up (the caller then runs the full
+    /// parse).
+    fn walk(
+        &self,
+        national: &str,
+        cache: &mut Cache,
+        start: &mut Start,
+        mut reach: impl FnMut(&Cache, LazyStateID),
+    ) -> Option<()> {
         let dfa = &self.dfa;
-        let take = |cache: &Cache, set: &mut PatternSet, sid: LazyStateID| {
-            for i in 0..dfa.match_len(cache, sid) {
-                set.insert(dfa.match_pattern(cache, sid, i));
+        let mut sid = match *start {
+            Start { generation, sid: Some(sid) } if generation == cache.clear_count() => sid,
+            _ => {
+                let sid =
+                    dfa.start_state_forward(cache, &Input::new(national).anchored(Anchored::Yes)).ok()?;
+                *start = Start { generation: cache.clear_count(), sid: Some(sid) };
+                sid
             }
         };
-        let mut sid = dfa.start_state_forward(cache, &Input::new(national).anchored(Anchored::Yes)).ok()?;
         for &b in national.as_bytes() {
             sid = dfa.next_state(cache, sid, b).ok()?;
             if sid.is_tagged() {
                 if sid.is_match() {
-                    take(cache, set, sid);
+                    reach(cache, sid);
                 } else if sid.is_dead() {
                     return Some(());
                 } else if sid.is_quit() {
@@ -156,36 +174,50 @@ impl Compiled {
         }
         sid = dfa.next_eoi_state(cache, sid).ok()?;
         if sid.is_match() {
-            take(cache, set, sid);
+            reach(cache, sid);
         }
         Some(())
     }
 
-    /// `number_type(region, national) != Type::Unknown`, given the patterns that match.
-    fn is_valid(&self, region: usize, national: &str, set: &PatternSet) -> bool {
-        let (ids, meta) = (&self.regions[region], &self.meta.regions[region]);
-        has(set, ids.general)
-            && length_ok(meta.general.lengths, national)
-            && ids.types.clone().zip(meta.types).any(|(id, t)| has(set, id) && length_ok(t.lengths, national))
+    /// Adds the patterns of match state `sid` to `set`.
+    fn take(&self, cache: &Cache, set: &mut PatternSet, sid: LazyStateID) {
+        for i in 0..self.dfa.match_len(cache, sid) {
+            set.insert(self.dfa.match_pattern(cache, sid, i));
+        }
     }
 
-    /// The verdict on `national` (the number after the country code), or `None` to decline.
-    fn verdict(&self, national: &str, set: &PatternSet) -> Option<bool> {
+    /// `number_type(region, national) != Type::Unknown`, given the patterns that match.
+    fn is_valid(&self, region: usize, len: usize, set: &PatternSet) -> bool {
+        let (ids, meta) = (&self.regions[region], &self.meta.regions[region]);
+        has(set, ids.general)
+            && length_ok(meta.general.lengths, len)
+            && ids.types.clone().zip(meta.types).any(|(id, t)| has(set, id) && length_ok(t.lengths, len))
+    }
+
+    /// Whether the parser might strip one of the regions' national prefixes, which the
+    /// number starts with.
+    fn starts_with_prefix(&self, national: &str) -> bool {
+        self.prefixes.iter().any(|p| national.starts_with(p))
+    }
+
+    /// The verdict on a number of `len` digits after the country code, that does not start
+    /// with a national prefix, given the patterns that match it: `None` to decline.
+    fn verdict(&self, len: usize, set: &PatternSet) -> Option<bool> {
         // The parser might strip a national prefix (or transform the number): decline.
-        if self.prefix.is_some_and(|p| has(set, p)) || self.prefixes.iter().any(|p| national.starts_with(p)) {
+        if self.prefix.is_some_and(|p| has(set, p)) {
             return None;
         }
         // `source_for`: the only region, else the first whose leading digits match at the
         // start, or (without leading digits) for which the number is valid; the number is
         // valid for that region or not at all.
         if self.regions.len() == 1 {
-            return Some(self.is_valid(0, national, set));
+            return Some(self.is_valid(0, len, set));
         }
         for (r, ids) in self.regions.iter().enumerate() {
             match ids.leading {
-                Some(p) if has(set, p) => return Some(self.is_valid(r, national, set)),
+                Some(p) if has(set, p) => return Some(self.is_valid(r, len, set)),
                 // Found for being valid: valid.
-                None if self.is_valid(r, national, set) => return Some(true),
+                None if self.is_valid(r, len, set) => return Some(true),
                 _ => {}
             }
         }
@@ -193,11 +225,119 @@ impl Compiled {
     }
 }
 
+/// Match states one walk keeps; a number reaching more is judged without the memo.
+const WALK_STATES: usize = 6;
+
+/// A number's length and the match states its walk reached, in order. Within one
+/// generation of the lazy DFA's states (they are numbered anew when its cache is cleared),
+/// the states fix the patterns that match, so this fixes the verdict.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct Walk {
+    len: usize,
+    /// Match states reached; more than `WALK_STATES` are counted, not kept.
+    reached: usize,
+    states: [LazyStateID; WALK_STATES],
+}
+
+impl Walk {
+    fn reach(&mut self, sid: LazyStateID) {
+        if let Some(slot) = self.states.get_mut(self.reached) {
+            *slot = sid;
+        }
+        self.reached += 1;
+    }
+
+    /// Whether every state reached is kept.
+    fn whole(&self) -> bool {
+        self.reached <= WALK_STATES
+    }
+}
+
+/// The start state, found once per generation of the cache.
+#[derive(Default)]
+struct Start {
+    generation: usize,
+    sid: Option<LazyStateID>,
+}
+
+/// Verdicts of walks already judged, in one generation of the cache: a table indexed by a
+/// hash of the walk, a newer walk taking the slot of an older one. A run's numbers reach
+/// few distinct walks (per code, a few lengths times the prefixes the patterns tell
+/// apart), so nearly every number after the first few is judged by one lookup.
+struct Memo {
+    generation: usize,
+    slots: Vec<Option<(Walk, Answer)>>,
+}
+
+/// A verdict remembered: valid or not, or `None` when the fast path declined.
+#[derive(Clone, Copy)]
+struct Answer(Option<bool>);
+
+/// Slots in a memo (a power of two).
+const MEMO_SLOTS: usize = 256;
+
+impl Memo {
+    fn new() -> Memo {
+        Memo { generation: 0, slots: vec![None; MEMO_SLOTS] }
+    }
+
+    fn slot(walk: &Walk) -> usize {
+        let hash = std::hash::BuildHasher::hash_one(&std::hash::BuildHasherDefault::<Mix>::default(), walk);
+        // The high bits are the best mixed.
+        usize::try_from(hash >> 56).unwrap_or(0) % MEMO_SLOTS
+    }
+
+    /// The verdict remembered for `walk`, if any, in cache generation `generation`.
+    fn get(&mut self, walk: &Walk, generation: usize) -> Option<Answer> {
+        if generation != self.generation {
+            self.slots.fill(None);
+            self.generation = generation;
+            return None;
+        }
+        match self.slots[Self::slot(walk)] {
+            Some((seen, answer)) if seen == *walk => Some(answer),
+            _ => None,
+        }
+    }
+
+    fn put(&mut self, walk: Walk, answer: Answer) {
+        self.slots[Self::slot(&walk)] = Some((walk, answer));
+    }
+}
+
+/// A multiply-and-rotate hasher for walks (a few words).
+#[derive(Default)]
+struct Mix(u64);
+
+impl std::hash::Hasher for Mix {
+    fn finish(&self) -> u64 {
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
 /// Each code's compiled DFA, built on first use and shared by all threads.
 fn compiled(slot: usize) -> Option<&'static Compiled> {
     static COMPILED: OnceLock<Vec<OnceLock<Option<Compiled>>>> = OnceLock::new();
     let all = COMPILED.get_or_init(|| CODES.iter().map(|_| OnceLock::new()).collect());
-    all.get(slot)?.get_or_init(|| Compiled::new(&CODES[slot])).as_ref()
+    all.get(slot)?.get_or_init(|| Compiled::new(&CODES[slot], None)).as_ref()
 }
 
 /// The slot in `CODES` of a country code (codes have at most three digits).
@@ -215,9 +355,18 @@ fn slot_of(code: usize) -> Option<usize> {
     slots.get(code).copied().flatten().map(usize::from)
 }
 
+/// One thread's state for one code: the code, the lazy DFA's cache, its start state, a
+/// pattern set to fill and the verdicts of walks seen.
+struct Scratch {
+    code: &'static Compiled,
+    cache: Cache,
+    start: Start,
+    set: PatternSet,
+    memo: Memo,
+}
+
 thread_local! {
-    /// Per thread and code: the lazy DFA's state cache and a pattern set to fill.
-    static SCRATCH: RefCell<Vec<Option<(Cache, PatternSet)>>> = const { RefCell::new(Vec::new()) };
+    static SCRATCH: RefCell<Vec<Option<Scratch>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The verdict of `phonenumber::parse(None, e164)` + `is_valid` for `+<digits>`, or `None`
@@ -237,23 +386,63 @@ pub fn is_valid_e164(e164: &str) -> Option<bool> {
     if !(2..=17).contains(&national.len()) || national.starts_with('0') {
         return None;
     }
-    let code = compiled(slot)?;
     SCRATCH.with(|scratch| {
         let mut scratch = scratch.borrow_mut();
         if scratch.len() <= slot {
             scratch.resize_with(slot + 1, || None);
         }
-        let (cache, set) = scratch[slot]
-            .get_or_insert_with(|| (Cache::new(&code.dfa), PatternSet::new(code.dfa.pattern_len())));
-        set.clear();
-        code.matches(national, cache, set)?;
-        code.verdict(national, set)
+        let scratch = match &mut scratch[slot] {
+            Some(scratch) => scratch,
+            empty => empty.insert(Scratch::new(compiled(slot)?)),
+        };
+        if scratch.code.starts_with_prefix(national) {
+            return None;
+        }
+        scratch.judge(national)
     })
+}
+
+impl Scratch {
+    fn new(code: &'static Compiled) -> Scratch {
+        Scratch {
+            code,
+            cache: Cache::new(&code.dfa),
+            start: Start::default(),
+            set: PatternSet::new(code.dfa.pattern_len()),
+            memo: Memo::new(),
+        }
+    }
+
+    /// The verdict on `national`, which does not start with a national prefix of the code.
+    fn judge(&mut self, national: &str) -> Option<bool> {
+        let Scratch { code, cache, start, set, memo } = self;
+        let generation = cache.clear_count();
+        let mut walk = Walk { len: national.len(), ..Walk::default() };
+        code.walk(national, cache, start, |_, sid| walk.reach(sid))?;
+        if !walk.whole() || cache.clear_count() != generation {
+            // More match states than a walk keeps, or the cache was cleared during the walk
+            // (the states it noted are gone): walk again, taking each state's patterns as
+            // it is reached.
+            set.clear();
+            code.walk(national, cache, start, |cache, sid| code.take(cache, set, sid))?;
+            return code.verdict(walk.len, set);
+        }
+        if let Some(Answer(verdict)) = memo.get(&walk, generation) {
+            return verdict;
+        }
+        set.clear();
+        for &sid in &walk.states[..walk.reached] {
+            code.take(cache, set, sid);
+        }
+        let verdict = code.verdict(walk.len, set);
+        memo.put(walk, Answer(verdict));
+        verdict
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{is_valid_e164, CODES};
+    use super::{is_valid_e164, Compiled, Scratch, CODES};
     use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
     use proptest::prelude::*;
 
@@ -320,10 +509,13 @@ mod tests {
     /// metadata (valid by construction), and neighbours of each that are often invalid: last
     /// digit changed, one digit shorter or longer, a middle digit changed. Wherever the fast
     /// path decides, its verdict must be the crate's; and it must decide most of them.
-    #[test]
-    fn examples_of_every_region_and_their_neighbours_agree() {
+    /// Every example number of every region and number type in the crate's metadata
+    /// (valid by construction) whose country code `keep` takes, and neighbours of each that
+    /// are often invalid: last digit changed, one digit shorter or longer, a middle digit
+    /// changed.
+    fn examples_and_neighbours(keep: impl Fn(u16) -> bool) -> Vec<String> {
         let mut corpus = Vec::new();
-        for meta in DATABASE.iter() {
+        for meta in DATABASE.iter().filter(|m| keep(m.country_code())) {
             for example in every_descriptor(meta).filter_map(|d| d.example()) {
                 let base = format!("+{}{}", meta.country_code(), example);
                 corpus.push(base.clone());
@@ -338,6 +530,14 @@ mod tests {
         }
         corpus.sort();
         corpus.dedup();
+        corpus
+    }
+
+    /// A large corpus of examples and their neighbours: wherever the fast path decides, its
+    /// verdict must be the crate's; and it must decide most of them.
+    #[test]
+    fn examples_of_every_region_and_their_neighbours_agree() {
+        let corpus = examples_and_neighbours(|_| true);
         let (mut decided, mut valid) = (0, 0);
         for number in &corpus {
             if let Some(fast) = is_valid_e164(number) {
@@ -349,6 +549,46 @@ mod tests {
         assert!(corpus.len() > 20_000, "corpus of {}", corpus.len());
         assert!(decided * 10 > corpus.len() * 8, "decided {decided} of {}", corpus.len());
         assert!(valid * 4 > decided, "valid {valid} of {decided}");
+    }
+
+    /// With a lazy DFA cache so small that it is cleared over and over (during walks too,
+    /// renumbering the states walks and the memo hold), every verdict is still the crate's.
+    #[test]
+    fn verdicts_hold_while_the_cache_is_cleared() {
+        for code in [1, 44, 49, 7] {
+            let meta = CODES.iter().find(|c| c.code == code).expect("a code of the metadata");
+            // The smallest cache the DFA can work with.
+            let compiled = Compiled::new(meta, Some(0)).expect("a DFA with the smallest cache");
+            let mut scratch = Scratch::new(Box::leak(Box::new(compiled)));
+            // The examples, and random numbers (which reach many states) of 4 to 15 digits.
+            let mut corpus = examples_and_neighbours(|c| c == code);
+            let mut x = 0x2545_F491_4F6C_DD1D_u64;
+            for _ in 0..5_000 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let digits = x.to_string();
+                corpus.push(format!("+{code}{}", &digits[..4 + (x % 12) as usize]));
+            }
+            let mut decided = 0;
+            // Twice over: the second pass finds walks remembered, unless a clear forgot them.
+            for number in corpus.iter().chain(&corpus) {
+                let national = &number[1 + code.to_string().len()..];
+                if !(2..=17).contains(&national.len())
+                    || national.starts_with('0')
+                    || scratch.code.starts_with_prefix(national)
+                {
+                    continue;
+                }
+                if let Some(fast) = scratch.judge(national) {
+                    assert_eq!(fast, crate_verdict(number), "{number}");
+                    decided += 1;
+                }
+            }
+            // A cache is only cleared while stepping, so every clear fell in a walk.
+            let clears = scratch.cache.clear_count();
+            assert!(clears >= 3 && decided > 5_000, "+{code}: {clears} clears over {decided} verdicts");
+        }
     }
 
     fn all_codes() -> Vec<String> {

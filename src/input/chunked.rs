@@ -33,6 +33,11 @@ pub const BLOCK: usize = 1 << 20;
 pub const MIN_BLOCK: usize = 128 << 10;
 /// Pieces smaller than this are not worth a thread.
 const MIN_PIECE: usize = 32 << 10;
+/// Bytes a parser's text buffer grows by past the need. Not doubled: the buffer is written
+/// over batch after batch (see `Piece::keep_buffers`), each time from the length the last
+/// batch used, so doubling it zeroed about a piece's worth of bytes a batch that the
+/// piece never filled. (Growing past its capacity still doubles that, as `Vec` does.)
+const TEXT_ROOM: usize = 64 << 10;
 
 /// What the start of the input showed about a UTF-8 byte-order mark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,7 +235,7 @@ impl Parser {
             }
             let out_at = self.rec_out + self.outlen;
             if self.out.len() <= out_at {
-                self.out.resize((out_at * 2).max(4096), 0);
+                self.out.resize(out_at + TEXT_ROOM, 0);
             }
             let ends_at = self.ends_used + self.endlen;
             if self.piece.ends.len() <= ends_at {
@@ -330,14 +335,14 @@ impl Parser {
 
     /// Makes room in `out` and the field ends for a line of `len` bytes (its text is at
     /// most the line; its fields at most one a byte, and one more); returns where its text
-    /// and field ends start. The field ends grow a few pages past the need, not doubled: the
-    /// room a line asks for is about seven times what it uses, and doubling for it wrote (and
-    /// kept) pages the piece never fills.
+    /// and field ends start. Both grow a little past the need, not doubled (see
+    /// `TEXT_ROOM`); for the field ends, the room a line asks for is also about seven times
+    /// what it uses, and doubling for it wrote (and kept) pages the piece never fills.
     #[inline]
     fn room(&mut self, len: usize) -> (usize, usize) {
         let (out_at, ends_at) = (self.rec_out, self.ends_used);
         if self.out.len() < out_at + len {
-            self.out.resize((out_at * 2).max(out_at + len).max(4096), 0);
+            self.out.resize(out_at + len + TEXT_ROOM, 0);
         }
         if self.piece.ends.len() <= ends_at + len {
             self.piece.ends.resize(ends_at + len + 1 + 1024, 0);

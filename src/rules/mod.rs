@@ -364,7 +364,10 @@ fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
 /// Ragged rows and stray quotes: the record's shape does not match the header.
 fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
     let width = ctx.schema.width();
-    let multiline = memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some();
+    // A line the reader kept whole has no quote (see `Fields::line`), so no line break
+    // inside a field: only other records are scanned.
+    let multiline =
+        ctx.fields.line().is_none() && memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some();
     if multiline && memchr::memchr(b'"', raw).is_some() {
         let scan = raw::scan_quotes(raw, ctx.opts.delimiter, width);
         if let Some((offset, field)) = scan.multiline_field {

@@ -16,7 +16,7 @@ use crate::options::Options;
 use crate::report::Diagnostic;
 use crate::rules::cross::CrossCheck;
 use crate::rules::state::Matcher;
-use crate::rules::{check_row, RowInput, RowOutcome, Rule, Scratch, Severity};
+use crate::rules::{check_row_into, RowInput, RowOutcome, Rule, Scratch, Severity};
 use crate::schema::headers::HeaderError;
 use crate::schema::mapping::Mapping;
 use crate::schema::Schema;
@@ -327,7 +327,6 @@ impl Run<'_> {
     /// Maps (with a profile) and checks the rows of one piece from row `first`.
     fn check_piece(&self, batch: &Batch, p: usize, first: usize, out: &mut Checked) {
         let piece = &batch.pieces()[p];
-        out.outcomes.clear();
         out.mapped.clear();
         if let Some(m) = self.mapping {
             for i in 0..piece.len() {
@@ -337,9 +336,11 @@ impl Run<'_> {
         }
         let rows = if self.mapping.is_some() { &out.mapped } else { piece };
         let mut scratch = Scratch::default();
-        for i in 0..piece.len() {
+        // The outcomes of the stage's last batch are written over (their buffers used again).
+        out.outcomes.resize_with(piece.len(), || None);
+        for (i, slot) in out.outcomes.iter_mut().enumerate() {
             if i < first || piece.fields(i).is_blank() {
-                out.outcomes.push(None);
+                *slot = None;
                 continue;
             }
             let input = RowInput {
@@ -348,7 +349,8 @@ impl Run<'_> {
                 raw: batch.raw(p, i),
                 notes: rows.notes(i),
             };
-            out.outcomes.push(Some(check_row(input, self.schema, self.opts, self.matcher, &mut scratch)));
+            let outcome = slot.get_or_insert_with(|| RowOutcome::blank(input.meta));
+            check_row_into(input, self.schema, self.opts, self.matcher, &mut scratch, outcome);
         }
     }
 }

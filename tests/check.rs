@@ -144,7 +144,10 @@ fn output_order_does_not_depend_on_threads() {
 /// A file large enough to be parsed in many pieces on several threads (about 1 MB), with
 /// quoted fields that hold line breaks and commas, blank lines, CRLF and LF endings, and a
 /// stray quote near the end: the report and the corrected output are the same with one
-/// thread or four, and the line numbers are the editor's.
+/// thread or four, and the line numbers are the editor's. Rows of the first thousand with
+/// a finding make later batches check their rows over outcomes that had findings: each row
+/// still reports its own user (a short row too, which only its shape is checked for), and
+/// only its own findings.
 #[test]
 fn large_file_reads_the_same_in_parallel() {
     let dir = tempfile::tempdir().unwrap();
@@ -152,11 +155,35 @@ fn large_file_reads_the_same_in_parallel() {
     let mut data = format!("{HEADER}\r\n");
     let mut line = 2;
     let mut multiline_at = Vec::new();
+    let mut users = std::collections::BTreeMap::new();
+    let mut invalid_at = Vec::new();
+    let mut ragged_at = 0;
     for i in 0..8_000 {
         let ext = 10_000 + i;
         let phone = format!("+1408{}{:04}", 200 + i / 10_000, i % 10_000);
-        let email = format!("user{i}@example.com");
-        if i % 97 == 0 {
+        // Two hundred early users, every fifth, have a long address, all others a short one.
+        let email = if i < 1_000 && i % 5 == 0 {
+            format!("a.rather.long.local.part.{i}@subsidiary.example.com")
+        } else {
+            format!("u{i}@example.com")
+        };
+        let invalid = i < 1_000 && i % 7 == 3;
+        users.insert(line + u64::from(!invalid && i % 97 != 0 && i % 89 == 0), email.clone());
+        if i == 6_000 {
+            // A short row: checked for its shape only, its user still its own.
+            writeln!(data, "Gus,Berg,Gus Berg,{email},,{ext}").unwrap();
+            ragged_at = line;
+            line += 1;
+        } else if invalid {
+            // A license cell that is not TRUE or FALSE: one finding.
+            writeln!(
+                data,
+                "Fay,Lund,Fay Lund,{email},,{ext},{phone},,HQ,,TRUE,maybe,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE"
+            )
+            .unwrap();
+            invalid_at.push(line);
+            line += 1;
+        } else if i % 97 == 0 {
             // A display name over two lines: one record, two editor lines.
             writeln!(
                 data,
@@ -205,6 +232,15 @@ fn large_file_reads_the_same_in_parallel() {
     assert_eq!(lines.last(), Some(&stray_line));
     let found = findings(&doc);
     assert!(found.iter().any(|(rule, l, _)| rule == "unclosed-quote" && *l == stray_line), "{found:?}");
+    let invalid: Vec<u64> =
+        found.iter().filter(|(rule, ..)| rule == "invalid-boolean").map(|(_, l, _)| *l).collect();
+    assert_eq!(invalid, invalid_at);
+    assert!(found.iter().any(|(rule, l, _)| rule == "ragged-row" && *l == ragged_at), "{found:?}");
+    assert_eq!(found.len(), invalid_at.len() + 2, "{found:?}");
+    for row in &rows[..rows.len() - 1] {
+        let line = row["line"].as_u64().unwrap();
+        assert_eq!(row["user"].as_str(), users.get(&line).map(String::as_str), "line {line}");
+    }
 
     let fix = |threads: &str, out: &str| {
         let out = dir.path().join(out);

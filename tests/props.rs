@@ -28,6 +28,21 @@ const PHONES: &[&str] = &[
 const LOCATIONS: &[&str] = &["", "HQ", " HQ ", "Paris", "REMOVE"];
 const SITES: &[&str] = &["", "acme.webex.com", "https://ACME.webex.com/", "acme", "=x"];
 const BOOLS: &[&str] = &["", "TRUE", "FALSE", "FALSE", "FALSE", "", "true", "VRAI", "0", "maybe"];
+/// Whole rows of license cells, as an export repeats them: one package, none, two, a basic
+/// license beside a package, a workspace package, blanks, a spelling to correct.
+const LICENSE_ROWS: &[&str] = &[
+    "TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE",
+    "FALSE,FALSE,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE",
+    "FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE",
+    "FALSE,FALSE,FALSE,TRUE,FALSE,FALSE,TRUE,FALSE,FALSE",
+    "TRUE,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE",
+    "FALSE,FALSE,FALSE,FALSE,FALSE,TRUE,FALSE,FALSE,FALSE",
+    ",,,,,,,,",
+    "true,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE",
+    // The same text once the delimiters are gone, but not the same cells.
+    "TRUE,,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE",
+    ",TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE",
+];
 
 fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
     prop::sample::select(pool)
@@ -46,14 +61,20 @@ prop_compose! {
         first in pick(NAMES), last in pick(NAMES), user in 0..12u32, upper in any::<bool>(),
         bad_email in prop::bool::weighted(0.05), status in pick(STATUS), ext in pick(EXTENSIONS),
         phone in pick(PHONES), location in pick(LOCATIONS), site in pick(SITES),
-        licenses in prop::collection::vec(pick(BOOLS), 9), ragged in prop::bool::weighted(0.03),
+        comma in any::<bool>(),
+        licenses in prop_oneof![
+            prop::collection::vec(pick(BOOLS), 9),
+            pick(LICENSE_ROWS).prop_map(|row| row.split(',').collect()),
+        ],
+        ragged in prop::bool::weighted(0.03),
     ) -> String {
         let email = match (bad_email, upper) {
             (true, _) => format!("user{user}example.com"),
             (false, true) => format!("User{user}@Example.com"),
             (false, false) => format!("user{user}@example.com"),
         };
-        let display = format!("{last}, {first}");
+        // "Last, First" is quoted (its comma): a row without quotes is a line read whole.
+        let display = if comma { format!("{last}, {first}") } else { format!("{first} {last}") };
         let mut cells: Vec<String> = [first, last, &display, &email, status, ext, phone, "", location, site]
             .iter()
             .map(|v| quote(v))
@@ -125,11 +146,29 @@ fn row_findings(report: &Collect, rows: usize) -> Vec<Vec<(String, String)>> {
     per_row
 }
 
+prop_compose! {
+    /// A row none of whose cells is corrected, often a line without quotes, its license
+    /// cells one of an export's repeated patterns (or any cells); `{user}` stands for its
+    /// user, each row's own.
+    fn plain_row()(
+        comma in prop::bool::weighted(0.4),
+        licenses in prop_oneof![
+            4 => pick(LICENSE_ROWS).prop_map(|row| row.split(',').collect::<Vec<_>>()),
+            1 => prop::collection::vec(pick(BOOLS), 9),
+        ],
+    ) -> String {
+        let display = if comma { "\"Silva, Ana\"" } else { "Ana Silva" };
+        format!("Ana,Silva,{display},{{user}}@example.com,,,,,,,{}", licenses.join(","))
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     /// What a row's own cells say does not depend on the rows before it: checked in one file
-    /// (where a thread remembers the last valid email domain and site), or each alone.
+    /// (where a thread remembers the last valid email domain and site, and the license
+    /// patterns read), or each alone. So its findings, its package, and its action unless
+    /// another row makes it a duplicate.
     #[test]
     fn a_rows_findings_do_not_depend_on_the_rows_before(rows in prop::collection::vec(row(), 1..16)) {
         let check = |body: String| {
@@ -138,10 +177,44 @@ proptest! {
             hubcsv::check(&source, &Options::default(), &mut report).unwrap();
             report
         };
-        let together = row_findings(&check(rows.join("\n")), rows.len());
+        let all = check(rows.join("\n"));
+        let together = row_findings(&all, rows.len());
         for (i, row) in rows.iter().enumerate() {
-            let alone = row_findings(&check(row.clone()), 1).remove(0);
+            let one = check(row.clone());
+            let alone = row_findings(&one, 1).remove(0);
             prop_assert_eq!(&together[i], &alone, "row {}: {}", i, row);
+            let (in_file, by_itself) = (&all.rows[i], &one.rows[0]);
+            prop_assert_eq!(&in_file.package, &by_itself.package, "row {}: {}", i, row);
+            let duplicate = all.diagnostics.iter().any(|d| d.line == in_file.line && d.rule.name().starts_with("duplicate-"));
+            if !duplicate {
+                prop_assert_eq!(in_file.action, by_itself.action, "row {}: {}", i, row);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A thread remembers license patterns it read without findings: in one file, each row's
+    /// license findings, package and action are those it has alone.
+    #[test]
+    fn a_rows_license_cells_say_the_same_after_others_like_them(rows in prop::collection::vec(plain_row(), 2..24)) {
+        let rows: Vec<String> =
+            rows.iter().enumerate().map(|(i, row)| row.replace("{user}", &format!("user{i}"))).collect();
+        let check = |body: String| {
+            let mut report = Collect::default();
+            let source = Source::Bytes { name: "in.csv".to_owned(), data: format!("{HEADER}\n{body}\n").into_bytes() };
+            hubcsv::check(&source, &Options::default(), &mut report).unwrap();
+            report
+        };
+        let all = check(rows.join("\n"));
+        let together = row_findings(&all, rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let one = check(row.clone());
+            prop_assert_eq!(&together[i], &row_findings(&one, 1)[0], "row {}: {}", i, row);
+            prop_assert_eq!(&all.rows[i].package, &one.rows[0].package, "row {}: {}", i, row);
+            prop_assert_eq!(all.rows[i].action, one.rows[0].action, "row {}: {}", i, row);
         }
     }
 }

@@ -76,6 +76,13 @@ impl<'a> Fields<'a> {
         self.text.get(self.span(i)?)
     }
 
+    /// The bytes from field `first`'s start to field `last`'s end (`first <= last`), with
+    /// whatever lies between the fields (see [`Fields::line`]), if the row has both.
+    pub(crate) fn run(&self, first: usize, last: usize) -> Option<&'a [u8]> {
+        let (start, end) = (self.span(first)?.start, self.span(last)?.end);
+        self.text.as_bytes().get(start..end)
+    }
+
     /// Field `i`'s bytes, if the row has it (no character-boundary checks: for tests on
     /// bytes).
     #[must_use]

@@ -52,6 +52,7 @@ fn parse_alias(value: &[u8]) -> (Bool, bool) {
 }
 
 /// What the license cells of a row say.
+#[derive(Clone, Copy, Debug)]
 pub(super) struct Licenses {
     /// (column, package index) of the first user package set TRUE.
     pub designated: Option<(usize, usize)>,
@@ -59,21 +60,70 @@ pub(super) struct Licenses {
     pub all_false: bool,
 }
 
-pub(super) fn check(ctx: &mut RowCtx<'_>) -> Licenses {
+pub(super) fn check(ctx: &mut RowCtx<'_>, memo: &mut Memo) -> Licenses {
+    // An offer the profile could not map already explains the missing package.
+    let unmapped = ctx.diags.iter().any(|d| d.rule == Rule::UnmappedValue);
+    let key = ctx.license_text().filter(|_| !unmapped);
+    if let Some(licenses) = key.and_then(|key| memo.find(key)) {
+        return licenses;
+    }
+    let found_before = ctx.diags.len();
     let read = read_cells(ctx);
-    let licenses = decide(ctx, &read);
+    let licenses = decide(ctx, &read, unmapped);
     ctx.bools = read;
+    if let Some(key) = key.filter(|_| ctx.diags.len() == found_before) {
+        memo.remember(key, licenses);
+    }
     licenses
 }
 
-/// The package decision and the findings about it, from the cells as read.
-fn decide(ctx: &mut RowCtx<'_>, read: &[Bool]) -> Licenses {
+/// License cells read before on a thread whose reading found nothing: their text (the
+/// cells and the delimiters between them, from a line read whole) and the decision. Rows of an export repeat a few license patterns (one per package), so
+/// most rows' cells are one comparison of their text. A row whose reading finds anything
+/// is read every time: its findings name its line.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    /// The most recently found first (an entry found moves up one place).
+    seen: Vec<Seen>,
+}
+
+#[derive(Debug)]
+struct Seen {
+    text: Vec<u8>,
+    licenses: Licenses,
+}
+
+/// Patterns a memo keeps.
+const MEMO_PATTERNS: usize = 16;
+
+impl Memo {
+    /// The decision remembered for `text`, if any.
+    fn find(&mut self, text: &[u8]) -> Option<Licenses> {
+        let at = self.seen.iter().position(|s| s.text == text)?;
+        let licenses = self.seen[at].licenses;
+        if at > 0 {
+            self.seen.swap(at - 1, at);
+        }
+        Some(licenses)
+    }
+
+    /// Remembers the decision on `text`; past `MEMO_PATTERNS`, the last pattern (one found
+    /// least lately, as found ones move up) makes room.
+    fn remember(&mut self, text: &[u8], licenses: Licenses) {
+        if self.seen.len() == MEMO_PATTERNS {
+            self.seen.pop();
+        }
+        self.seen.push(Seen { text: text.to_vec(), licenses });
+    }
+}
+
+/// The package decision and the findings about it, from the cells as read (`unmapped`: the
+/// profile could not map an offer of the row).
+fn decide(ctx: &mut RowCtx<'_>, read: &[Bool], unmapped: bool) -> Licenses {
     let schema = ctx.schema;
     let (designated, any_true) = packages(ctx, read);
     let all_false =
         !schema.packages.is_empty() && schema.packages.iter().all(|&(c, _)| read[c] == Bool::False);
-    // An offer the profile could not map already explains the missing package.
-    let unmapped = ctx.diags.iter().any(|d| d.rule == Rule::UnmappedValue);
     if !schema.packages.is_empty() && !any_true && !all_false && !unmapped {
         let d = ctx.row(
             Rule::NoPackage,

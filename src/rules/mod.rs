@@ -114,7 +114,7 @@ pub(crate) struct RowCtx<'a> {
     pub diags: Vec<Diagnostic>,
 }
 
-impl RowCtx<'_> {
+impl<'a> RowCtx<'a> {
     /// Number of cells in the row.
     pub fn width(&self) -> usize {
         self.fields.len()
@@ -126,6 +126,17 @@ impl RowCtx<'_> {
             Some((_, v)) => v,
             None => self.fields.get(col).unwrap_or(""),
         }
+    }
+
+    /// The text of the row's license cells, from the first one's start to the last one's
+    /// end, when that text alone tells the cells: a line read whole (no quotes, so each
+    /// delimiter in it is one) whose cells are all as read, none replaced.
+    pub fn license_text(&self) -> Option<&'a [u8]> {
+        let (first, last) = (*self.schema.booleans.first()?, *self.schema.booleans.last()?);
+        if !self.overrides.is_empty() || self.fields.line().is_none() {
+            return None;
+        }
+        self.fields.run(first, last)
     }
 
     /// The current value of cell `col` as bytes (empty when absent), for tests on bytes.
@@ -189,6 +200,8 @@ pub struct Scratch {
     /// The last email domain and Preferred Webex Site found valid on this thread.
     domain: Remembered,
     site: Remembered,
+    /// License patterns read before.
+    licenses: licenses::Memo,
 }
 
 /// The last value of one kind found valid on a thread, kept from row to row: a file holds
@@ -315,7 +328,7 @@ fn check_cells<'a>(
         let existing = m.current.lookup(&ctx.get(Some(schema.email)).to_lowercase());
         ctx.existing = existing;
     }
-    let lic = licenses::check(ctx);
+    let lic = licenses::check(ctx, &mut scratch.licenses);
     let designated = lic.designated.and_then(|(_, p)| schema.catalogue.package(p));
     let (phone, extension) = calling::check(ctx, designated);
     meetings::check(ctx, designated, &mut scratch.site);

@@ -231,7 +231,7 @@ const WALK_STATES: usize = 6;
 /// A number's length and the match states its walk reached, in order. Within one
 /// generation of the lazy DFA's states (they are numbered anew when its cache is cleared),
 /// the states fix the patterns that match, so this fixes the verdict.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Default)]
 struct Walk {
     len: usize,
     /// Match states reached; more than `WALK_STATES` are counted, not kept.
@@ -239,7 +239,32 @@ struct Walk {
     states: [LazyStateID; WALK_STATES],
 }
 
+/// Walks are equal, and hash alike, by their length and the states they kept (the slots
+/// past those mean nothing).
+impl PartialEq for Walk {
+    fn eq(&self, other: &Walk) -> bool {
+        self.len == other.len && self.reached == other.reached && self.kept() == other.kept()
+    }
+}
+
+impl Eq for Walk {}
+
+impl std::hash::Hash for Walk {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.len);
+        state.write_usize(self.reached);
+        for sid in self.kept() {
+            sid.hash(state);
+        }
+    }
+}
+
 impl Walk {
+    /// The states kept.
+    fn kept(&self) -> &[LazyStateID] {
+        &self.states[..self.reached.min(WALK_STATES)]
+    }
+
     fn reach(&mut self, sid: LazyStateID) {
         if let Some(slot) = self.states.get_mut(self.reached) {
             *slot = sid;
@@ -431,7 +456,7 @@ impl Scratch {
             return verdict;
         }
         set.clear();
-        for &sid in &walk.states[..walk.reached] {
+        for &sid in walk.kept() {
             code.take(cache, set, sid);
         }
         let verdict = code.verdict(walk.len, set);

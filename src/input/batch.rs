@@ -98,11 +98,17 @@ impl<'a> Fields<'a> {
         self.text.get(self.start..end).unwrap_or("")
     }
 
+    /// Whether the row is a line read whole, kept with its delimiters ([`Fields::line`]): a
+    /// line without quotes.
+    pub(crate) fn is_line(&self) -> bool {
+        self.gap == 1 && self.ends.len() >= 2
+    }
+
     /// The row's text as read with its delimiter, when its fields are that text split at
     /// the delimiter (a line without quotes: see `ChunkedCsv`) and there are two or more.
     #[must_use]
     pub fn line(&self) -> Option<(&'a str, u8)> {
-        if self.gap != 1 || self.ends.len() < 2 {
+        if !self.is_line() {
             return None;
         }
         let delimiter = *self.text.as_bytes().get(self.ends[0])?;

@@ -133,7 +133,7 @@ impl<'a> RowCtx<'a> {
     /// delimiter in it is one) whose cells are all as read, none replaced.
     pub fn license_text(&self) -> Option<&'a [u8]> {
         let (first, last) = (*self.schema.booleans.first()?, *self.schema.booleans.last()?);
-        if !self.overrides.is_empty() || self.fields.line().is_none() {
+        if !self.overrides.is_empty() || !self.fields.is_line() {
             return None;
         }
         self.fields.run(first, last)
@@ -425,7 +425,7 @@ fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
     // A line the reader kept whole has no quote (see `Fields::line`), so no line break
     // inside a field: only other records are scanned.
     let multiline =
-        ctx.fields.line().is_none() && memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some();
+        !ctx.fields.is_line() && memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some();
     if multiline && memchr::memchr(b'"', raw).is_some() {
         let scan = raw::scan_quotes(raw, ctx.opts.delimiter, width);
         if let Some((offset, field)) = scan.multiline_field {

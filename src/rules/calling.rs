@@ -1,7 +1,7 @@
 //! Calling fields: phone numbers (E.164), extensions, and what calling packages require
 //! (control-hub-csv.md §3, §8.4, §8.5).
 
-use super::keys::{extension_key, key, Short};
+use super::keys::{short_extension_key, Short};
 use super::phone::{classify, Verdict};
 use super::{RowCtx, Rule};
 use crate::schema::Package;
@@ -112,14 +112,14 @@ type Keyed = Option<(u128, Short)>;
 /// Returns the phone number key and the (location, extension) key.
 pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) -> (Keyed, Keyed) {
     let schema = ctx.schema;
-    let phone_key = schema.phone.and_then(|c| phone(ctx, c)).map(|p| (key(p.as_str()), p));
+    let phone_key = schema.phone.and_then(|c| phone(ctx, c)).map(|p| (p.key(), p));
     if let Some(c) = schema.caller_id {
         phone(ctx, c);
     }
     let ext = schema.extension.and_then(|c| extension(ctx, c));
     let location = ctx.get(schema.location);
     let no_location = location.is_empty() || is_remove(location);
-    let ext_key = ext.map(|e| (extension_key(location, e.as_str()), e));
+    let ext_key = ext.map(|e| (short_extension_key(location, &e), e));
 
     if let Some(package) = designated.filter(|p| p.calling) {
         let id = &package.id;

@@ -35,7 +35,19 @@ impl Short {
     #[must_use]
     pub fn as_str(&self) -> &str {
         // Built from a whole `&str` of at most 16 bytes: always valid UTF-8.
-        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+        std::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+
+    /// The value's bytes (without the UTF-8 check [`Short::as_str`] makes).
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// Its [`key`]: `key(self.as_str())`.
+    #[must_use]
+    pub fn key(&self) -> u128 {
+        xxh3_128(self.as_bytes())
     }
 }
 
@@ -79,6 +91,16 @@ pub fn key_lower(value: &str) -> u128 {
 /// when the location is short ASCII; the same bytes streamed otherwise.
 #[must_use]
 pub fn extension_key(location: &str, extension: &str) -> u128 {
+    extension_key_of(location, extension.as_bytes())
+}
+
+/// [`extension_key`] of an extension held as a [`Short`] (no UTF-8 check on the way).
+#[must_use]
+pub fn short_extension_key(location: &str, extension: &Short) -> u128 {
+    extension_key_of(location, extension.as_bytes())
+}
+
+fn extension_key_of(location: &str, extension: &[u8]) -> u128 {
     let mut buf = [0u8; 256];
     let n = location.len();
     if location.is_ascii() && 8 + n + extension.len() <= buf.len() {
@@ -86,14 +108,14 @@ pub fn extension_key(location: &str, extension: &str) -> u128 {
         for (o, b) in buf[8..8 + n].iter_mut().zip(location.bytes()) {
             *o = b.to_ascii_lowercase();
         }
-        buf[8 + n..8 + n + extension.len()].copy_from_slice(extension.as_bytes());
+        buf[8 + n..8 + n + extension.len()].copy_from_slice(extension);
         xxh3_128(&buf[..8 + n + extension.len()])
     } else {
         let lower = location.to_lowercase();
         let mut h = Xxh3::new();
         h.update(&(lower.len() as u64).to_le_bytes());
         h.update(lower.as_bytes());
-        h.update(extension.as_bytes());
+        h.update(extension);
         h.digest128()
     }
 }
@@ -125,6 +147,9 @@ mod tests {
             let lower = location.to_lowercase();
             let bytes = [&(lower.len() as u64).to_le_bytes()[..], lower.as_bytes(), extension.as_bytes()].concat();
             proptest::prop_assert_eq!(extension_key(&location, &extension), xxh3_128(&bytes));
+            let short = Short::new(&extension).expect("at most 12 digits");
+            proptest::prop_assert_eq!(short_extension_key(&location, &short), xxh3_128(&bytes));
+            proptest::prop_assert_eq!(short.key(), key(&extension));
         }
     }
 

@@ -177,17 +177,17 @@ pub struct Piece {
     pub(crate) ends: Vec<usize>,
     pub(crate) rows: Vec<RowEntry>,
     pub(crate) notes: Vec<CellNote>,
-    /// The text and field-end buffers of the piece's last use, as long as they were (their
-    /// contents mean nothing), kept by [`Piece::keep_buffers`]: a parser writing into them
-    /// again does not zero them first.
+    /// The parser's text buffer and the field-end buffer of the piece's last use, as long
+    /// as they were (their contents mean nothing; the ends kept by [`Piece::keep_buffers`]):
+    /// a parser writing into them again does not zero them first. The text is copied from
+    /// the parser's buffer once valid, into `text`, whose buffer is kept too.
     pub(crate) used_text: Vec<u8>,
     pub(crate) used_ends: Vec<usize>,
 }
 
 impl Piece {
-    /// Moves the text and field ends aside at their length, for a parser to write over.
+    /// Moves the field ends aside at their length, for a parser to write over.
     pub(crate) fn keep_buffers(&mut self) {
-        self.used_text = std::mem::take(&mut self.text).into_bytes();
         self.used_ends = std::mem::take(&mut self.ends);
     }
 

@@ -139,24 +139,27 @@ fn email_problem_in(email: &str, known: &mut Remembered) -> Option<&'static str>
     if !domain_ok {
         return Some("does not have a domain such as `example.com` after the `@`");
     }
-    known.remember(domain);
+    // Only a domain in ASCII without capitals, so that an address with the domain
+    // remembered is plain where its local part is ([`plain_address_key`]).
+    if ascii && !domain.bytes().any(|b| b.is_ascii_uppercase()) {
+        known.remember(domain);
+    }
     None
 }
 
 /// The key of an address that no check can fault, or `None` to check it in full: ASCII
 /// without capitals, one `@` after a local part Webex accepts, and the domain `known`
-/// holds (found valid before, and itself ASCII without capitals). Most rows' addresses are
-/// such; they are read once here instead of once a check.
+/// holds (found valid before; only a domain in ASCII without capitals is remembered, so
+/// the domain needs no reading of its own). Most rows' addresses are such; they are read
+/// once here instead of once a check.
 fn plain_address_key(email: &str, known: &Remembered) -> Option<u128> {
     let bytes = email.as_bytes();
     let at = memchr::memchr(b'@', bytes)?;
     let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
-    let plain = |b: &u8| b.is_ascii() && !b.is_ascii_uppercase();
     (bytes.len() <= 161
         && (1..=64).contains(&local.len())
         && known.holds_bytes(domain)
-        && local.iter().all(|&b| is(b, LOCAL) && !b.is_ascii_uppercase())
-        && domain.iter().all(plain))
+        && local.iter().all(|&b| is(b, LOCAL) && !b.is_ascii_uppercase()))
     .then(|| key(email))
 }
 

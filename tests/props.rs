@@ -67,6 +67,7 @@ prop_compose! {
             pick(LICENSE_ROWS).prop_map(|row| row.split(',').collect()),
         ],
         ragged in prop::bool::weighted(0.03),
+        all_quoted in prop::bool::weighted(0.2),
     ) -> String {
         let email = match (bad_email, upper) {
             (true, _) => format!("user{user}example.com"),
@@ -80,6 +81,13 @@ prop_compose! {
             .map(|v| quote(v))
             .collect();
         cells.extend(licenses.iter().map(|v| (*v).to_owned()));
+        if all_quoted {
+            // As some exporters write every field: quotes that only wrap the fields.
+            cells = cells
+                .iter()
+                .map(|c| if c.starts_with('"') { c.clone() } else { format!("\"{}\"", c.replace('"', "\"\"")) })
+                .collect();
+        }
         if ragged {
             cells.pop();
         }

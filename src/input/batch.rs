@@ -41,6 +41,9 @@ pub struct Fields<'a> {
     start: usize,
     /// Bytes between one field's end and the next one's start: 0, or 1 (a delimiter).
     gap: usize,
+    /// The text from the first field to the last is the fields joined by the delimiter,
+    /// none holding it or a quote ([`Fields::line`]).
+    line: bool,
 }
 
 impl<'a> Fields<'a> {
@@ -48,7 +51,12 @@ impl<'a> Fields<'a> {
     /// `gap` bytes later (0: end to end; 1: a delimiter between them).
     #[must_use]
     pub fn new(text: &'a str, ends: &'a [usize], start: usize, gap: usize) -> Self {
-        Fields { text, ends, start, gap }
+        Fields { text, ends, start, gap, line: gap == 1 }
+    }
+
+    /// The same fields, said to be a line ([`Fields::line`]) or not.
+    pub(crate) fn with_line(self, line: bool) -> Self {
+        Fields { line, ..self }
     }
 
     /// Number of fields.
@@ -98,14 +106,16 @@ impl<'a> Fields<'a> {
         self.text.get(self.start..end).unwrap_or("")
     }
 
-    /// Whether the row is a line read whole, kept with its delimiters ([`Fields::line`]): a
-    /// line without quotes.
+    /// Whether the row is a line ([`Fields::line`]).
     pub(crate) fn is_line(&self) -> bool {
-        self.gap == 1 && self.ends.len() >= 2
+        self.line && self.gap == 1 && self.ends.len() >= 2
     }
 
-    /// The row's text as read with its delimiter, when its fields are that text split at
-    /// the delimiter (a line without quotes: see `ChunkedCsv`) and there are two or more.
+    /// The row's fields joined by its delimiter, and the delimiter, when that text split at
+    /// the delimiter gives the fields back (none holds the delimiter, a quote or a line
+    /// break) and there are two or more: a line without quotes as read, or one whose
+    /// quotes only wrapped whole fields, taken off (see `ChunkedCsv`). Without quotes to
+    /// tell them apart, each delimiter in it separates two fields.
     #[must_use]
     pub fn line(&self) -> Option<(&'a str, u8)> {
         if !self.is_line() {
@@ -161,6 +171,8 @@ pub(crate) struct RowEntry {
     pub fields: Range<usize>,
     /// Bytes between its fields in the text (see [`Fields::new`]).
     pub gap: usize,
+    /// Its fields joined by the delimiter are its text ([`Fields::line`]).
+    pub line: bool,
     /// Its source bytes in the batch's `raw`.
     pub raw: Range<usize>,
     /// What a spreadsheet says about its cells: indices into the piece's `notes`.
@@ -215,7 +227,7 @@ impl Piece {
     #[must_use]
     pub fn fields(&self, i: usize) -> Fields<'_> {
         let row = &self.rows[i];
-        Fields::new(&self.text, &self.ends[row.fields.clone()], row.text_start, row.gap)
+        Fields::new(&self.text, &self.ends[row.fields.clone()], row.text_start, row.gap).with_line(row.line)
     }
 
     /// What the spreadsheet says about the cells of row `i`.
@@ -251,6 +263,7 @@ impl Piece {
             text_start,
             fields: first..self.ends.len(),
             gap: 0,
+            line: false,
             raw,
             notes: first_note..self.notes.len(),
             extra_before: 0,

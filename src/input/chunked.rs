@@ -276,12 +276,13 @@ impl Parser {
         for end in &mut self.piece.ends[first..first + self.endlen] {
             *end += self.rec_out;
         }
-        self.file(Lines { lead, lead_breaks, inner, body_breaks, after_body }, 0);
+        self.file(Lines { lead, lead_breaks, inner, body_breaks, after_body }, 0, false);
     }
 
     /// Files the record that ends at `self.fed`, its field ends in place (`gap`: bytes
-    /// between its fields in `out`).
-    fn file(&mut self, lines: Lines, gap: usize) {
+    /// between its fields in `out`; `is_line`: its text is its fields joined by the delimiter,
+    /// see `Fields::line`).
+    fn file(&mut self, lines: Lines, gap: usize, is_line: bool) {
         let line = self.lines + lines.lead_breaks + 1;
         let first = self.ends_used;
         let (start, end) = (self.done + lines.lead, self.fed);
@@ -290,6 +291,7 @@ impl Parser {
             text_start: self.rec_out,
             fields: first..first + self.endlen,
             gap,
+            line: is_line,
             raw: start..end,
             notes: 0..0,
             extra_before: self.extra,
@@ -332,7 +334,7 @@ impl Parser {
         // One line: its breaks are the lead's and its terminator.
         let lead_breaks = line_breaks(&rest[..lead], self.after_cr).0;
         let after_body = line[stop] == b'\r';
-        self.file(Lines { lead, lead_breaks, inner: 0, body_breaks: 1, after_body }, 1);
+        self.file(Lines { lead, lead_breaks, inner: 0, body_breaks: 1, after_body }, 1, true);
         true
     }
 
@@ -356,17 +358,21 @@ impl Parser {
     /// Reads the next record without `csv_core` when it is one line whose quoted fields
     /// are whole: each opens at the field's start and closes just before a delimiter or the
     /// line's end, with `""` for a quote inside. `csv_core` reads such a line as its fields,
-    /// quotes taken off and `""` made `"`; this does the same (gap 0: the fields end to
-    /// end). Returns false, having kept nothing, for anything else: a line break inside
-    /// quotes, a quote inside an unquoted field or after a closing one, no line break
-    /// before the end of `rest` (`rest[lead..]` starts the record).
+    /// quotes taken off and `""` made `"`; this does the same, with the delimiter kept
+    /// between the fields (gap 1). When no field holds the delimiter or a quote, that text
+    /// is a line (`Fields::line`): its delimiters tell the fields apart as a line without
+    /// quotes does, and the rules read it as one. Returns false, having kept nothing, for
+    /// anything else: a line break inside quotes, a quote inside an unquoted field or after
+    /// a closing one, no line break before the end of `rest` (`rest[lead..]` starts the
+    /// record).
     fn quoted_record(&mut self, rest: &[u8], lead: usize, delimiter: u8) -> bool {
         let line = &rest[lead..];
         let Some(stop) = memchr::memchr2(b'\r', b'\n', line) else { return false };
         let body = &line[..stop];
+        // The text is at most the body: each field loses its quotes, `""` one of its two.
         let (out_at, ends_at) = self.room(body.len());
         let (out, ends) = (&mut self.out[out_at..], &mut self.piece.ends[ends_at..]);
-        let (mut at, mut written, mut fields) = (0, 0, 0);
+        let (mut at, mut written, mut fields, mut quote_inside) = (0, 0, 0, false);
         loop {
             if body.get(at) == Some(&b'"') {
                 // A quoted field: runs of text up to each quote; `""` is a quote.
@@ -382,6 +388,7 @@ impl Parser {
                     out[written] = b'"';
                     written += 1;
                     at += 1;
+                    quote_inside = true;
                 }
             } else {
                 // Up to the delimiter; a quote stops it too, and is refused below.
@@ -394,16 +401,23 @@ impl Parser {
             fields += 1;
             match body.get(at) {
                 None => break,
-                Some(&b) if b == delimiter => at += 1,
+                Some(&b) if b == delimiter => {
+                    out[written] = delimiter;
+                    written += 1;
+                    at += 1;
+                }
                 Some(_) => return false,
             }
         }
+        // A line when the only delimiters in the text are those between the fields.
+        let delimiters = count(&out[..written], delimiter);
+        let is_line = !quote_inside && delimiters + 1 == fields;
         self.fed += lead + stop + 1;
         (self.outlen, self.endlen) = (written, fields);
         // One line: its breaks are the lead's and its terminator.
         let lead_breaks = line_breaks(&rest[..lead], self.after_cr).0;
         let after_body = line[stop] == b'\r';
-        self.file(Lines { lead, lead_breaks, inner: 0, body_breaks: 1, after_body }, 0);
+        self.file(Lines { lead, lead_breaks, inner: 0, body_breaks: 1, after_body }, 1, is_line);
         true
     }
 
@@ -436,7 +450,7 @@ impl Parser {
         // Fields laid end to end can make a valid text of invalid ones (`\xC3` then `\xA9`):
         // each field must end on a character boundary too. A row starts on one (so the row
         // before it ends on one); within a row read by `csv_core`, so does each field; a line
-        // read whole has ASCII delimiters between them.
+        // read whole and a quoted line have ASCII delimiters between them.
         let bytes = text.as_bytes();
         let inside = |at: &usize| bytes.get(*at).is_some_and(|&b| b & 0xC0 == 0x80);
         let ends = &self.piece.ends;
@@ -588,6 +602,12 @@ fn delimiters(line: &[u8], delimiter: u8, at: usize, ends: &mut [usize]) -> usiz
     fields + 1
 }
 
+/// How many of `bytes` are `byte`: counted in bytes, 255 at a time, which the compiler
+/// turns into vector code (a `usize` a byte is eight times the work).
+fn count(bytes: &[u8], byte: u8) -> usize {
+    bytes.chunks(255).map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == byte)))).sum()
+}
+
 /// The error for invalid UTF-8 at text offset `at` of `piece`: the record's line and field.
 fn utf8_error(piece: &Piece, at: usize) -> ReadError {
     let row = piece.rows.partition_point(|r| r.text_start <= at).saturating_sub(1);
@@ -625,6 +645,13 @@ mod tests {
                     assert_eq!(row.len(), fields.len());
                     assert!(fields.iter().enumerate().all(|(j, f)| row.get(j) == Some(f.as_str())));
                     assert!(row.iter_bytes().eq(fields.iter().map(String::as_bytes)));
+                    // A row said to be a line is its fields joined by the delimiter, none
+                    // holding it or a quote (what the rules that read lines rely on).
+                    if let Some((line, d)) = row.line() {
+                        assert_eq!(d, delimiter);
+                        assert_eq!(line.split(char::from(d)).collect::<Vec<_>>(), fields);
+                        assert!(!line.contains('"'), "{line:?}");
+                    }
                     out.push((m.line, m.sheet_row, fields, batch.raw(p, i).to_vec()));
                 }
             }

@@ -279,3 +279,20 @@ fn actions_of_the_bundled_example() {
         ]
     );
 }
+
+/// License patterns are remembered by their text, which must tell the cells apart: a
+/// quoted cell holding the delimiter inside the license columns' run (here a column
+/// between two package columns) makes a text another row's cells can share. Row 3 has
+/// row 2's text there, but its last package cell is `y,TRUE`: it must be read, not
+/// taken for row 2's pattern.
+#[test]
+fn a_license_text_with_a_delimiter_inside_a_cell_is_not_a_pattern() {
+    let data = "First Name,Last Name,Display Name,User ID/Email (Required),Webex Meetings [Sub100200],Department,Webex Suite [Sub100200]\n\
+                Ann,Lee,Ann Lee,ann@example.com,FALSE,\"x,y\",TRUE\n\
+                Bo,Kim,Bo Kim,bo@example.com,FALSE,x,\"y,TRUE\"\n";
+    let (_, doc) = check_bytes("inside.csv", data.as_bytes(), &["-j1"]);
+    let found = findings(&doc);
+    let invalid: Vec<u64> =
+        found.iter().filter(|(rule, _, _)| rule == "invalid-boolean").map(|(_, line, _)| *line).collect();
+    assert_eq!(invalid, vec![3], "{found:?}");
+}

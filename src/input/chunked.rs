@@ -23,7 +23,7 @@ use std::io::{self, Read};
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 use rayon::prelude::*;
 
-use super::batch::{Batch, BatchSource, Piece, RowEntry};
+use super::batch::{count, Batch, BatchSource, Piece, RowEntry};
 use super::raw::trim_terminator;
 use super::record::{line_breaks, Meta, ReadError};
 
@@ -600,12 +600,6 @@ fn delimiters(line: &[u8], delimiter: u8, at: usize, ends: &mut [usize]) -> usiz
     }
     ends[fields] = at + line.len();
     fields + 1
-}
-
-/// How many of `bytes` are `byte`: counted in bytes, 255 at a time, which the compiler
-/// turns into vector code (a `usize` a byte is eight times the work).
-fn count(bytes: &[u8], byte: u8) -> usize {
-    bytes.chunks(255).map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + u8::from(b == byte)))).sum()
 }
 
 /// The error for invalid UTF-8 at text offset `at` of `piece`: the record's line and field.

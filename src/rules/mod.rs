@@ -129,14 +129,15 @@ impl<'a> RowCtx<'a> {
     }
 
     /// The text of the row's license cells, from the first one's start to the last one's
-    /// end, when that text alone tells the cells: a line read whole (no quotes, so each
-    /// delimiter in it is one) whose cells are all as read, none replaced.
+    /// end, when that text alone tells the cells: kept with its delimiters, each of which
+    /// separates two cells (a line, or a quoted line none of whose cells there holds the
+    /// delimiter: `Fields::split_run`), and all of them as read, none replaced.
     pub fn license_text(&self) -> Option<&'a [u8]> {
         let (first, last) = (*self.schema.booleans.first()?, *self.schema.booleans.last()?);
-        if !self.overrides.is_empty() || !self.fields.is_line() {
+        if !self.overrides.is_empty() {
             return None;
         }
-        self.fields.run(first, last)
+        self.fields.split_run(first, last)
     }
 
     /// The current value of cell `col` as bytes (empty when absent), for tests on bytes.

@@ -306,18 +306,12 @@ fn check_cells<'a>(
     if let Some(d) = structure(ctx, len, raw) {
         ctx.diags.push(d);
         *out = RowOutcome {
-            meta,
             user: ctx.user.take(),
             action: Action::Invalid,
-            package: None,
-            package_col: None,
             evidence,
             diagnostics: std::mem::take(&mut ctx.diags),
-            keys: Keys::default(),
             has_status,
-            changes: None,
-            package_before: None,
-            existed: false,
+            ..RowOutcome::blank(meta)
         };
         return;
     }
@@ -423,8 +417,9 @@ fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
 /// Ragged rows and stray quotes: the record's shape does not match the header.
 fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
     let width = ctx.schema.width();
-    // A line the reader kept whole has no quote (see `Fields::line`), so no line break
-    // inside a field: only other records are scanned.
+    // A line (`Fields::line`: read whole, or with quotes that only wrapped its fields) is
+    // one line of the input, so no field of it holds a line break: only other records are
+    // scanned.
     let multiline =
         !ctx.fields.is_line() && memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some();
     if multiline && memchr::memchr(b'"', raw).is_some() {

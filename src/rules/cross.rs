@@ -214,6 +214,8 @@ impl Seen {
             slots.par_chunks_mut(PAGE / 8).for_each(|page| page[0] = std::hint::black_box(0));
         }
         let old = std::mem::replace(&mut self.slots, slots);
+        // Each slot's home is found from its entry, read at random: a table this large grows
+        // once or twice a run, after [`Seen::reserve`] has sized it for the file.
         for slot in old.into_iter().filter(|&s| s != 0) {
             let Some(&entry) = self.entries.get(entry_of(slot)) else { continue };
             let low = low_of(entry);

@@ -214,8 +214,9 @@ impl Seen {
             slots.par_chunks_mut(PAGE / 8).for_each(|page| page[0] = std::hint::black_box(0));
         }
         let old = std::mem::replace(&mut self.slots, slots);
-        // Each slot's home is found from its entry, read at random: a table this large grows
-        // once or twice a run, after [`Seen::reserve`] has sized it for the file.
+        // Each slot's home is found from its entry, read at random as the new table is
+        // written. A table grows by doubling, so a key moves about once a run in all, and
+        // not at all in a file on disk, for which [`Seen::reserve`] sizes the table early.
         for slot in old.into_iter().filter(|&s| s != 0) {
             let Some(&entry) = self.entries.get(entry_of(slot)) else { continue };
             let low = low_of(entry);

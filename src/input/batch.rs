@@ -102,7 +102,7 @@ impl<'a> Fields<'a> {
         if self.line {
             return Some(run);
         }
-        let delimiter = *self.text.as_bytes().get(self.ends[0])?;
+        let delimiter = self.delimiter()?;
         (count(run, delimiter) == last - first).then_some(run)
     }
 
@@ -121,6 +121,12 @@ impl<'a> Fields<'a> {
         self.text.get(self.start..end).unwrap_or("")
     }
 
+    /// The byte after the first field: the delimiter, in a row kept with its delimiters
+    /// (gap 1) of two fields or more.
+    fn delimiter(&self) -> Option<u8> {
+        self.text.as_bytes().get(*self.ends.first()?).copied()
+    }
+
     /// Whether the row is a line ([`Fields::line`]).
     pub(crate) fn is_line(&self) -> bool {
         self.line && self.gap == 1 && self.ends.len() >= 2
@@ -136,8 +142,7 @@ impl<'a> Fields<'a> {
         if !self.is_line() {
             return None;
         }
-        let delimiter = *self.text.as_bytes().get(self.ends[0])?;
-        Some((self.joined(), delimiter))
+        Some((self.joined(), self.delimiter()?))
     }
 
     /// The fields in order.

@@ -166,6 +166,15 @@ fn home(low: u64, size: usize) -> usize {
     ((u128::from(low) * size as u128) >> 64) as usize
 }
 
+/// The slot after `at` in a table of `size` slots, round to the first.
+fn next(at: usize, size: usize) -> usize {
+    if at + 1 == size {
+        0
+    } else {
+        at + 1
+    }
+}
+
 /// A key's parts: its first 64 bits and its last 32.
 #[allow(clippy::cast_possible_truncation)] // the parts of the key
 fn parts(key: u128) -> (u64, u32) {
@@ -222,7 +231,7 @@ impl Seen {
             let low = low_of(entry);
             let mut at = home(low, size);
             while self.slots[at] != 0 {
-                at = if at + 1 == size { 0 } else { at + 1 };
+                at = next(at, size);
             }
             self.slots[at] = slot;
         }
@@ -254,7 +263,7 @@ impl Seen {
                     }
                 }
             }
-            at = if at + 1 == size { 0 } else { at + 1 };
+            at = next(at, size);
         }
     }
 }

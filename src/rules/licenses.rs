@@ -79,10 +79,9 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, memo: &mut Memo) -> Licenses {
 
 /// License cells read before on a thread whose reading found nothing: their text (the
 /// cells and the delimiters between them, when those tell the cells apart:
-/// [`RowCtx::license_text`]) and the decision. Rows
-/// of an export repeat a few license patterns (one per package), so most rows' cells are
-/// one comparison of their text. A row whose reading finds anything is read every time:
-/// its findings name its line.
+/// [`RowCtx::license_text`]) and the decision. Rows of an export repeat a few license
+/// patterns (one per package), so most rows' cells are one comparison of their text. A row
+/// whose reading finds anything is read every time: its findings name its line.
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
     /// The most recently found first (an entry found moves up one place).

@@ -12,7 +12,9 @@ program, interleaved, and the median wall time and peak RSS of each:
   human    hubcsv check -q (the default, human report: the findings drawn, no row list)
   json     hubcsv check --format json (the one document, rows spooled until the summary)
   fix      hubcsv fix --format jsonl (corrected + rejects files; report to /dev/null)
-Ratios are check/parse and fix/rewrite, from medians of the same run.
+Ratios are check/parse and fix/rewrite, from medians of the same run; then check's CPU time
+(user + system) against the parse's, and the cores check kept busy (its CPU time over its
+wall time): the wall-time ratio is the first over the second.
 
 xlsx mode. The same users as an xlsx workbook (phones and extensions as numbers, licenses as
 booleans, as Excel stores them); `hubcsv check` of it against examples/xlsx_baseline.rs,
@@ -20,11 +22,12 @@ which reads it with calamine into strings the naive way (the whole sheet as a Ra
 `to_string` of every cell), and `hubcsv check` of the same data as CSV.
 
 Wall time by time.perf_counter around each process (GNU time adds about a millisecond);
-peak RSS from GNU time. RUNS (default
+peak RSS from GNU time, CPU time from the children's rusage. RUNS (default
 5; 3 past 1,000,000 rows) and BENCH_DIR (default: a temporary folder) in the environment.
 """
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,25 +40,31 @@ EXAMPLES = os.path.join(ROOT, 'target/release/examples')
 
 
 def run(argv):
-    """(seconds, peak RSS in MiB) of one run, output discarded. Peak RSS comes from GNU time,
-    which forks a small process: a child forked from this Python would count its pages."""
+    """(seconds, peak RSS in MiB, CPU seconds) of one run, output discarded. Peak RSS comes
+    from GNU time, which forks a small process: a child forked from this Python would count
+    its pages. CPU time (user + system, of GNU time and the program, in microseconds) from
+    the rusage of this process's children, before and after."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(['/usr/bin/time', '-f', '%x %M', *argv], stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     code, kib = proc.stderr.decode(errors='replace').strip().splitlines()[-1].split()
     if code not in ('0', '1'):
         sys.exit(f'{argv} exited with {code}')
-    return elapsed, int(kib) / 1024
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, int(kib) / 1024, cpu
 
 
 def medians(programs, runs):
-    """Runs each program `runs` times, interleaved; returns {name: (median s, median MiB)}."""
+    """Runs each program `runs` times, interleaved; returns
+    {name: (median s, median MiB, median CPU s)}."""
     times = {name: [] for name in programs}
     for _ in range(runs):
         for name, argv in programs.items():
             times[name].append(run(argv))
-    return {name: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v))
+    return {name: tuple(statistics.median(r[i] for r in v) for i in range(3))
             for name, v in times.items()}
 
 
@@ -84,7 +93,7 @@ def csv_mode(sizes, work):
     print(f'machine: {machine()}')
     print(f'{"rows":>9} {"MB":>5} | {"parse":>14} {"rewrite":>14} {"check":>14} {"human":>14} '
           f'{"json":>14} {"fix":>14} | {"check/parse":>11} {"human/parse":>11} {"fix/rewrite":>11} '
-          f'| {"check µs/row":>12}')
+          f'| {"check µs/row":>12} | {"check CPU/parse CPU":>19} {"check cores":>11}')
     for rows in sizes:
         src = os.path.join(work, 'in.csv')
         generate(rows, src)
@@ -104,7 +113,8 @@ def csv_mode(sizes, work):
         print(f'{rows:>9} {mb:>5.0f} | {cell("parse")} {cell("rewrite")} {cell("check")} '
               f'{cell("human")} {cell("json")} {cell("fix")} | {m["check"][0] / m["parse"][0]:>10.1f}x '
               f'{m["human"][0] / m["parse"][0]:>10.1f}x {m["fix"][0] / m["rewrite"][0]:>10.1f}x '
-              f'| {m["check"][0] / rows * 1e6:>12.2f}')
+              f'| {m["check"][0] / rows * 1e6:>12.2f} '
+              f'| {m["check"][2] / m["parse"][2]:>18.1f}x {m["check"][2] / m["check"][0]:>11.2f}')
 
 
 def xlsx_mode(rows, work):
@@ -140,7 +150,7 @@ def xlsx_mode(rows, work):
     }, runs)
     print(f'{rows} rows: csv {os.path.getsize(src) / 1e6:.1f} MB, xlsx {os.path.getsize(book) / 1e6:.1f} MB; '
           f'medians of {runs}')
-    for name, (secs, mib) in m.items():
+    for name, (secs, mib, _) in m.items():
         print(f'  {name:<15} {secs:7.3f} s  {rows / secs:>10,.0f} rows/s  {mib:5.0f} MiB')
     naive = m['calamine naive'][0]
     print(f'  check xlsx reads {naive / m["check xlsx"][0]:.2f}x the rows/s of the naive calamine read')

@@ -14,7 +14,8 @@ program, interleaved, and the median wall time and peak RSS of each:
   fix      hubcsv fix --format jsonl (corrected + rejects files; report to /dev/null)
 Ratios are check/parse and fix/rewrite, from medians of the same run; then check's CPU time
 (user + system) against the parse's, and the cores check kept busy (its CPU time over its
-wall time): the wall-time ratio is the first over the second.
+wall time): the wall-time ratio is about the first over the second (the parse runs
+on one core).
 
 xlsx mode. The same users as an xlsx workbook (phones and extensions as numbers, licenses as
 booleans, as Excel stores them); `hubcsv check` of it against examples/xlsx_baseline.rs,
@@ -42,8 +43,8 @@ EXAMPLES = os.path.join(ROOT, 'target/release/examples')
 def run(argv):
     """(seconds, peak RSS in MiB, CPU seconds) of one run, output discarded. Peak RSS comes
     from GNU time, which forks a small process: a child forked from this Python would count
-    its pages. CPU time (user + system, of GNU time and the program, in microseconds) from
-    the rusage of this process's children, before and after."""
+    its pages. CPU time (user + system of GNU time and the program, to the microsecond) is
+    the difference in the rusage of this process's children before and after."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(['/usr/bin/time', '-f', '%x %M', *argv], stdout=subprocess.DEVNULL,

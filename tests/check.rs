@@ -296,3 +296,12 @@ fn a_license_text_with_a_delimiter_inside_a_cell_is_not_a_pattern() {
         found.iter().filter(|(rule, _, _)| rule == "invalid-boolean").map(|(_, line, _)| *line).collect();
     assert_eq!(invalid, vec![3], "{found:?}");
 }
+
+#[test]
+fn placeholders_and_signed_numbers_are_not_formulas() {
+    // A lone `-` (HR exports' "none") and signed numbers are what a spreadsheet shows as
+    // they are; `-2+3` is a formula.
+    let (code, doc) = check_json(&fixture("input/placeholders.csv"), &[]);
+    assert_eq!(findings(&doc), vec![("formula-injection".to_owned(), 4, Some("E4".to_owned()))], "{doc:#}");
+    assert_eq!(code, 1);
+}

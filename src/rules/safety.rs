@@ -156,11 +156,25 @@ fn whitespace(ctx: &mut RowCtx<'_>, col: usize) {
 /// The characters a spreadsheet takes as the start of a formula.
 const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
 
-/// Whether a spreadsheet would run the value as a formula. Rules that validate a column's
-/// format skip such values: `formula-injection` already reports them.
+/// Whether a spreadsheet would run the value as a formula: it starts with `=`, `+`, `-` or
+/// `@`, and is neither a lone `-` (a placeholder HR exports use for "none") nor a number
+/// with a sign (`-5`, `+3.5`, `-1,5`), which a spreadsheet reads as a number, not a formula.
+/// Rules that validate a column's format skip such values: `formula-injection` already
+/// reports them.
 #[must_use]
 pub fn is_formula(value: &str) -> bool {
-    value.starts_with(FORMULA_STARTS)
+    value.starts_with(FORMULA_STARTS) && value != "-" && !is_signed_number(value)
+}
+
+/// `+` or `-`, digits, and at most one `.` or `,` followed by digits.
+fn is_signed_number(value: &str) -> bool {
+    let Some(digits) = value.strip_prefix(['+', '-']) else { return false };
+    let (whole, fraction) = match digits.split_once(['.', ',']) {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && fraction.is_none_or(all_digits)
 }
 
 /// `char::is_whitespace` of an ASCII byte: space, tab, line feed, vertical tab, form feed,
@@ -247,11 +261,11 @@ mod tests {
             let entry = super::EDGE[usize::from(b)];
             let ascii_space = b.is_ascii() && char::from(b).is_whitespace();
             assert_eq!(entry & super::SPACE != 0, ascii_space, "byte {b}");
-            assert_eq!(
-                entry & super::FORMULA != 0,
-                super::is_formula(&char::from(b).to_string()),
-                "byte {b}"
-            );
+            // The table marks every byte a formula can start with; the rule then looks at
+            // the whole value (a lone `-` is not one).
+            let starts = char::from(b).to_string().starts_with(super::FORMULA_STARTS);
+            assert_eq!(entry & super::FORMULA != 0, starts, "byte {b}");
+            assert!(!super::is_formula(&format!("{}x", char::from(b))) || starts, "byte {b}");
         }
     }
 
@@ -328,6 +342,30 @@ mod tests {
                 .filter(|&col| !super::passes(cells[col].as_bytes(), false, || exempt[col]))
                 .collect();
             proptest::prop_assert_eq!(found, failed, "{:?}", cells);
+        }
+    }
+
+    #[test]
+    fn numbers_and_a_lone_dash_are_not_formulas() {
+        for value in [
+            "=1+1",
+            "=HYPERLINK(\"x\")",
+            "+cmd",
+            "-2+3",
+            "@SUM(A1)",
+            "-",
+            "+",
+            "--",
+            "-5x",
+            "-1.",
+            "-.5",
+            "+1.2.3",
+        ] {
+            let expected = !matches!(value, "-");
+            assert_eq!(super::is_formula(value), expected, "{value}");
+        }
+        for value in ["-5", "+33", "-1.5", "-1,5", "+0", "5", "", "a-"] {
+            assert!(!super::is_formula(value), "{value}");
         }
     }
 

@@ -305,3 +305,13 @@ fn placeholders_and_signed_numbers_are_not_formulas() {
     assert_eq!(findings(&doc), vec![("formula-injection".to_owned(), 4, Some("E4".to_owned()))], "{doc:#}");
     assert_eq!(code, 1);
 }
+
+#[test]
+fn two_stray_quotes_in_one_column_do_not_swallow_a_row_silently() {
+    // Line 2 opens a quote in Last Name and line 3 closes one in the same column: the record
+    // has the header's four fields, but Ana's row is inside Ben's Last Name.
+    let (code, doc) = check_json(&fixture("input/two-stray-quotes.csv"), &[]);
+    assert_eq!(findings(&doc), vec![("unclosed-quote".to_owned(), 2, Some("B2".to_owned()))], "{doc:#}");
+    assert_eq!(code, 1);
+    assert_eq!(doc["rows"][0]["action"], "invalid");
+}

@@ -45,8 +45,10 @@ pub struct QuoteScan {
     /// The first quoted field that contains a line break: (byte offset of its opening quote,
     /// field index).
     pub multiline_field: Option<(usize, usize)>,
-    /// A line inside a quoted field holds as many delimiters as a whole row would: the quote
-    /// swallowed rows.
+    /// The quote swallowed rows: a line inside a quoted field holds as many delimiters as a
+    /// whole row would, or a quoted field runs across lines and both the line it opens on and
+    /// the line it closes on hold a whole row's delimiters (two stray quotes in one column:
+    /// the record has the header's width, and two rows became one).
     pub swallowed_row: bool,
 }
 
@@ -54,12 +56,19 @@ pub struct QuoteScan {
 #[must_use]
 pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
     let raw = trim_terminator(raw);
+    let full = |delimiters: usize| width > 1 && delimiters + 1 >= width;
     let mut scan = QuoteScan::default();
     let mut in_quotes = false;
     let mut at_field_start = true;
     let mut field = 0;
     let mut open_at = 0;
     let mut delimiters_on_line = 0usize;
+    // Delimiters on the current physical line, quoted or not.
+    let mut line_delimiters = 0usize;
+    // The open quoted field has crossed a line break, and the line it opened on was full.
+    let (mut crossed, mut opened_full) = (false, false);
+    // A field that crossed lines from a full line closed on this line: is this line full too?
+    let mut closed_here = false;
     let mut i = 0;
     while i < raw.len() {
         let b = raw[i];
@@ -67,24 +76,39 @@ pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
             at_field_start = false;
             if b == b'"' {
                 in_quotes = true;
+                crossed = false;
                 open_at = i;
                 i += 1;
                 continue;
             }
         }
+        if b == delimiter {
+            line_delimiters += 1;
+        }
         if in_quotes {
             match b {
                 b'"' if raw.get(i + 1) == Some(&b'"') => i += 1,
-                b'"' => in_quotes = false,
+                b'"' => {
+                    in_quotes = false;
+                    closed_here |= crossed && opened_full;
+                }
                 b'\n' | b'\r' => {
                     if scan.multiline_field.is_none() {
                         scan.multiline_field = Some((open_at, field));
                     }
+                    if !crossed {
+                        (crossed, opened_full) = (true, full(line_delimiters));
+                    }
+                    if closed_here {
+                        scan.swallowed_row |= full(line_delimiters);
+                        closed_here = false;
+                    }
                     delimiters_on_line = 0;
+                    line_delimiters = 0;
                 }
                 _ if b == delimiter => {
                     delimiters_on_line += 1;
-                    if width > 1 && delimiters_on_line + 1 >= width {
+                    if full(delimiters_on_line) {
                         scan.swallowed_row = true;
                     }
                 }
@@ -96,6 +120,7 @@ pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
         }
         i += 1;
     }
+    scan.swallowed_row |= closed_here && full(line_delimiters);
     scan.open_at_end = in_quotes;
     scan
 }
@@ -125,6 +150,22 @@ mod tests {
         assert!(scan.open_at_end);
         assert_eq!(scan.multiline_field, Some((2, 1)));
         assert!(scan.swallowed_row);
+    }
+
+    #[test]
+    fn two_stray_quotes_in_one_column_swallow_a_row() {
+        // `Ana,"Silva,ana@x,1001` and `Ben,Okafor",ben@x,1002` are two whole rows read as one
+        // record of the header's width.
+        let raw = b"Ana,\"Silva,ana@x,1001\nBen,Okafor\",ben@x,1002\n";
+        let scan = scan_quotes(raw, b',', 4);
+        assert_eq!(scan.multiline_field, Some((4, 1)));
+        assert!(scan.swallowed_row);
+        // The same with CRLF line breaks inside the quote.
+        assert!(scan_quotes(b"Ana,\"Silva,ana@x,1001\r\nBen,Okafor\",ben@x,1002", b',', 4).swallowed_row);
+        // Only the opening line is a whole row: a multi-line last column, as an address is.
+        assert!(!scan_quotes(b"a,b,c,\"1 Main St\nSuite 2\"", b',', 4).swallowed_row);
+        // Only the closing line is: a multi-line first column.
+        assert!(!scan_quotes(b"\"1 Main St\nSuite 2\",b,c,d", b',', 4).swallowed_row);
     }
 
     #[test]

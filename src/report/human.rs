@@ -318,11 +318,14 @@ struct Rendered<'a> {
 impl<'a> Rendered<'a> {
     fn new(d: &'a Diagnostic, name: &str, raw: &[u8], first_line: u64, delimiter: u8) -> Self {
         let body = raw::trim_terminator(raw);
-        let (mut start, mut end) =
-            match d.col_index.and_then(|c| raw::field_spans(body, delimiter).get(c).cloned()) {
-                Some(r) => (r.start, r.end),
-                None => (0, memchr::memchr(b'\n', body).unwrap_or(body.len())),
-            };
+        let (mut start, mut end) = match d
+            .source_col
+            .or(d.col_index)
+            .and_then(|c| raw::field_spans(body, delimiter).get(c).cloned())
+        {
+            Some(r) => (r.start, r.end),
+            None => (0, memchr::memchr(b'\n', body).unwrap_or(body.len())),
+        };
         // Show the record up to the end of the line holding the cell's start.
         let line_end = memchr::memchr(b'\n', &body[start..]).map_or(body.len(), |i| start + i);
         let line_start = memchr::memrchr(b'\n', &body[..start]).map_or(0, |i| i + 1);

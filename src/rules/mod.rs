@@ -431,6 +431,8 @@ fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
                     Rule::UnclosedQuote,
                     if scan.open_at_end {
                         "a quote opens here and never closes: the rest of the file was read as one field".to_owned()
+                    } else if len == width {
+                        "a quote opens here and closes on a later line: the lines it spans read as rows of their own, swallowed into this field".to_owned()
                     } else {
                         format!(
                             "a quote opens here and swallows line breaks: this record has {len} fields, the header {width}"

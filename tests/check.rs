@@ -315,3 +315,12 @@ fn two_stray_quotes_in_one_column_do_not_swallow_a_row_silently() {
     assert_eq!(code, 1);
     assert_eq!(doc["rows"][0]["action"], "invalid");
 }
+
+#[test]
+fn human_report_columns_count_characters_as_an_editor_does() {
+    // Line 2 is longer than the report shows, with accents before the empty Location cell,
+    // which starts at character 366 (byte 412).
+    let out = run(&["check", "fixtures/input/long-accented-line.csv"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("fixtures/input/long-accented-line.csv:2:366]"), "{stdout}");
+}

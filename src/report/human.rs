@@ -286,6 +286,9 @@ struct Snippet {
     text: String,
     /// 0-based line of `text`'s first line in the file.
     first_line: usize,
+    /// Characters of that line in the file before `text` starts (a window of a long line),
+    /// less the `…` that stands for them.
+    column_shift: isize,
 }
 
 impl SourceCode for Snippet {
@@ -296,12 +299,20 @@ impl SourceCode for Snippet {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.as_str().read_span(span, before, after)?;
+        // The column an editor shows counts characters, not bytes (miette counts bytes).
+        let start = inner.span().offset();
+        let column = self.text.get(..start).map_or(inner.column(), |before| {
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let chars = before[line_start..].chars().count();
+            let shift = if line_start == 0 { self.column_shift } else { 0 };
+            chars.saturating_add_signed(shift)
+        });
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
             inner.line() + self.first_line,
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }
@@ -345,6 +356,10 @@ impl<'a> Rendered<'a> {
         }
         let mut text = String::from(prefix);
         text.push_str(&String::from_utf8_lossy(&body[text_start..text_end]));
+        let skipped_chars =
+            String::from_utf8_lossy(&body[line_start..text_start.max(line_start)]).chars().count();
+        let column_shift =
+            isize::try_from(skipped_chars).unwrap_or(isize::MAX) - isize::from(!prefix.is_empty());
         let shift = prefix.len();
         let (s, e) = (start - text_start + shift, end - text_start + shift);
         let label = match (&d.cell, &d.column) {
@@ -356,7 +371,7 @@ impl<'a> Rendered<'a> {
         let skipped = memchr::memchr_iter(b'\n', &body[..text_start]).count();
         Rendered {
             d,
-            source: Snippet { name: name.to_owned(), text, first_line: first_line + skipped },
+            source: Snippet { name: name.to_owned(), text, first_line: first_line + skipped, column_shift },
             span: SourceSpan::new(s.into(), e.saturating_sub(s).max(usize::from(e == s))),
             label,
         }

@@ -28,10 +28,10 @@ const CASES: &[Case] = &[
         Some(";"),
         None,
     ),
-    ("input/packages.xlsx", "input/utf8-comma.csv", "xlsx", "utf-8", "bom", None, Some("Users")),
-    ("input/packages.ods", "input/utf8-comma.csv", "ods", "utf-8", "bom", None, Some("Users")),
-    ("input/packages.xls", "input/utf8-comma.csv", "xls", "utf-8", "bom", None, Some("Users")),
-    ("input/packages.xlsb", "input/utf8-comma.csv", "xlsb", "utf-8", "bom", None, Some("Users")),
+    ("input/packages.xlsx", "input/utf8-comma.csv", "xlsx", "utf-8", "workbook", None, Some("Users")),
+    ("input/packages.ods", "input/utf8-comma.csv", "ods", "utf-8", "workbook", None, Some("Users")),
+    ("input/packages.xls", "input/utf8-comma.csv", "xls", "utf-8", "workbook", None, Some("Users")),
+    ("input/packages.xlsb", "input/utf8-comma.csv", "xlsb", "utf-8", "workbook", None, Some("Users")),
 ];
 
 /// What must be the same whatever the file format: rows and findings.

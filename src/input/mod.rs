@@ -240,7 +240,7 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
         let evidence = Evidence {
             format,
             encoding: "utf-8",
-            encoding_reason: EncodingReason::Bom,
+            encoding_reason: EncodingReason::Workbook,
             delimiter: None,
             sheet: Some(name),
         };

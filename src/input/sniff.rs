@@ -77,6 +77,8 @@ pub enum EncodingReason {
     Guessed,
     /// `--encoding`.
     Override,
+    /// A spreadsheet: its cells are Unicode text, whatever the file's bytes.
+    Workbook,
 }
 
 impl EncodingReason {
@@ -89,6 +91,7 @@ impl EncodingReason {
             EncodingReason::Fallback => "fallback",
             EncodingReason::Guessed => "guessed",
             EncodingReason::Override => "override",
+            EncodingReason::Workbook => "workbook",
         }
     }
 }

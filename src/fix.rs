@@ -17,6 +17,9 @@ use crate::schema::{ColumnClass, Schema};
 /// The name logged for cells the "Add and remove services" rewrite changed.
 pub const REWRITE: &str = "add-and-remove-services";
 
+/// The name logged for header cells written in Control Hub's spelling.
+pub const CANONICAL_HEADER: &str = "canonical-header";
+
 /// One changed cell, as `--changes` logs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {

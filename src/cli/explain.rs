@@ -26,6 +26,10 @@ pub fn run(args: &ExplainArgs) -> u8 {
             exit::OK
         }
         Some(key) => {
+            if let Some(page) = not_a_rule(key) {
+                print!("{page}");
+                return exit::OK;
+            }
             let Some(rule) = Rule::lookup(key) else {
                 eprintln!("error: no rule named `{key}`");
                 eprintln!("  help: `hubcsv explain` lists every rule with its code");
@@ -34,5 +38,25 @@ pub fn run(args: &ExplainArgs) -> u8 {
             print!("{}", rule.doc());
             exit::OK
         }
+    }
+}
+
+/// The names a `--changes` log gives to changes that no rule's finding made.
+fn not_a_rule(key: &str) -> Option<&'static str> {
+    match key.trim() {
+        hubcsv::fix::REWRITE => Some(
+            "# add-and-remove-services\n\n\
+             Not a rule: the name `hubcsv fix --changes` gives to the license cells it rewrote so that\n\
+             the file does exactly what the report says when uploaded with *Add and remove services*:\n\
+             the user's package TRUE, every other wholesale package and every basic license FALSE (all\n\
+             FALSE for a removal), no license cell left blank. See docs/fix.md.\n",
+        ),
+        hubcsv::fix::CANONICAL_HEADER => Some(
+            "# canonical-header\n\n\
+             Not a rule: the name `hubcsv fix --changes` gives to a header cell it wrote in Control\n\
+             Hub's spelling (an alias such as `E-mail` or `Courriel` became `User ID/Email (Required)`).\n\
+             See docs/fix.md.\n",
+        ),
+        _ => None,
     }
 }

@@ -488,7 +488,7 @@ impl Sink for FixWriter {
                 {
                     Rule::RenamedColumn.name().to_owned()
                 } else {
-                    "canonical-header".to_owned()
+                    crate::fix::CANONICAL_HEADER.to_owned()
                 },
             })
             .collect();

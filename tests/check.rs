@@ -324,3 +324,11 @@ fn human_report_columns_count_characters_as_an_editor_does() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("fixtures/input/long-accented-line.csv:2:366]"), "{stdout}");
 }
+
+#[test]
+fn max_rows_zero_is_refused() {
+    // An upload part holds at least one user: 0 would warn on every row and split nothing.
+    let out = run(&["check", "--max-rows", "0", "fixtures/example/upload.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("--max-rows"));
+}

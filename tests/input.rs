@@ -113,6 +113,8 @@ fn sheet_by_name_or_index_and_missing_sheet() {
     assert_eq!(code, 2);
     let message = doc["error"]["message"].as_str().unwrap();
     assert!(message.contains("no sheet `Staff`") && message.contains("Users"), "{message}");
+    let help = doc["error"]["help"].as_str().unwrap();
+    assert!(help.contains("--sheet") && !help.contains("password"), "{help}");
 }
 
 #[test]

@@ -19,7 +19,8 @@ pub struct ReportArgs {
     pub deny_warnings: bool,
     /// Users per upload (Control Hub takes 20,000): `too-many-rows` past it, and `fix`
     /// splits its output into parts of this size.
-    #[arg(long, default_value_t = hubcsv::CONTROL_HUB_MAX_ROWS, value_name = "N")]
+    #[arg(long, default_value_t = hubcsv::CONTROL_HUB_MAX_ROWS, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub max_rows: u64,
     /// Region for national phone numbers without country code, e.g. FR, US, GB.
     #[arg(long, value_name = "CC", value_parser = parse_region)]
@@ -37,7 +38,8 @@ pub struct ReportArgs {
     /// Field delimiter of CSV input (default: detected among , ; TAB |). `tab` or `\t` for TAB.
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
-    /// The sheet of a spreadsheet to read, by name or 1-based position (default: the first).
+    /// The sheet of a spreadsheet to read, by its exact name or 1-based position (default:
+    /// the first).
     #[arg(long, value_name = "NAME|INDEX")]
     pub sheet: Option<String>,
     /// Resource limit: the most input bytes read (a workbook: uncompressed).

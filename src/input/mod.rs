@@ -175,6 +175,15 @@ enum Opened {
     Fast(xlsx_fast::FastSheet),
 }
 
+/// The help for a workbook that cannot be read for `reason`.
+fn workbook_help(reason: &str) -> &'static str {
+    if reason.starts_with(sheet::NO_SUCH_SHEET) {
+        "pass --sheet one of those names, spelled exactly, or its position (1 for the first)"
+    } else {
+        "save the file again from your spreadsheet editor as .xlsx (without a password), or export it as CSV UTF-8"
+    }
+}
+
 /// Opens an input of any supported format: format by content, then encoding and delimiter
 /// (text) or sheet (spreadsheets).
 fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened, Evidence), crate::Error> {
@@ -193,8 +202,7 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
     };
     if sniff::is_container(&head) {
         reader.read_to_end(&mut head).map_err(io_err)?;
-        let help = "save the file again from your spreadsheet editor as .xlsx (without a password), or export it as CSV UTF-8";
-        let unreadable = |reason: String| unreadable(reason, help);
+        let unreadable = |reason: String| unreadable(reason.clone(), workbook_help(&reason));
         if head.starts_with(b"PK") {
             check_zip(&head, limit).map_err(unreadable)?;
         }

@@ -104,6 +104,9 @@ pub fn open(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, String
     guarded(|| open_unguarded(bytes, wanted))
 }
 
+/// How the message for a `--sheet` the workbook does not have starts.
+pub const NO_SUCH_SHEET: &str = "no sheet `";
+
 /// The sheet `wanted` (a name, or a 1-based index; the first sheet when `None`).
 fn choose_sheet(names: &[String], wanted: Option<&str>) -> Result<String, String> {
     match wanted {
@@ -113,7 +116,7 @@ fn choose_sheet(names: &[String], wanted: Option<&str>) -> Result<String, String
             .find(|n| n.as_str() == w)
             .or_else(|| w.parse::<usize>().ok().and_then(|i| i.checked_sub(1)).and_then(|i| names.get(i)))
             .cloned()
-            .ok_or_else(|| format!("no sheet `{w}`; the sheets are: {}", names.join(", "))),
+            .ok_or_else(|| format!("{NO_SUCH_SHEET}{w}`; the sheets are: {}", names.join(", "))),
     }
 }
 

@@ -47,6 +47,16 @@ pub enum Error {
         /// Why it is refused.
         reason: String,
     },
+    /// Two paths of a `fix` run name the same file: two outputs, or an output and the input.
+    #[error("{path}: {first} and {second} name the same file")]
+    SamePath {
+        /// The path, as given for the second.
+        path: String,
+        /// What the first path is (`-o`, `the input`, ...).
+        first: String,
+        /// What the second path is (`--changes`, `a part of -o`, ...).
+        second: String,
+    },
     /// A profile (`--profile`) is not valid TOML or names unknown columns or packages.
     #[error("{}: {}", .0.path, .0.message)]
     Profile(Box<ProfileFailure>),
@@ -78,7 +88,7 @@ impl Error {
         match self {
             Error::Io { .. } | Error::Unreadable { .. } => Some(Rule::UnreadableFile),
             Error::MissingEmailColumn { .. } => Some(Rule::MissingEmailColumn),
-            Error::Output(_) | Error::Refused { .. } | Error::Profile(_) => None,
+            Error::Output(_) | Error::Refused { .. } | Error::SamePath { .. } | Error::Profile(_) => None,
         }
     }
 
@@ -98,6 +108,10 @@ impl Error {
                 )
             }
             Error::Output(_) => "check the output path and free disk space".to_owned(),
+            Error::SamePath { .. } => "give each output a name of its own: -o OUT also writes \
+                OUT.rejected.csv (and OUT.part-001.csv, ... over --max-rows), --changes takes a file \
+                of its own such as changes.jsonl, and the input is never an output"
+                .to_owned(),
             Error::Refused { .. } => {
                 "choose another output path (-o), or pass --force to replace existing outputs".to_owned()
             }

@@ -47,42 +47,28 @@ pub use rules::{Rule, Severity};
 /// into place at the end.
 ///
 /// # Errors
-/// The input cannot be read ([`Error`]), an output path is the input or exists without
-/// `force` ([`Error::Refused`]), or writing failed ([`Error::Output`]).
+/// The input cannot be read ([`Error`]), two paths of the run name one file
+/// ([`Error::SamePath`]), an output path exists without `force` or is not a regular file
+/// ([`Error::Refused`]), or writing failed ([`Error::Output`]).
 pub fn fix(
     source: &Source,
     opts: &Options,
     fix_opts: FixOptions,
     report: &mut dyn Sink,
 ) -> Result<(Summary, Written), Error> {
-    let planned = output::FixWriter::planned_paths(&fix_opts);
-    if let Source::Path(input) = source {
-        let input_id = std::fs::canonicalize(input).unwrap_or_else(|_| input.clone());
-        for path in &planned {
-            let id = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-            if id == input_id {
-                return Err(Error::Refused {
-                    path: path.display().to_string(),
-                    reason: "is the input file; hubcsv never modifies its input".to_owned(),
-                });
-            }
-        }
-    }
-    // A device or folder is never replaced, even with --force (`-o /dev/full` must not
-    // rename a temporary file over the device).
-    if let Some(special) = planned.iter().find(|p| p.exists() && !p.is_file()) {
-        return Err(Error::Refused {
-            path: special.display().to_string(),
-            reason: "is not a regular file; hubcsv writes outputs as new files".to_owned(),
-        });
-    }
-    if !fix_opts.force {
-        if let Some(existing) = planned.iter().find(|p| p.exists()) {
-            return Err(Error::Refused {
-                path: existing.display().to_string(),
-                reason: "exists already".to_owned(),
-            });
-        }
+    // Every path is checked before anything is read or written: two outputs on one file
+    // would overwrite each other, and a failed run must leave nothing behind.
+    let input = match source {
+        Source::Path(path) => Some(path.as_path()),
+        _ => None,
+    };
+    output::plan::refuse_clashes(input, &fix_opts)?;
+    let rejects = output::plan::rejects_name(&fix_opts.out);
+    let mut planned = vec![fix_opts.out.as_path(), rejects.as_path()];
+    planned.extend(fix_opts.changes.as_deref());
+    let family = output::plan::family_present(&fix_opts.out).map_err(Error::Output)?;
+    if let Some((path, reason)) = output::plan::refusal(&planned, &family, fix_opts.force) {
+        return Err(Error::Refused { path: path.display().to_string(), reason: reason.to_owned() });
     }
     let mut writer = output::FixWriter::new(fix_opts).map_err(Error::Output)?;
     let summary = check(source, opts, &mut Both(report, &mut writer))?;

@@ -158,7 +158,7 @@ fn output_equal_to_input_is_refused() {
     let before = std::fs::read(&input).unwrap();
     let run = hubcsv().arg("fix").arg(&input).arg("-o").arg(&input).arg("--force").output().unwrap();
     assert_eq!(run.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("is the input file"));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("the input and -o name the same file"));
     assert_eq!(std::fs::read(&input).unwrap(), before, "the input is never modified");
 }
 
@@ -237,4 +237,202 @@ fn rows_kept_as_read_are_requoted_for_commas() {
             "",
         ]
     );
+}
+
+/// A temporary folder holding a copy of the bundled example as `in.csv`.
+fn example_in_temp() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::copy(fixture("example/upload.csv"), &input).unwrap();
+    (dir, input)
+}
+
+/// Runs `hubcsv fix IN ARGS...` in `dir` (paths relative to it, as a user types them).
+fn fix_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = hubcsv();
+    cmd.current_dir(dir).arg("fix").args(args);
+    cmd.output().unwrap()
+}
+
+fn stderr(run: &std::process::Output) -> String {
+    String::from_utf8_lossy(&run.stderr).into_owned()
+}
+
+/// Each way of naming the changes log on another output of the run: refused before anything
+/// is written, naming both options and the path, with or without --force.
+#[test]
+fn changes_on_another_output_is_refused_and_leaves_nothing() {
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["in.csv", "-o", "z.csv", "--changes", "z.csv"], "z.csv: -o and --changes", "z.csv"),
+        (&["in.csv", "-o", "z.csv", "--changes", "./z.csv"], "-o and --changes", "z.csv"),
+        (&["in.csv", "-o", "z2.csv", "--changes", "z2.csv", "--force"], "-o and --changes", "z2.csv"),
+        (
+            &["in.csv", "-o", "z3.csv", "--changes", "z3.rejected.csv"],
+            "the rejects file of -o and --changes",
+            "z3.rejected.csv",
+        ),
+        (
+            &["in.csv", "-o", "z4.csv", "--changes", "z4.part-002.csv", "--max-rows", "3"],
+            "--changes and a part of -o",
+            "z4.part-002.csv",
+        ),
+        (&["in.csv", "-o", "in.csv", "--force"], "the input and -o", "in.csv"),
+    ];
+    for (args, says, path) in cases {
+        let (dir, input) = example_in_temp();
+        let before = std::fs::read(&input).unwrap();
+        let run = fix_in(dir.path(), args);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says) && err.contains("name the same file"), "{args:?}: {err}");
+        assert!(err.contains(path), "{args:?} names the path: {err}");
+        assert!(err.contains("give each output a name of its own"), "{args:?} has a hint: {err}");
+        assert_eq!(entries(dir.path()), ["in.csv"], "{args:?} leaves nothing behind");
+        assert_eq!(std::fs::read(&input).unwrap(), before);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn changes_through_a_linked_folder_is_the_same_file() {
+    let (dir, _) = example_in_temp();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("link")).unwrap();
+    let run = fix_in(dir.path(), &["in.csv", "-o", "z.csv", "--changes", "link/z.csv"]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(stderr(&run).contains("link/z.csv: -o and --changes name the same file"), "{}", stderr(&run));
+    assert_eq!(entries(dir.path()), ["in.csv", "link"]);
+}
+
+#[test]
+fn input_named_like_a_part_of_the_output_is_refused() {
+    // With --force, parts of -o that the run does not write are removed: the input would be.
+    let (dir, input) = example_in_temp();
+    std::fs::rename(&input, dir.path().join("p.part-002.csv")).unwrap();
+    let run = fix_in(dir.path(), &["p.part-002.csv", "-o", "p.csv", "--force"]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(stderr(&run).contains("p.part-002.csv: the input and a part of -o name the same file"));
+    assert_eq!(entries(dir.path()), ["p.part-002.csv"]);
+}
+
+/// A file that appears at an output path while the run reads its input: the run still
+/// renames nothing, not even the outputs that had no clash.
+#[test]
+fn output_appearing_during_the_run_leaves_no_partial_set() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hubcsv"))
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .args(["fix", "-", "-o", "p.csv", "--changes", "log.jsonl"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&std::fs::read(fixture("example/upload.csv")).unwrap()).unwrap();
+    // The run cannot end before its input does. Once its temporary files exist, the checks
+    // made before the run are behind it: the log's path is taken then.
+    let started = std::time::Instant::now();
+    while !entries(dir.path()).iter().any(|n| n.starts_with(".hubcsv-")) {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the run never started writing");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::fs::write(dir.path().join("log.jsonl"), "someone else's").unwrap();
+    drop(stdin);
+    let run = child.wait_with_output().unwrap();
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(stderr(&run).contains("log.jsonl: exists already"), "{}", stderr(&run));
+    assert_eq!(entries(dir.path()), ["log.jsonl"], "no output was renamed into place");
+    assert_eq!(read(&dir.path().join("log.jsonl")), "someone else's");
+}
+
+#[test]
+fn write_failure_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run = hubcsv()
+        .args(["fix", "fixtures/example/upload.csv", "--fail-after-rows", "0", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let err = stderr(&run);
+    assert!(err.contains("cannot write the output") && err.contains("fixed."), "{err}");
+    assert_eq!(entries(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn force_removes_parts_an_earlier_run_left() {
+    let (dir, _) = example_in_temp();
+    // 9 corrected users: three parts of 3, then two parts of at most 5.
+    let first = fix_in(dir.path(), &["-q", "in.csv", "-o", "p.csv", "--max-rows", "3"]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    // Names that only look like hubcsv's: never touched.
+    for other in ["p.part-01.csv", "p.part-0004.csv", "p.part-003.csv.bak", "q.part-001.csv"] {
+        std::fs::write(dir.path().join(other), "mine").unwrap();
+    }
+    let second = fix_in(dir.path(), &["-q", "in.csv", "-o", "p.csv", "--max-rows", "5", "--force"]);
+    assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
+    assert_eq!(
+        entries(dir.path()),
+        [
+            "in.csv",
+            "p.part-0004.csv",
+            "p.part-001.csv",
+            "p.part-002.csv",
+            "p.part-003.csv.bak",
+            "p.part-01.csv",
+            "p.rejected.csv",
+            "q.part-001.csv"
+        ]
+    );
+    assert_eq!(rows(&dir.path().join("p.part-001.csv")) + rows(&dir.path().join("p.part-002.csv")), 9);
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(stdout.contains("removed: p.part-003.csv"), "{stdout}");
+}
+
+#[test]
+fn force_removes_the_unsplit_file_or_the_parts_when_the_split_changes() {
+    let (dir, _) = example_in_temp();
+    let unsplit = fix_in(dir.path(), &["-q", "in.csv", "-o", "p.csv"]);
+    assert_eq!(unsplit.status.code(), Some(1), "{}", stderr(&unsplit));
+    let split = fix_in(dir.path(), &["-q", "in.csv", "-o", "p.csv", "--max-rows", "3", "--force"]);
+    assert_eq!(split.status.code(), Some(1), "{}", stderr(&split));
+    assert_eq!(
+        entries(dir.path()),
+        ["in.csv", "p.part-001.csv", "p.part-002.csv", "p.part-003.csv", "p.rejected.csv"]
+    );
+    assert!(String::from_utf8_lossy(&split.stdout).contains("removed: p.csv"));
+    let run = fix_in(dir.path(), &["--format", "json", "in.csv", "-o", "p.csv", "--force"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(entries(dir.path()), ["in.csv", "p.csv", "p.rejected.csv"]);
+    let doc: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        doc["output"]["removed"],
+        serde_json::json!(["p.part-001.csv", "p.part-002.csv", "p.part-003.csv"])
+    );
+}
+
+#[test]
+fn earlier_outputs_refuse_a_run_without_force() {
+    let (dir, _) = example_in_temp();
+    let first = fix_in(dir.path(), &["-q", "in.csv", "-o", "p.csv", "--max-rows", "3"]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    std::fs::remove_file(dir.path().join("p.rejected.csv")).unwrap();
+    let before: Vec<Vec<u8>> =
+        entries(dir.path()).iter().map(|n| std::fs::read(dir.path().join(n)).unwrap()).collect();
+    // Unsplit now, where the earlier run split: its parts would stay beside p.csv.
+    let run = fix_in(dir.path(), &["-q", "in.csv", "-o", "p.csv"]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("p.part-001.csv: is an output of an earlier run of -o"),
+        "{}",
+        stderr(&run)
+    );
+    let after: Vec<Vec<u8>> =
+        entries(dir.path()).iter().map(|n| std::fs::read(dir.path().join(n)).unwrap()).collect();
+    assert_eq!(entries(dir.path()), ["in.csv", "p.part-001.csv", "p.part-002.csv", "p.part-003.csv"]);
+    assert_eq!(before, after, "nothing changed");
 }

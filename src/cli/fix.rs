@@ -26,7 +26,8 @@ pub struct FixArgs {
     /// Leave `unchanged` rows out (they exist only with --current).
     #[arg(long)]
     only_changes: bool,
-    /// Replace existing output files.
+    /// Replace existing output files, and remove the parts (or unsplit file) an earlier run
+    /// left under the same OUT name that this run does not write.
     #[arg(long)]
     force: bool,
     /// Test hook: fail as if the disk filled up after N rows.
@@ -52,6 +53,9 @@ impl Epilogue for Written {
         }
         if let Some(f) = &self.changes {
             writeln!(out, "  changes: {} ({} changed cells)", f.path.display(), f.rows)?;
+        }
+        for path in &self.removed {
+            writeln!(out, "  removed: {} (left by an earlier run of the same -o)", path.display())?;
         }
         if self.skipped_unchanged > 0 {
             writeln!(out, "  left out: {} unchanged rows (--only-changes)", self.skipped_unchanged)?;

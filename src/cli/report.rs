@@ -160,7 +160,7 @@ pub fn run<E: Epilogue>(
     };
     let job = |sink: &mut dyn Sink| job(&opts, sink);
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = io::BufWriter::new(StandardOutput(stdout.lock()));
     let result = match args.format {
         Format::Human => {
             let style = Style { color, width: super::width(), quiet: args.quiet, delimiter: b',' };
@@ -198,6 +198,24 @@ pub fn run<E: Epilogue>(
     };
     let flushed = out.flush();
     finish(result, flushed, args, color)
+}
+
+/// The report's destination, named in its errors ("cannot write the output: standard
+/// output: No space left on device"), as `fix` names its files.
+struct StandardOutput<W>(W);
+
+impl<W: Write> Write for StandardOutput<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(|e| named(&e))
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(|e| named(&e))
+    }
+}
+
+/// The error, kind kept (a broken pipe is still one), saying it was standard output's.
+fn named(e: &io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("standard output: {e}"))
 }
 
 /// Rows checked so far, as a spinner on stderr, redrawn four times a second and cleared at

@@ -42,14 +42,22 @@ impl AtomicFile {
         std::thread::Builder::new().name("hubcsv-sync".into()).spawn(move || file.sync_all())
     }
 
+    /// Flushes what was written to disk.
+    ///
+    /// # Errors
+    /// Writing or flushing failed (a full disk may only say so here).
+    pub fn sync(&mut self) -> io::Result<()> {
+        self.temp.flush()?;
+        self.temp.as_file().sync_all()
+    }
+
     /// Flushes to disk and renames the file to `path`. Without `overwrite`, an existing file
     /// at `path` is an error and is left untouched.
     ///
     /// # Errors
     /// Flushing or renaming failed, or `path` exists and `overwrite` is false.
     pub fn commit(mut self, path: &Path, overwrite: bool) -> io::Result<()> {
-        self.temp.flush()?;
-        self.temp.as_file().sync_all()?;
+        self.sync()?;
         let persisted = if overwrite { self.temp.persist(path) } else { self.temp.persist_noclobber(path) };
         persisted.map(|_| ()).map_err(|e| e.error)
     }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::atomic::{sibling, AtomicFile};
+use super::atomic::AtomicFile;
+use super::plan::{family_present, folder, part_name, refusal, rejects_name};
+use super::swap::{at, Swap};
 use crate::actions::Action;
 use crate::check::{InputInfo, Record, Sink, Summary};
 use crate::fix::{as_read, correct_row, corrected_header, escape_for_rejects, keeps_column, Change};
@@ -25,7 +27,8 @@ pub struct FixOptions {
     pub changes: Option<PathBuf>,
     /// Start each CSV with a UTF-8 byte-order mark (for Excel).
     pub bom: bool,
-    /// Replace existing output files.
+    /// Replace existing output files, and remove the files of `out`'s family (`out`,
+    /// `out.part-NNN.csv`) this run does not write.
     pub force: bool,
     /// Leave `unchanged` rows out of the corrected output.
     pub only_changes: bool,
@@ -54,6 +57,9 @@ pub struct Written {
     pub rejected: Option<WrittenFile>,
     /// The changes log.
     pub changes: Option<WrittenFile>,
+    /// Files of `-o`'s family that an earlier run left and this one removed (`--force`):
+    /// the unsplit file when the output is now split, or parts this run did not write.
+    pub removed: Vec<PathBuf>,
     /// Rows left out by `--only-changes`.
     pub skipped_unchanged: u64,
 }
@@ -301,18 +307,14 @@ impl FixWriter {
     /// # Errors
     /// The output folder is missing or not writable.
     pub fn new(opts: FixOptions) -> io::Result<Self> {
-        let dir = match opts.out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let dir = folder(&opts.out).to_path_buf();
         let changes = match &opts.changes {
             Some(path) => {
-                let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-                Some((io::BufWriter::new(AtomicFile::create_in(dir)?), 0))
+                Some((io::BufWriter::new(AtomicFile::create_in(folder(path)).map_err(at(path))?), 0))
             }
             None => None,
         };
-        let rejects = Some((csv_file(&dir, opts.bom)?, 0));
+        let rejects = Some((csv_file(&dir, opts.bom).map_err(at(&rejects_name(&opts.out)))?, 0));
         Ok(FixWriter {
             opts,
             dir,
@@ -328,23 +330,43 @@ impl FixWriter {
         })
     }
 
-    /// The paths this run may write, to refuse existing ones before starting.
-    #[must_use]
-    pub fn planned_paths(opts: &FixOptions) -> Vec<PathBuf> {
-        let mut paths = vec![opts.out.clone(), sibling(&opts.out, "rejected")];
-        paths.extend(opts.changes.clone());
-        paths
+    /// The final name of the corrected file being written, for messages: `OUT` while it is
+    /// the first part, then the part's name.
+    fn corrected_path(&self) -> PathBuf {
+        if self.done.is_empty() {
+            self.opts.out.clone()
+        } else {
+            part_name(&self.opts.out, self.done.len() as u64 + 1)
+        }
+    }
+
+    /// The final name of a file, for messages.
+    fn path_of(&self, dest: Dest) -> PathBuf {
+        match dest {
+            Dest::Corrected | Dest::Skipped => self.corrected_path(),
+            Dest::Rejected => rejects_name(&self.opts.out),
+        }
+    }
+
+    fn changes_error(&self, e: io::Error) -> io::Error {
+        match &self.opts.changes {
+            Some(path) => at(path)(e),
+            None => e,
+        }
     }
 
     fn log(&mut self, changes: &[Change]) -> io::Result<()> {
-        if let Some((log, count)) = &mut self.changes {
-            for c in changes {
-                serde_json::to_writer(&mut *log, c)?;
-                log.write_all(b"\n")?;
-                *count += 1;
+        let mut logged = || -> io::Result<()> {
+            if let Some((log, count)) = &mut self.changes {
+                for c in changes {
+                    serde_json::to_writer(&mut *log, c)?;
+                    log.write_all(b"\n")?;
+                    *count += 1;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        };
+        logged().map_err(|e| self.changes_error(e))
     }
 
     fn corrected_writer(&mut self) -> io::Result<&mut (Out, u64)> {
@@ -369,86 +391,119 @@ impl FixWriter {
         let mut start = 0;
         for &(dest, end) in &rendered.rows {
             self.rows_seen += 1;
-            if self.opts.fail_after_rows.is_some_and(|n| self.rows_seen > n) {
-                return Err(io::Error::new(
-                    io::ErrorKind::StorageFull,
-                    "simulated write failure (test hook)",
-                ));
-            }
             let text = &rendered.csv[start..end];
             start = end;
-            match dest {
-                Dest::Corrected => {
-                    let (w, n) = self.corrected_writer()?;
-                    w.write_all(text)?;
-                    *n += 1;
-                }
-                Dest::Rejected => {
-                    if let Some((w, n)) = &mut self.rejects {
-                        w.write_all(text)?;
-                        *n += 1;
-                    }
-                }
-                Dest::Skipped => self.skipped += 1,
+            if let Err(e) = self.write_row(dest, text) {
+                return Err(at(&self.path_of(dest))(e));
             }
         }
         if let Some((log, count)) = &mut self.changes {
-            log.write_all(&rendered.changes)?;
+            let written = log.write_all(&rendered.changes);
             *count += rendered.change_count;
+            written.map_err(|e| self.changes_error(e))?;
         }
         Ok(())
     }
 
-    /// Renames every temporary file into place.
+    /// Writes one row to its file.
+    fn write_row(&mut self, dest: Dest, text: &[u8]) -> io::Result<()> {
+        if self.opts.fail_after_rows.is_some_and(|n| self.rows_seen > n) {
+            return Err(io::Error::new(io::ErrorKind::StorageFull, "simulated write failure (test hook)"));
+        }
+        match dest {
+            Dest::Corrected => {
+                let (w, n) = self.corrected_writer()?;
+                w.write_all(text)?;
+                *n += 1;
+            }
+            Dest::Rejected => {
+                if let Some((w, n)) = &mut self.rejects {
+                    w.write_all(text)?;
+                    *n += 1;
+                }
+            }
+            Dest::Skipped => self.skipped += 1,
+        }
+        Ok(())
+    }
+
+    /// Renames every temporary file into place and, with `force`, removes the files of
+    /// `-o`'s family this run did not write; all or none: a failed rename undoes the earlier
+    /// ones.
     ///
     /// # Errors
-    /// Writing or renaming failed; an existing output without `force`.
+    /// Writing or renaming failed; an existing output or family member without `force`.
     pub fn finish(mut self) -> io::Result<Written> {
         let force = self.opts.force;
+        let out = self.opts.out.clone();
         if self.part.is_none() && self.done.is_empty() {
             // No row was corrected: still write the header, so the output exists.
-            self.corrected_writer()?;
+            self.corrected_writer().map(|_| ()).map_err(at(&out))?;
         }
         if let Some((w, n)) = self.part.take() {
-            self.done.push((into_file(w)?, n));
+            let path = self.corrected_path();
+            self.done.push((into_file(w).map_err(at(&path))?, n));
         }
-        for sync in std::mem::take(&mut self.syncing) {
-            sync.join().map_err(|_| io::Error::other("the thread flushing an output part failed"))??;
+        let parts = self.done.len();
+        let targets: Vec<PathBuf> =
+            (1..=parts).map(|i| if parts == 1 { out.clone() } else { part_name(&out, i as u64) }).collect();
+        for (sync, path) in std::mem::take(&mut self.syncing).into_iter().zip(&targets) {
+            sync.join()
+                .map_err(|_| io::Error::other("the thread flushing an output part failed"))?
+                .map_err(at(path))?;
         }
         let mut written = Written { skipped_unchanged: self.skipped, ..Written::default() };
-        let parts = self.done.len();
-        let targets: Vec<PathBuf> = (1..=parts)
-            .map(|i| {
-                if parts == 1 {
-                    self.opts.out.clone()
-                } else {
-                    sibling(&self.opts.out, &format!("part-{i:03}"))
-                }
-            })
-            .collect();
-        if !force {
-            if let Some(existing) = targets.iter().find(|p| p.exists()) {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!("{} exists (use --force to replace it)", existing.display()),
-                ));
-            }
-        }
+        // Every file, in the order they are put in place, flushed to disk first: once the
+        // renames start, nothing is left to fail but them.
+        let mut files: Vec<(AtomicFile, PathBuf)> = Vec::with_capacity(parts + 2);
         if let Some((w, n)) = self.rejects.take() {
-            let path = sibling(&self.opts.out, "rejected");
-            into_file(w)?.commit(&path, force)?;
+            let path = rejects_name(&out);
+            files.push((into_file(w).map_err(at(&path))?, path.clone()));
             written.rejected = Some(WrittenFile { path, rows: n });
         }
         if let (Some((log, n)), Some(path)) = (self.changes.take(), self.opts.changes.clone()) {
-            let file =
-                log.into_inner().map_err(|e| io::Error::new(e.error().kind(), e.error().to_string()))?;
-            file.commit(&path, force)?;
+            files.push((into_file(log).map_err(at(&path))?, path.clone()));
             written.changes = Some(WrittenFile { path, rows: n });
         }
-        for ((file, rows), path) in self.done.into_iter().zip(targets) {
-            file.commit(&path, force)?;
-            written.corrected.push(WrittenFile { path, rows });
+        for ((file, rows), path) in self.done.drain(..).zip(&targets) {
+            files.push((file, path.clone()));
+            written.corrected.push(WrittenFile { path: path.clone(), rows });
         }
+        for (file, path) in &mut files {
+            file.sync().map_err(at(path))?;
+        }
+        // Checked again now, not only before the run: a long run gives time for files to
+        // appear. Every check comes before the first rename.
+        let family = family_present(&out)?;
+        let paths: Vec<&Path> = files.iter().map(|(_, p)| p.as_path()).collect();
+        if let Some((path, reason)) = refusal(&paths, &family, force) {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{}: {reason}", path.display()),
+            ));
+        }
+        let stale: Vec<PathBuf> = family.into_iter().filter(|p| !targets.contains(p)).collect();
+        let mut swap = Swap::default();
+        let swapped = || -> io::Result<()> {
+            for (file, path) in files {
+                swap.place(file, &path, force)?;
+            }
+            for path in &stale {
+                swap.remove(path)?;
+            }
+            Ok(())
+        };
+        match swapped() {
+            Ok(()) => swap.done(),
+            Err(e) => {
+                let trouble = swap.undo();
+                if trouble.is_empty() {
+                    return Err(e);
+                }
+                return Err(io::Error::new(e.kind(), format!("{e}; undoing: {}", trouble.join("; "))));
+            }
+        }
+        written.removed = stale;
         Ok(written)
     }
 }
@@ -495,7 +550,7 @@ impl Sink for FixWriter {
         self.log(&renamed)?;
         let encoded = encode(&fields)?;
         if let Some((w, _)) = &mut self.rejects {
-            w.write_all(&encoded)?;
+            w.write_all(&encoded).map_err(at(&rejects_name(&self.opts.out)))?;
         }
         Ok(())
     }

@@ -5,6 +5,8 @@
 
 mod atomic;
 mod fixer;
+pub mod plan;
+mod swap;
 
 pub use atomic::{sibling, AtomicFile};
 pub use fixer::{FixOptions, FixWriter, Written, WrittenFile};

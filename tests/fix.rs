@@ -436,3 +436,14 @@ fn earlier_outputs_refuse_a_run_without_force() {
     assert_eq!(entries(dir.path()), ["in.csv", "p.part-001.csv", "p.part-002.csv", "p.part-003.csv"]);
     assert_eq!(before, after, "nothing changed");
 }
+
+#[test]
+fn summary_counts_read_as_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run =
+        hubcsv().args(["fix", "fixtures/rules/HC014-missing-location.csv", "-o"]).arg(&out).output().unwrap();
+    let stdout = String::from_utf8(run.stdout).unwrap();
+    assert!(stdout.contains("(1 row with errors, original values)"), "{stdout}");
+    assert!(!stdout.contains(" 1 rows") && !stdout.contains(" 1 users"), "{stdout}");
+}

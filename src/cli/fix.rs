@@ -37,6 +37,12 @@ pub struct FixArgs {
     report: ReportArgs,
 }
 
+/// `1 user`, `2 users`.
+fn count<N: Into<u64>>(n: N, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 impl Epilogue for Written {
     fn json(&self) -> Option<(&'static str, serde_json::Value)> {
         serde_json::to_value(self).ok().map(|v| ("output", v))
@@ -46,19 +52,26 @@ impl Epilogue for Written {
         let parts = self.corrected.len();
         for f in &self.corrected {
             let what = if parts > 1 { "corrected part" } else { "corrected" };
-            writeln!(out, "  {what}: {} ({} users)", f.path.display(), f.rows)?;
+            writeln!(out, "  {what}: {} ({})", f.path.display(), count(f.rows, "user", "users"))?;
         }
         if let Some(f) = &self.rejected {
-            writeln!(out, "  rejected: {} ({} rows with errors, original values)", f.path.display(), f.rows)?;
+            let rows = count(f.rows, "row", "rows");
+            writeln!(out, "  rejected: {} ({rows} with errors, original values)", f.path.display())?;
         }
         if let Some(f) = &self.changes {
-            writeln!(out, "  changes: {} ({} changed cells)", f.path.display(), f.rows)?;
+            writeln!(
+                out,
+                "  changes: {} ({})",
+                f.path.display(),
+                count(f.rows, "changed cell", "changed cells")
+            )?;
         }
         for path in &self.removed {
             writeln!(out, "  removed: {} (left by an earlier run of the same -o)", path.display())?;
         }
         if self.skipped_unchanged > 0 {
-            writeln!(out, "  left out: {} unchanged rows (--only-changes)", self.skipped_unchanged)?;
+            let rows = count(self.skipped_unchanged, "unchanged row", "unchanged rows");
+            writeln!(out, "  left out: {rows} (--only-changes)")?;
         }
         if parts > 1 {
             writeln!(out, "  upload the parts one at a time, each with \"Add and remove services\".")

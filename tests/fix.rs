@@ -447,3 +447,21 @@ fn summary_counts_read_as_english() {
     assert!(stdout.contains("(1 row with errors, original values)"), "{stdout}");
     assert!(!stdout.contains(" 1 rows") && !stdout.contains(" 1 users"), "{stdout}");
 }
+
+#[test]
+fn dash_is_not_an_output_file() {
+    // `-` is standard input for the input; as -o or --changes it would be a file named `-`.
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["-o", "-"][..], &["-o", "fixed.csv", "--changes", "-"][..]] {
+        let run = hubcsv()
+            .current_dir(dir.path())
+            .arg("fix")
+            .arg(crate::util::fixture("example/upload.csv"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8(run.stderr).unwrap().contains("not standard output"));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written for {args:?}");
+    }
+}

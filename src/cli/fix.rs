@@ -15,10 +15,10 @@ pub struct FixArgs {
     file: PathBuf,
     /// The corrected CSV. Rejected rows go to OUT.rejected.csv; over --max-rows users, the
     /// output is split into OUT.part-001.csv, OUT.part-002.csv, ...
-    #[arg(short, long, value_name = "OUT")]
+    #[arg(short, long, value_name = "OUT", value_parser = output_path)]
     output: PathBuf,
     /// Also write a JSON Lines log of every changed cell: {line, column, old, new, rule}.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = output_path)]
     changes: Option<PathBuf>,
     /// Start each CSV with a UTF-8 byte-order mark (Excel then opens accents correctly).
     #[arg(long)]
@@ -35,6 +35,15 @@ pub struct FixArgs {
     fail_after_rows: Option<u64>,
     #[command(flatten)]
     report: ReportArgs,
+}
+
+/// An output file's name: `-` would be a file named `-`, not standard output, since `fix`
+/// writes several files and its report goes to standard output.
+fn output_path(arg: &str) -> Result<PathBuf, String> {
+    if arg == "-" {
+        return Err("fix writes files, not standard output: give a file name such as fixed.csv".to_owned());
+    }
+    Ok(PathBuf::from(arg))
 }
 
 /// `1 user`, `2 users`.

@@ -317,6 +317,9 @@ fn check_cells<'a>(
     }
 
     cells(ctx, notes);
+    if !schema.duplicates.is_empty() {
+        duplicates(ctx);
+    }
     safety::text(ctx);
     let email = identity::email(ctx, &mut scratch.domain);
     if let (Some(m), Some(_)) = (matcher, email) {
@@ -411,6 +414,49 @@ fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
             }
             _ => {}
         }
+    }
+}
+
+/// `duplicate-header` on a row: the repeat of a header holds a value that differs from the
+/// first column's. `fix` writes the first column only, so such a row would lose a value the
+/// user typed, or upload the wrong one: it is an error. A blank repeat agrees with anything.
+fn duplicates(ctx: &mut RowCtx<'_>) {
+    for &(col, first) in &ctx.schema.duplicates {
+        let (value, kept) = (ctx.value(col).trim(), ctx.value(first).trim());
+        if value.is_empty() || same_cell(ctx.schema.columns[first].class, value, kept) {
+            continue;
+        }
+        let message = format!(
+            "column {} `{}` holds `{value}` but column {} `{}` holds `{kept}`: Control Hub cannot tell which one to use",
+            column_letters(ctx.schema.source_col(col).unwrap_or(col)),
+            ctx.schema.columns[col].header.trim(),
+            column_letters(ctx.schema.source_col(first).unwrap_or(first)),
+            ctx.schema.columns[first].header.trim(),
+        );
+        let d = ctx.at(
+            Rule::DuplicateHeader,
+            col,
+            message,
+            "make the two cells agree, or delete one of the two columns (hubcsv fix keeps the first)",
+        );
+        ctx.diags.push(d);
+    }
+}
+
+/// Whether two cells of columns with the same header say the same: equal once trimmed, the
+/// same TRUE/FALSE in a license column (`true` = `TRUE`), the same email whatever its case.
+fn same_cell(class: crate::schema::ColumnClass, a: &str, b: &str) -> bool {
+    use crate::schema::ColumnClass;
+    if a == b {
+        return true;
+    }
+    match class {
+        _ if class.is_boolean() => {
+            let (x, y) = (licenses::parse_bool(a).0, licenses::parse_bool(b).0);
+            x == y && x != licenses::Bool::Invalid
+        }
+        ColumnClass::Identity => a.to_lowercase() == b.to_lowercase(),
+        _ => false,
     }
 }
 

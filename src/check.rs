@@ -360,6 +360,7 @@ impl Run<'_> {
                 meta: piece.meta(i),
                 raw: batch.raw(p, i),
                 notes: rows.notes(i),
+                source: self.mapping.map(|_| piece.fields(i)),
             };
             let outcome = slot.get_or_insert_with(|| RowOutcome::blank(input.meta));
             check_row_into(input, self.schema, self.opts, self.matcher, &mut scratch, outcome);
@@ -419,7 +420,10 @@ impl Header {
         let input_fields = piece.fields(at.1);
         limit_columns(input_fields.len(), opts, path, meta.line)?;
         let input_headers: Vec<String> = input_fields.iter().map(str::to_owned).collect();
-        let mapping = opts.profile.as_deref().map(|p| Mapping::new(p, &opts.catalogue, &input_headers));
+        let mapping = match opts.profile.as_deref() {
+            Some(p) => Some(Mapping::new(p, &opts.catalogue, &input_headers, path)?),
+            None => None,
+        };
         let headers = mapping.as_ref().map_or_else(|| input_headers.clone(), |m| m.header.clone());
         let (mut schema, mut diagnostics) = resolve_header(&headers, meta.line, opts, path)?;
         if let Some(m) = &mapping {

@@ -47,7 +47,8 @@ pub enum Error {
         /// Why it is refused.
         reason: String,
     },
-    /// A profile (`--profile`) is not valid TOML or names unknown columns or packages.
+    /// A profile (`--profile`) is not valid TOML, names unknown columns or packages, or
+    /// names a column the input does not have.
     #[error("{}: {}", .0.path, .0.message)]
     Profile(Box<ProfileFailure>),
     /// Writing a report or output failed. (The cause is in the message, not a `source`:
@@ -78,7 +79,8 @@ impl Error {
         match self {
             Error::Io { .. } | Error::Unreadable { .. } => Some(Rule::UnreadableFile),
             Error::MissingEmailColumn { .. } => Some(Rule::MissingEmailColumn),
-            Error::Output(_) | Error::Refused { .. } | Error::Profile(_) => None,
+            Error::Profile(_) => Some(Rule::InvalidProfile),
+            Error::Output(_) | Error::Refused { .. } => None,
         }
     }
 

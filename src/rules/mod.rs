@@ -105,6 +105,8 @@ pub(crate) struct RowCtx<'a> {
     pub user: Option<String>,
     /// The cells as read.
     fields: Fields<'a>,
+    /// The user's row before a profile mapped it, if one did.
+    source: Option<Fields<'a>>,
     /// Cell values replaced by `fixed` corrections so far, as (column, value): most rows
     /// have none, and a row's few are found faster in a list than cleared and refilled in
     /// a slot per field on every row.
@@ -240,6 +242,9 @@ pub struct RowInput<'a> {
     pub raw: &'a [u8],
     /// Spreadsheet notes about its cells.
     pub notes: &'a [CellNote],
+    /// With a profile, the user's row before the profile mapped it into `fields` (the
+    /// unmapped offer of `unmapped-value` is there).
+    pub source: Option<Fields<'a>>,
 }
 
 /// Checks one record.
@@ -269,7 +274,7 @@ pub fn check_row_into<'a>(
     scratch: &mut Scratch,
     out: &mut RowOutcome,
 ) {
-    let RowInput { fields, meta, raw, notes } = input;
+    let RowInput { fields, meta, raw, notes, source } = input;
     let mut user = out.user.take();
     match fields.get(schema.email).map(str::trim).filter(|s| !s.is_empty()) {
         Some(email) => {
@@ -282,8 +287,18 @@ pub fn check_row_into<'a>(
     let mut overrides = std::mem::take(&mut scratch.overrides);
     overrides.clear();
     let bools = std::mem::take(&mut scratch.bools);
-    let mut ctx =
-        RowCtx { schema, existing: None, opts, meta, user, fields, overrides, bools, diags: Vec::new() };
+    let mut ctx = RowCtx {
+        schema,
+        existing: None,
+        opts,
+        meta,
+        user,
+        fields,
+        source,
+        overrides,
+        bools,
+        diags: Vec::new(),
+    };
     check_cells(&mut ctx, fields.len(), raw, notes, matcher, scratch, out);
     scratch.overrides = ctx.overrides;
     scratch.bools = ctx.bools;
@@ -387,17 +402,24 @@ fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
                 ctx.set(col, String::new());
             }
             CellNote::Unmapped(col) => {
+                // The cell is the user's offer column, not the package column it sets.
+                let offer = ctx
+                    .schema
+                    .source_col(col)
+                    .and_then(|c| ctx.source?.get(c))
+                    .map(str::trim)
+                    .unwrap_or_default()
+                    .to_owned();
                 let mut d = ctx.at(
                     Rule::UnmappedValue,
                     col,
-                    "this offer is not in the profile's package value map".to_owned(),
+                    format!("the offer `{offer}` is not in the profile's package value map"),
                     "add the value under [packages] values in the profile, mapped to a package id or \"remove\"",
                 );
-                // The cell is the user's offer column, not the package column it sets.
                 if let Some(name) = ctx.schema.source_name(col) {
                     d.column = Some(name.to_owned());
                 }
-                d.value = None;
+                d.value = Some(offer);
                 ctx.diags.push(d);
             }
             CellNote::Number(col) if Some(col) == ctx.schema.extension => {

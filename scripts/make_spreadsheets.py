@@ -92,6 +92,22 @@ def xlsx(path, rows, header=HEADER):
             zout.writestr(item, data)
 
 
+def offset_table(path):
+    """A sheet whose table starts at C5 (a title or a logo above it, as admins make them), its
+    header naming `Location` twice: columns A and B are blank, header cells are on row 5."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = 'Users'
+    header = ['User ID/Email (Required)', 'Location', 'Webex Calling', 'Extension', 'location']
+    rows = [['ana.silva@example.com', 'HQ', True, '1001', 'HQ'],
+            ['ben.okafor@example.com', 'HQ', True, '1002', '']]
+    for r, row in enumerate([header] + rows, start=5):
+        for c, v in enumerate(row, start=3):
+            ws.cell(row=r, column=c, value=v)
+    wb.save(path)
+
+
 def xls(path, rows):
     import xlwt
     wb = xlwt.Workbook(encoding='utf-8')
@@ -252,6 +268,7 @@ def main():
            T, F, F, F, F, F, F, F, F]
     xlsx('fixtures/rules/HC036-cell-error.xlsx', [clean, err], header=std)
     xlsx('fixtures/rules/HC037-extension-stored-as-number.xlsx', [clean, num], header=std)
+    offset_table(d + 'table-at-c5-duplicate-header.xlsx')
 
 
 if __name__ == '__main__':

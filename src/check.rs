@@ -282,12 +282,14 @@ fn resolve_header(
     opts: &Options,
     path: &str,
 ) -> Result<(Schema, Vec<Diagnostic>), Error> {
-    let (mut schema, mut diagnostics) = match Schema::resolve(headers, line, opts.catalogue.clone()) {
-        Ok(resolved) => resolved,
-        Err(HeaderError::MissingEmailColumn(headers)) => {
-            return Err(Error::MissingEmailColumn { path: path.to_owned(), line, headers })
-        }
-    };
+    let keep = opts.profile.as_deref().map_or(&[][..], |p| p.keep.as_slice());
+    let (mut schema, mut diagnostics) =
+        match Schema::resolve_keeping(headers, line, opts.catalogue.clone(), keep) {
+            Ok(resolved) => resolved,
+            Err(HeaderError::MissingEmailColumn(headers)) => {
+                return Err(Error::MissingEmailColumn { path: path.to_owned(), line, headers })
+            }
+        };
     if let Some(template) = &opts.template {
         template.apply(&mut schema, line, &mut diagnostics);
     }
@@ -311,6 +313,16 @@ struct Checked {
     outcomes: Vec<Option<RowOutcome>>,
     /// The rows mapped through the profile, if any.
     mapped: Piece,
+    /// Per column with a blank header, its first cell holding data in the piece.
+    blank_data: Vec<BlankData>,
+}
+
+/// A cell holding data under a blank header: its column, its row and its value.
+#[derive(Clone, Debug)]
+struct BlankData {
+    col: usize,
+    meta: Meta,
+    value: String,
 }
 
 /// What stays the same for every row of a run.
@@ -348,9 +360,25 @@ impl Run<'_> {
                 meta: piece.meta(i),
                 raw: batch.raw(p, i),
                 notes: rows.notes(i),
+                source: self.mapping.map(|_| piece.fields(i)),
             };
             let outcome = slot.get_or_insert_with(|| RowOutcome::blank(input.meta));
             check_row_into(input, self.schema, self.opts, self.matcher, &mut scratch, outcome);
+        }
+        out.blank_data.clear();
+        if !self.schema.blank.is_empty() {
+            self.find_blank_data(rows, first, &mut out.blank_data);
+        }
+    }
+
+    /// The first cell holding data of each blank-header column, in the rows from `first`.
+    fn find_blank_data(&self, rows: &Piece, first: usize, found: &mut Vec<BlankData>) {
+        for &col in &self.schema.blank {
+            let hit = (first..rows.len()).find_map(|i| {
+                let value = rows.fields(i).get(col)?.trim();
+                (!value.is_empty()).then(|| BlankData { col, meta: rows.meta(i), value: value.to_owned() })
+            });
+            found.extend(hit);
         }
     }
 }
@@ -392,16 +420,23 @@ impl Header {
         let input_fields = piece.fields(at.1);
         limit_columns(input_fields.len(), opts, path, meta.line)?;
         let input_headers: Vec<String> = input_fields.iter().map(str::to_owned).collect();
-        let mapping = opts.profile.as_deref().map(|p| Mapping::new(p, &opts.catalogue, &input_headers));
+        let mapping = match opts.profile.as_deref() {
+            Some(p) => Some(Mapping::new(p, &opts.catalogue, &input_headers, path)?),
+            None => None,
+        };
         let headers = mapping.as_ref().map_or_else(|| input_headers.clone(), |m| m.header.clone());
         let (mut schema, mut diagnostics) = resolve_header(&headers, meta.line, opts, path)?;
         if let Some(m) = &mapping {
             // Findings point at the user's own columns.
             schema.origin.clone_from(&m.origin);
             schema.input_headers.clone_from(&input_headers);
-            for d in &mut diagnostics {
-                d.source_col = d.col_index.and_then(|c| schema.source_col(c));
-                d.cell = d.col_index.and_then(|c| schema.cell(c, 1));
+        }
+        // Header cells are on the header's row, which blank rows (or a sheet's table that
+        // starts lower down) may push below row 1.
+        for d in &mut diagnostics {
+            d.source_col = d.col_index.and_then(|c| schema.source_col(c));
+            if d.col_index.is_some() {
+                d.cell = d.col_index.and_then(|c| schema.cell(c, meta.sheet_row));
             }
         }
         let mut row = Piece::default();
@@ -419,6 +454,8 @@ struct Totals {
     summary: Summary,
     cross: CrossCheck,
     cells: u64,
+    /// Per column with a blank header, its first cell holding data in the file.
+    blank_data: Vec<BlankData>,
 }
 
 impl Run<'_> {
@@ -452,6 +489,11 @@ impl Run<'_> {
         let first = totals.cross.rows() == 0;
         let mut rows_in_batch = 0u64;
         let mut last_line = None;
+        for found in checked.iter().flat_map(|out| &out.blank_data) {
+            if !totals.blank_data.iter().any(|b| b.col == found.col) {
+                totals.blank_data.push(found.clone());
+            }
+        }
         for window in checked.iter_mut().flat_map(|out| out.outcomes.chunks_mut(CROSS_WINDOW)) {
             totals.cross.warm(window.iter().flatten());
             for row in window.iter_mut().flatten() {
@@ -563,6 +605,33 @@ struct Stage {
     checked: Vec<Checked>,
 }
 
+/// `unknown-column` for each column with a blank header and data under it (one finding per
+/// column, at its header cell, naming the first value). A blank column without data is
+/// ignored: Excel leaves such columns at the right of a CSV it saves.
+fn blank_data_findings(header: &Header, found: &mut [BlankData]) -> Vec<Diagnostic> {
+    found.sort_by_key(|b| b.col);
+    found
+        .iter()
+        .map(|b| {
+            let letter = crate::schema::column_letters(b.col);
+            let mut d = Diagnostic::new(
+                Rule::UnknownColumn,
+                header.meta.line,
+                format!(
+                    "column {letter} has a blank header but holds data (`{}` on line {}, the first): Control Hub matches columns by their header, so hubcsv fix leaves this column out",
+                    b.value, b.meta.line
+                ),
+                "type the column's header (a Control Hub column, or a name of your own: hubcsv keeps unknown columns), or delete the column",
+            )
+            .value(b.value.clone());
+            d.col_index = Some(b.col);
+            d.source_col = Some(b.col);
+            d.cell = header.schema.cell(b.col, header.meta.sheet_row);
+            d
+        })
+        .collect()
+}
+
 /// Checks `source`, streaming each row's outcome to `sink`.
 ///
 /// # Errors
@@ -588,11 +657,17 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
         sheet: evidence.sheet.clone(),
         rows: 0,
     };
-    let mut totals = Totals { summary: Summary::default(), cross: CrossCheck::new(opts.max_rows), cells: 0 };
+    let mut totals = Totals {
+        summary: Summary::default(),
+        cross: CrossCheck::new(opts.max_rows),
+        cells: 0,
+        blank_data: Vec::new(),
+    };
     sink.begin(&info, &header.schema).map_err(Error::Output)?;
     totals.summary.count(&header.diagnostics);
-    sink.header(&header.diagnostics, header.record(batch.raw(header_at.0, header_at.1)))
-        .map_err(Error::Output)?;
+    // The header's text, for findings about it that come at the end.
+    let header_raw = batch.raw(header_at.0, header_at.1).to_vec();
+    sink.header(&header.diagnostics, header.record(&header_raw)).map_err(Error::Output)?;
 
     let matcher =
         opts.current.as_deref().map(|current| Matcher { current, map: current.column_map(&header.schema) });
@@ -619,6 +694,12 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     let mut summary = totals.summary;
     summary.rows = totals.cross.rows();
     info.rows = summary.rows;
+    // Findings about the header that only the whole file shows.
+    let late = blank_data_findings(&header, &mut totals.blank_data);
+    if !late.is_empty() {
+        summary.count(&late);
+        sink.header(&late, header.record(&header_raw)).map_err(Error::Output)?;
+    }
     if summary.rows == 0 {
         let d = Diagnostic::new(
             Rule::NoRows,

@@ -167,7 +167,10 @@ impl Current {
             .columns
             .iter()
             .map(|c| match c.class {
-                ColumnClass::Identity | ColumnClass::Annotation => None,
+                ColumnClass::Identity
+                | ColumnClass::Annotation
+                | ColumnClass::Blank
+                | ColumnClass::Duplicate(_) => None,
                 _ => by_key.get(&header_key(&c.canonical)).copied(),
             })
             .collect()

@@ -57,7 +57,8 @@ pub enum Error {
         /// What the second path is (`--changes`, `a part of -o`, ...).
         second: String,
     },
-    /// A profile (`--profile`) is not valid TOML or names unknown columns or packages.
+    /// A profile (`--profile`) is not valid TOML, names unknown columns or packages, or
+    /// names a column the input does not have.
     #[error("{}: {}", .0.path, .0.message)]
     Profile(Box<ProfileFailure>),
     /// Writing a report or output failed. (The cause is in the message, not a `source`:
@@ -88,7 +89,8 @@ impl Error {
         match self {
             Error::Io { .. } | Error::Unreadable { .. } => Some(Rule::UnreadableFile),
             Error::MissingEmailColumn { .. } => Some(Rule::MissingEmailColumn),
-            Error::Output(_) | Error::Refused { .. } | Error::SamePath { .. } | Error::Profile(_) => None,
+            Error::Profile(_) => Some(Rule::InvalidProfile),
+            Error::Output(_) | Error::Refused { .. } | Error::SamePath { .. } => None,
         }
     }
 

@@ -59,22 +59,26 @@ pub fn rewritten(
     }
 }
 
-/// Whether column `col` is written to the corrected file (hubcsv's own annotation columns
-/// from a rejects file are not).
+/// Whether column `col` is written to the corrected file. Not written: hubcsv's own
+/// annotation columns from a rejects file, columns with a blank header, and the repeat of
+/// a duplicate header (the first of the two is kept; rows where they differ are rejected).
 #[must_use]
 pub fn keeps_column(schema: &Schema, col: usize) -> bool {
+    schema.columns.get(col).is_some_and(|c| !c.class.is_dropped())
+}
+
+/// Whether column `col` is written to the rejects file: every column as read but hubcsv's
+/// own annotation columns (the rejects file has fresh ones).
+#[must_use]
+pub fn rejects_column(schema: &Schema, col: usize) -> bool {
     schema.columns.get(col).is_some_and(|c| c.class != ColumnClass::Annotation)
 }
 
-/// The corrected header: canonical names, input order, annotation columns dropped.
+/// The corrected header: canonical names, input order, dropped columns left out
+/// ([`keeps_column`]).
 #[must_use]
 pub fn corrected_header(schema: &Schema) -> Vec<String> {
-    schema
-        .columns
-        .iter()
-        .filter(|c| c.class != ColumnClass::Annotation)
-        .map(|c| c.canonical.clone())
-        .collect()
+    schema.columns.iter().filter(|c| !c.class.is_dropped()).map(|c| c.canonical.clone()).collect()
 }
 
 /// The corrected values of a row that is uploaded (not invalid), into `values` (every

@@ -465,3 +465,20 @@ fn dash_is_not_an_output_file() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written for {args:?}");
     }
 }
+
+#[test]
+fn no_rows_rejects_header_written_once() {
+    // `no-rows` is found at the end and reaches the writer as a second header call.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run = hubcsv()
+        .args(["fix", "-q"])
+        .arg(fixture("rules/HC041-no-rows.csv"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let rejected = read(&dir.path().join("fixed.rejected.csv"));
+    assert_eq!(rejected.lines().count(), 1, "{rejected}");
+}

@@ -78,3 +78,82 @@ fn builtin_aliases_need_no_profile() {
     assert_eq!(doc["rows"][0]["user"], "ana@example.com");
     assert_eq!(doc["rows"][0]["package"], "webex_meetings");
 }
+
+#[test]
+fn profile_column_missing_from_the_file_exits_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hubcsv()
+        .args(["fix", "--profile", "fixtures/profiles/missing-column.toml"])
+        .arg(fixture("profiles/rh-fr.csv"))
+        .arg("-o")
+        .arg(dir.path().join("upload.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("missing-column.toml:5"), "{stderr}");
+    assert!(stderr.contains("has no column `Offer`"), "{stderr}");
+    assert!(stderr.contains("did you mean `Offre`?"), "{stderr}");
+    assert!(stderr.contains("`Matricule`, `Nom`"), "{stderr}");
+    // Nothing was written.
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    // In JSON, the error carries its rule and code.
+    let (code, doc) = crate::util::check_json(
+        &fixture("profiles/rh-fr.csv"),
+        &["--profile", "fixtures/profiles/missing-column.toml"],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(doc["error"]["rule"], "invalid-profile");
+    assert_eq!(doc["error"]["code"], "HC043");
+}
+
+#[test]
+fn profile_errors_have_a_rule_and_code_in_json() {
+    let (code, doc) = crate::util::check_json(
+        &fixture("profiles/rh-fr.csv"),
+        &["--profile", "fixtures/profiles/typo-column.toml"],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(doc["error"]["rule"], "invalid-profile");
+    assert_eq!(doc["error"]["code"], "HC043");
+    assert_eq!(doc["error"]["severity"], "fatal");
+}
+
+#[test]
+fn profile_value_keys_differing_in_case_exit_two() {
+    let out = hubcsv()
+        .args(["check", "--profile", "fixtures/profiles/case-keys.toml"])
+        .arg(fixture("profiles/rh-fr.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("`Voix`") && stderr.contains("`voix`"), "{stderr}");
+    assert!(stderr.contains("case-keys.toml:6"), "{stderr}");
+}
+
+#[test]
+fn profile_kept_columns_are_not_unknown() {
+    let (code, doc) = crate::util::check_json(
+        &fixture("profiles/rh-fr.csv"),
+        &["--profile", "fixtures/profiles/keep.toml", "--deny-warnings"],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["summary"]["warnings"], 0);
+}
+
+#[test]
+fn unmapped_value_names_the_offer() {
+    let (code, doc) = crate::util::check_json(
+        &fixture("rules/HC040-unmapped-value.csv"),
+        &["--profile", "fixtures/profiles/fr.toml"],
+    );
+    assert_eq!(code, 1);
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["rule"], "unmapped-value");
+    assert_eq!(d["value"], "Téléphonie Plus");
+    assert!(d["message"].as_str().unwrap().contains("`Téléphonie Plus`"), "{d:#}");
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, rejected) = fix_with_profile("rules/HC040-unmapped-value.csv", dir.path());
+    assert!(rejected.contains("Téléphonie Plus` is not in the profile"), "{rejected}");
+}

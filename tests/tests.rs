@@ -9,6 +9,7 @@ mod check;
 mod current;
 mod explain;
 mod fix;
+mod header;
 mod input;
 mod json;
 mod profile;

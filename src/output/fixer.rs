@@ -12,7 +12,9 @@ use super::plan::{family_present, folder, part_name, refusal, rejects_name};
 use super::swap::{at, Swap};
 use crate::actions::Action;
 use crate::check::{InputInfo, Record, Sink, Summary};
-use crate::fix::{as_read, correct_row, corrected_header, escape_for_rejects, keeps_column, Change};
+use crate::fix::{
+    as_read, correct_row, corrected_header, escape_for_rejects, keeps_column, rejects_column, Change,
+};
 use crate::input::batch::Fields;
 use crate::report::Diagnostic;
 use crate::rules::{RowOutcome, Rule, Severity};
@@ -194,9 +196,9 @@ const ROWS_PER_TASK: usize = 1024;
 /// What rendering needs to know.
 struct Render<'s> {
     schema: &'s Schema,
-    /// The input has hubcsv's annotation columns (a rejects file fed back), which are
-    /// left out.
-    annotations: bool,
+    /// The input has columns the corrected output leaves out (hubcsv's annotation columns
+    /// of a rejects file fed back, blank or repeated headers: [`keeps_column`]).
+    dropped: bool,
     only_changes: bool,
     log_changes: bool,
 }
@@ -233,7 +235,7 @@ impl Render<'_> {
     /// column to leave out, and nothing the rewrite changes (most rows).
     fn line_as_read<'f>(&self, fields: Fields<'f>, row: &RowOutcome) -> Option<&'f str> {
         let (line, delimiter) = fields.line()?;
-        (!self.annotations && delimiter == b',' && as_read(fields, row, self.schema)).then_some(line)
+        (!self.dropped && delimiter == b',' && as_read(fields, row, self.schema)).then_some(line)
     }
 
     /// Writes the row corrected, value by value, and its changes when they are logged.
@@ -248,7 +250,7 @@ impl Render<'_> {
         let kept = values
             .iter()
             .enumerate()
-            .filter(|(col, _)| !self.annotations || keeps_column(self.schema, *col))
+            .filter(|(col, _)| !self.dropped || keeps_column(self.schema, *col))
             .map(|(_, v)| *v);
         push_record(&mut out.csv, kept)?;
         if self.log_changes {
@@ -277,8 +279,15 @@ impl Render<'_> {
             .collect();
         let mut fields: Vec<std::borrow::Cow<'_, str>> =
             vec![rules.join("; ").into(), messages.join(" | ").into()];
-        fields
-            .extend(record.fields.iter().enumerate().map(|(col, v)| escape_for_rejects(self.schema, col, v)));
+        // The same columns as the rejects file's header: all but old annotations.
+        fields.extend(
+            record
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(col, _)| rejects_column(self.schema, *col))
+                .map(|(col, v)| escape_for_rejects(self.schema, col, v)),
+        );
         push_record(csv, fields.iter().map(|f| &**f))
     }
 }
@@ -299,6 +308,8 @@ pub struct FixWriter {
     changes: Option<(io::BufWriter<AtomicFile>, u64)>,
     skipped: u64,
     rows_seen: u64,
+    /// The rejects file's header is written.
+    header_done: bool,
 }
 
 impl FixWriter {
@@ -327,6 +338,7 @@ impl FixWriter {
             changes,
             skipped: 0,
             rows_seen: 0,
+            header_done: false,
         })
     }
 
@@ -516,6 +528,12 @@ impl Sink for FixWriter {
     }
 
     fn header(&mut self, diagnostics: &[Diagnostic], record: Record<'_>) -> io::Result<()> {
+        // Findings known only at the end (`no-rows`, data under a blank header) come as a
+        // second call: the files' headers are written once.
+        if self.header_done {
+            return Ok(());
+        }
+        self.header_done = true;
         let mut fields = vec!["hubcsv rule".to_owned(), "hubcsv message".to_owned()];
         let schema = self.schema.as_ref().ok_or_else(|| io::Error::other("header before begin"))?;
         // A rejects file fed back in already has the annotation columns: do not repeat them.
@@ -524,7 +542,7 @@ impl Sink for FixWriter {
                 .fields
                 .iter()
                 .enumerate()
-                .filter(|(c, _)| crate::fix::keeps_column(schema, *c))
+                .filter(|(c, _)| crate::fix::rejects_column(schema, *c))
                 .map(|(_, h)| h.to_owned()),
         );
         let renamed: Vec<Change> = record
@@ -564,7 +582,7 @@ impl Sink for FixWriter {
         let schema = self.schema.as_ref().ok_or_else(|| io::Error::other("row before begin"))?;
         let render = Render {
             schema,
-            annotations: schema.columns.iter().any(|c| !crate::fix::keeps_column(schema, c.index)),
+            dropped: schema.columns.iter().any(|c| !crate::fix::keeps_column(schema, c.index)),
             only_changes: self.opts.only_changes,
             log_changes: self.changes.is_some(),
         };

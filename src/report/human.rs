@@ -81,6 +81,18 @@ impl Painter<'_> {
             if self.style.quiet {
                 return Ok(None);
             }
+            // A repair with no value to show (a repeated header left out): its message.
+            if d.fix.is_none() {
+                return Ok(Some(Text::Fixed(format!(
+                    "fixed {}:{} {}: {} ({} {})",
+                    self.name,
+                    d.line,
+                    d.cell.as_deref().unwrap_or("-"),
+                    d.message,
+                    d.code,
+                    d.rule,
+                ))));
+            }
             return Ok(Some(Text::Fixed(format!(
                 "fixed {}:{} {} {}: `{}` -> `{}` ({} {})",
                 self.name,

@@ -105,6 +105,8 @@ pub(crate) struct RowCtx<'a> {
     pub user: Option<String>,
     /// The cells as read.
     fields: Fields<'a>,
+    /// The user's row before a profile mapped it, if one did.
+    source: Option<Fields<'a>>,
     /// Cell values replaced by `fixed` corrections so far, as (column, value): most rows
     /// have none, and a row's few are found faster in a list than cleared and refilled in
     /// a slot per field on every row.
@@ -240,6 +242,9 @@ pub struct RowInput<'a> {
     pub raw: &'a [u8],
     /// Spreadsheet notes about its cells.
     pub notes: &'a [CellNote],
+    /// With a profile, the user's row before the profile mapped it into `fields` (the
+    /// unmapped offer of `unmapped-value` is there).
+    pub source: Option<Fields<'a>>,
 }
 
 /// Checks one record.
@@ -269,7 +274,7 @@ pub fn check_row_into<'a>(
     scratch: &mut Scratch,
     out: &mut RowOutcome,
 ) {
-    let RowInput { fields, meta, raw, notes } = input;
+    let RowInput { fields, meta, raw, notes, source } = input;
     let mut user = out.user.take();
     match fields.get(schema.email).map(str::trim).filter(|s| !s.is_empty()) {
         Some(email) => {
@@ -282,8 +287,18 @@ pub fn check_row_into<'a>(
     let mut overrides = std::mem::take(&mut scratch.overrides);
     overrides.clear();
     let bools = std::mem::take(&mut scratch.bools);
-    let mut ctx =
-        RowCtx { schema, existing: None, opts, meta, user, fields, overrides, bools, diags: Vec::new() };
+    let mut ctx = RowCtx {
+        schema,
+        existing: None,
+        opts,
+        meta,
+        user,
+        fields,
+        source,
+        overrides,
+        bools,
+        diags: Vec::new(),
+    };
     check_cells(&mut ctx, fields.len(), raw, notes, matcher, scratch, out);
     scratch.overrides = ctx.overrides;
     scratch.bools = ctx.bools;
@@ -317,6 +332,9 @@ fn check_cells<'a>(
     }
 
     cells(ctx, notes);
+    if !schema.duplicates.is_empty() {
+        duplicates(ctx);
+    }
     safety::text(ctx);
     let email = identity::email(ctx, &mut scratch.domain);
     if let (Some(m), Some(_)) = (matcher, email) {
@@ -384,17 +402,24 @@ fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
                 ctx.set(col, String::new());
             }
             CellNote::Unmapped(col) => {
+                // The cell is the user's offer column, not the package column it sets.
+                let offer = ctx
+                    .schema
+                    .source_col(col)
+                    .and_then(|c| ctx.source?.get(c))
+                    .map(str::trim)
+                    .unwrap_or_default()
+                    .to_owned();
                 let mut d = ctx.at(
                     Rule::UnmappedValue,
                     col,
-                    "this offer is not in the profile's package value map".to_owned(),
+                    format!("the offer `{offer}` is not in the profile's package value map"),
                     "add the value under [packages] values in the profile, mapped to a package id or \"remove\"",
                 );
-                // The cell is the user's offer column, not the package column it sets.
                 if let Some(name) = ctx.schema.source_name(col) {
                     d.column = Some(name.to_owned());
                 }
-                d.value = None;
+                d.value = Some(offer);
                 ctx.diags.push(d);
             }
             CellNote::Number(col) if Some(col) == ctx.schema.extension => {
@@ -411,6 +436,49 @@ fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
             }
             _ => {}
         }
+    }
+}
+
+/// `duplicate-header` on a row: the repeat of a header holds a value that differs from the
+/// first column's. `fix` writes the first column only, so such a row would lose a value the
+/// user typed, or upload the wrong one: it is an error. A blank repeat agrees with anything.
+fn duplicates(ctx: &mut RowCtx<'_>) {
+    for &(col, first) in &ctx.schema.duplicates {
+        let (value, kept) = (ctx.value(col).trim(), ctx.value(first).trim());
+        if value.is_empty() || same_cell(ctx.schema.columns[first].class, value, kept) {
+            continue;
+        }
+        let message = format!(
+            "column {} `{}` holds `{value}` but column {} `{}` holds `{kept}`: Control Hub cannot tell which one to use",
+            column_letters(ctx.schema.source_col(col).unwrap_or(col)),
+            ctx.schema.columns[col].header.trim(),
+            column_letters(ctx.schema.source_col(first).unwrap_or(first)),
+            ctx.schema.columns[first].header.trim(),
+        );
+        let d = ctx.at(
+            Rule::DuplicateHeader,
+            col,
+            message,
+            "make the two cells agree, or delete one of the two columns (hubcsv fix keeps the first)",
+        );
+        ctx.diags.push(d);
+    }
+}
+
+/// Whether two cells of columns with the same header say the same: equal once trimmed, the
+/// same TRUE/FALSE in a license column (`true` = `TRUE`), the same email whatever its case.
+fn same_cell(class: crate::schema::ColumnClass, a: &str, b: &str) -> bool {
+    use crate::schema::ColumnClass;
+    if a == b {
+        return true;
+    }
+    match class {
+        _ if class.is_boolean() => {
+            let (x, y) = (licenses::parse_bool(a).0, licenses::parse_bool(b).0);
+            x == y && x != licenses::Bool::Invalid
+        }
+        ColumnClass::Identity => a.to_lowercase() == b.to_lowercase(),
+        _ => false,
     }
 }
 

@@ -122,6 +122,7 @@ rules! {
     UnmappedValue = "HC040", "unmapped-value", Error, "A profile's package column holds a value its value map does not know.";
     NoRows = "HC041", "no-rows", Error, "The file has a header but no user rows.";
     CellTooLong = "HC042", "cell-too-long", Error, "A cell longer than 1,000 characters: no Control Hub field holds that much.";
+    InvalidProfile = "HC043", "invalid-profile", Fatal, "The `--profile` is not valid, or names a column the input does not have.";
 }
 
 impl Rule {

@@ -54,6 +54,11 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
     let schema = ctx.schema;
     let exempt = |col: usize| schema.columns.get(col).is_some_and(|c| formula_exempt(c.class));
     let look = |ctx: &mut RowCtx<'_>, col: usize| {
+        // A column the corrected output leaves out (a blank or repeated header, hubcsv's
+        // annotations) is not uploaded: its cells are not values to judge.
+        if ctx.schema.columns.get(col).is_some_and(|c| c.class.is_dropped()) {
+            return;
+        }
         too_long(ctx, col);
         whitespace(ctx, col);
         formula_injection(ctx, col);
@@ -140,7 +145,7 @@ fn spaces(v: &[u8]) -> bool {
 }
 
 fn whitespace(ctx: &mut RowCtx<'_>, col: usize) {
-    if ctx.schema.columns[col].class == ColumnClass::Annotation {
+    if ctx.schema.columns[col].class.is_dropped() {
         return;
     }
     let Some(cleaned) = clean(ctx.value(col)) else { return };
@@ -209,7 +214,7 @@ const EDGE: [u8; 256] = {
 /// Columns where a leading `=`, `+`, `-` or `@` is not a formula: booleans, phone numbers
 /// (`+` starts E.164) and hubcsv's own annotations.
 fn formula_exempt(class: ColumnClass) -> bool {
-    class.is_boolean() || class.is_phone_like() || class == ColumnClass::Annotation
+    class.is_boolean() || class.is_phone_like() || class.is_dropped()
 }
 
 fn formula_injection(ctx: &mut RowCtx<'_>, col: usize) {

@@ -47,6 +47,14 @@ pub enum ColumnClass {
     /// hubcsv's own `hubcsv rule` / `hubcsv message` columns of a rejects file: not
     /// checked, and dropped from the corrected output.
     Annotation,
+    /// A column whose header cell is blank (trailing columns of an Excel-saved CSV, the
+    /// empty columns left of a table that starts at C5): not checked, and dropped from the
+    /// corrected output (Control Hub matches columns by header, and this one has none).
+    Blank,
+    /// A column whose header repeats the header of the column at this index
+    /// (`duplicate-header`): compared cell by cell with it, and dropped from the corrected
+    /// output.
+    Duplicate(usize),
 }
 
 impl ColumnClass {
@@ -54,6 +62,13 @@ impl ColumnClass {
     #[must_use]
     pub fn is_boolean(self) -> bool {
         matches!(self, ColumnClass::Package(_) | ColumnClass::BasicLicense | ColumnClass::OtherLicense)
+    }
+
+    /// Whether the column is left out of the corrected output (and its cells are not checked
+    /// as values: the column is not uploaded).
+    #[must_use]
+    pub fn is_dropped(self) -> bool {
+        matches!(self, ColumnClass::Annotation | ColumnClass::Blank | ColumnClass::Duplicate(_))
     }
 
     /// Whether a leading `+`/`-` is expected in this column (exempt from formula injection).

@@ -6,7 +6,7 @@ use super::columns::{CallingField, ColumnClass, KNOWN};
 use super::packages::{split_license_header, Catalogue, LicenseKind};
 use super::{column_letters, header_key};
 use crate::report::Diagnostic;
-use crate::rules::Rule;
+use crate::rules::{Rule, Severity};
 
 /// One resolved column.
 #[derive(Clone, Debug)]
@@ -54,6 +54,10 @@ pub struct Schema {
     pub basic: Vec<usize>,
     /// Every column of TRUE/FALSE cells (packages, basic and other licenses), in order.
     pub booleans: Vec<usize>,
+    /// Columns whose header repeats an earlier one: (repeat, first).
+    pub duplicates: Vec<(usize, usize)>,
+    /// Columns whose header cell is blank.
+    pub blank: Vec<usize>,
     /// Column -> the user's column it came from (differs with a profile; `None`: generated).
     pub origin: Vec<Option<usize>>,
     /// The user's own headers, when a profile mapped them (empty otherwise).
@@ -85,6 +89,58 @@ fn known_columns() -> HashMap<String, (&'static str, ColumnClass)> {
     known
 }
 
+/// What a (non-blank) header is: its canonical name, its class, and whether it is marked
+/// `(Suspended)`. `key` is its [`header_key`]; `keep` lists the profile's passthrough keys.
+fn classify(
+    known: &HashMap<String, (&'static str, ColumnClass)>,
+    catalogue: &Catalogue,
+    header: &str,
+    key: &str,
+    keep: &[String],
+) -> (String, ColumnClass, bool) {
+    if let Some((canonical, class)) = known.get(key) {
+        return ((*canonical).to_owned(), *class, false);
+    }
+    let parts = split_license_header(key);
+    let written = header.split_whitespace().collect::<Vec<_>>().join(" ");
+    let class = match catalogue.classify(parts.name) {
+        Some(LicenseKind::Package(p)) => ColumnClass::Package(p),
+        Some(LicenseKind::Basic) => ColumnClass::BasicLicense,
+        None if known.get(parts.name).is_some_and(|(_, c)| c.is_boolean()) => ColumnClass::OtherLicense,
+        None if parts.suffix.is_some() => ColumnClass::OtherLicense,
+        None if keep.iter().any(|k| k == key) => ColumnClass::Passthrough,
+        None => ColumnClass::Unknown,
+    };
+    (written, class, parts.suspended)
+}
+
+/// `duplicate-header` on the header: column `index` repeats column `first`. It is `fixed`:
+/// the repeat is left out of the corrected output (rows where it disagrees with the first
+/// are errors of their own).
+fn duplicate_finding(
+    headers: &[String],
+    index: usize,
+    first: usize,
+    line: u64,
+    canonical: &str,
+) -> Diagnostic {
+    let (repeat, kept) = (column_letters(index), column_letters(first));
+    let mut d = Diagnostic::new(
+        Rule::DuplicateHeader,
+        line,
+        format!(
+            "column {repeat} `{}` repeats column {kept} `{}`: hubcsv fix keeps column {kept} and leaves {repeat} out",
+            headers[index].trim(),
+            headers[first].trim(),
+        ),
+        "delete one of the two columns; Control Hub refuses a header that names a column twice, and hubcsv rejects any row where the two cells differ",
+    )
+    .value(headers[index].trim())
+    .on_header(index, canonical.to_owned());
+    d.severity = Severity::Fixed;
+    d
+}
+
 impl Schema {
     /// Resolves a header row. `line` is the header's editor line, used for diagnostics.
     ///
@@ -95,52 +151,51 @@ impl Schema {
         line: u64,
         catalogue: Catalogue,
     ) -> Result<(Schema, Vec<Diagnostic>), HeaderError> {
+        Schema::resolve_keeping(headers, line, catalogue, &[])
+    }
+
+    /// [`Schema::resolve`], with `keep`: header keys ([`header_key`]) a profile lists as
+    /// columns to carry through. They are passthrough columns, not `unknown-column`s
+    /// (contract §3).
+    ///
+    /// # Errors
+    /// [`HeaderError::MissingEmailColumn`] when no column is the identity column.
+    pub fn resolve_keeping(
+        headers: &[String],
+        line: u64,
+        catalogue: Catalogue,
+        keep: &[String],
+    ) -> Result<(Schema, Vec<Diagnostic>), HeaderError> {
         let known = known_columns();
         let mut diagnostics = Vec::new();
         let mut columns = Vec::with_capacity(headers.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (index, header) in headers.iter().enumerate() {
             let key = header_key(header);
-            let mut suspended = false;
-            let (canonical, class) = if let Some((canonical, class)) = known.get(key.as_str()) {
-                ((*canonical).to_owned(), *class)
-            } else {
-                let parts = split_license_header(&key);
-                suspended = parts.suspended;
-                let written = header.split_whitespace().collect::<Vec<_>>().join(" ");
-                match catalogue.classify(parts.name) {
-                    Some(LicenseKind::Package(p)) => (written, ColumnClass::Package(p)),
-                    Some(LicenseKind::Basic) => (written, ColumnClass::BasicLicense),
-                    None if known.get(parts.name).is_some_and(|(_, c)| c.is_boolean()) => {
-                        (written, ColumnClass::OtherLicense)
-                    }
-                    None if parts.suffix.is_some() => (written, ColumnClass::OtherLicense),
-                    None => (written, ColumnClass::Unknown),
-                }
-            };
+            if key.is_empty() {
+                // No header: nothing to repeat or to be unknown. Data under it is reported
+                // once the rows are read (`check`).
+                columns.push(Column {
+                    index,
+                    header: header.clone(),
+                    canonical: String::new(),
+                    class: ColumnClass::Blank,
+                    suspended: false,
+                });
+                continue;
+            }
+            let (canonical, mut class, suspended) = classify(&known, &catalogue, header, &key, keep);
             // Two columns are the same when their canonical form matches; license columns of
             // one package with different subscriptions differ by suffix, so they stay apart.
             let dup_key = header_key(&canonical);
-            if let Some(first) = seen.get(&dup_key) {
-                let d = Diagnostic::new(
-                    Rule::DuplicateHeader,
-                    line,
-                    format!(
-                        "column {} `{}` repeats column {} `{}`",
-                        column_letters(index),
-                        header.trim(),
-                        column_letters(*first),
-                        headers[*first].trim()
-                    ),
-                    "delete one of the two columns (hubcsv reads the first); Control Hub cannot tell which one to use",
-                )
-                .value(header.trim())
-                .on_header(index, canonical.clone());
+            if let Some(&first) = seen.get(&dup_key) {
+                let d = duplicate_finding(headers, index, first, line, &canonical);
                 diagnostics.push(d);
+                class = ColumnClass::Duplicate(first);
             } else {
                 seen.insert(dup_key, index);
             }
-            if class == ColumnClass::Unknown && !header.trim().is_empty() {
+            if class == ColumnClass::Unknown {
                 let d = Diagnostic::new(
                     Rule::UnknownColumn,
                     line,
@@ -176,6 +231,14 @@ impl Schema {
                 .collect(),
             basic: columns.iter().filter(|c| c.class == ColumnClass::BasicLicense).map(|c| c.index).collect(),
             booleans: columns.iter().filter(|c| c.class.is_boolean()).map(|c| c.index).collect(),
+            duplicates: columns
+                .iter()
+                .filter_map(|c| match c.class {
+                    ColumnClass::Duplicate(first) => Some((c.index, first)),
+                    _ => None,
+                })
+                .collect(),
+            blank: columns.iter().filter(|c| c.class == ColumnClass::Blank).map(|c| c.index).collect(),
             origin: (0..columns.len()).map(Some).collect(),
             input_headers: Vec::new(),
             columns,
@@ -255,6 +318,38 @@ mod tests {
                 (Rule::UnknownColumn, Some("D1".to_owned()))
             ]
         );
+    }
+
+    #[test]
+    fn blank_headers_are_not_duplicates() {
+        let (s, d) = resolve(&["User ID/Email (Required)", "Location", "", "  "]).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s.blank, vec![2, 3]);
+        assert_eq!(s.columns[3].class, ColumnClass::Blank);
+        assert!(s.duplicates.is_empty());
+    }
+
+    #[test]
+    fn duplicate_is_fixed_by_leaving_the_repeat_out() {
+        let (s, d) =
+            resolve(&["User ID/Email (Required)", "Webex Meetings [Sub1]", "webex meetings  [Sub1]"])
+                .unwrap();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Fixed);
+        assert_eq!(s.columns[2].class, ColumnClass::Duplicate(1));
+        assert_eq!(s.duplicates, vec![(2, 1)]);
+        // The repeat is not a second package column.
+        assert_eq!(s.packages.len(), 1);
+        assert_eq!(s.booleans, vec![1]);
+    }
+
+    #[test]
+    fn kept_columns_are_not_unknown() {
+        let headers: Vec<String> = ["Courriel", "Pays"].iter().map(|s| (*s).to_owned()).collect();
+        let (s, d) =
+            Schema::resolve_keeping(&headers, 1, Catalogue::default(), &["pays".to_owned()]).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s.columns[1].class, ColumnClass::Passthrough);
     }
 
     #[test]

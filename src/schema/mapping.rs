@@ -8,7 +8,7 @@ use std::ops::Range;
 use crate::input::batch::{Fields, Piece};
 use crate::input::Meta;
 
-use super::profile::{Profile, REMOVE};
+use super::profile::{Profile, ProfileError, REMOVE};
 use super::{header_key, Catalogue};
 use crate::input::CellNote;
 
@@ -48,13 +48,40 @@ pub struct Mapping {
 }
 
 impl Mapping {
-    /// Maps `headers` (the HR export's) with `profile`.
-    #[must_use]
-    pub fn new(profile: &Profile, catalogue: &Catalogue, headers: &[String]) -> Mapping {
+    /// Maps `headers` (the HR export's, read from `input`) with `profile`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Profile`] when the profile names a column of the input that `headers`
+    /// lack: the `[packages]` column, a `[[when]]` column or a `keep` entry. Each of them
+    /// would otherwise be ignored without a word (no package set, no default applied, a
+    /// column dropped). `[aliases]` may name headers the input lacks: a profile lists
+    /// the spellings of several exports.
+    pub fn new(
+        profile: &Profile,
+        catalogue: &Catalogue,
+        headers: &[String],
+        input: &str,
+    ) -> Result<Mapping, crate::Error> {
         let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
         let find = |key: &str| keys.iter().position(|k| k == key);
-        let offer = profile.packages.as_ref().and_then(|p| find(&p.column));
-        let when_cols: Vec<Option<usize>> = profile.when.iter().map(|w| find(&w.column)).collect();
+        let require = |key: &str, what: &str, span: &Range<usize>| {
+            // The name as the profile writes it (its text at the span, without quotes).
+            let written =
+                profile.source.1.get(span.clone()).map_or(key, |t| t.trim_matches(|c| c == '"' || c == '\''));
+            find(key).ok_or_else(|| profile.error(missing_column(written, what, span, headers, input)))
+        };
+        let offer = match &profile.packages {
+            Some(p) => Some(require(&p.column, "[packages] column", &p.column_span)?),
+            None => None,
+        };
+        let when_cols = profile
+            .when
+            .iter()
+            .map(|w| require(&w.column, "[[when]] column", &w.column_span).map(Some))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (key, span) in profile.keep.iter().zip(&profile.keep_spans) {
+            require(key, "keep", span)?;
+        }
         let mut m = Mapping {
             header: Vec::new(),
             origin: Vec::new(),
@@ -129,7 +156,7 @@ impl Mapping {
                 column(&mut m, &b, Some(offer));
             }
         }
-        m
+        Ok(m)
     }
 
     fn push(&mut self, name: String, origin: Option<usize>, from: From) {
@@ -212,5 +239,97 @@ impl Mapping {
             },
             CellNote::Unmapped(_) => true,
         });
+    }
+}
+
+/// The error for a column a profile names and the input lacks: the input's headers, and the
+/// closest of them when one is a likely typo.
+fn missing_column(
+    written: &str,
+    what: &str,
+    span: &Range<usize>,
+    headers: &[String],
+    input: &str,
+) -> ProfileError {
+    let key = header_key(written);
+    let shown: Vec<String> =
+        headers.iter().map(|h| h.trim()).filter(|h| !h.is_empty()).map(|h| format!("`{h}`")).collect();
+    let closest = headers
+        .iter()
+        .map(|h| (distance(&key, &header_key(h)), h.trim()))
+        .filter(|(d, h)| !h.is_empty() && *d <= (key.chars().count() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, h)| h);
+    ProfileError {
+        message: format!("{input} has no column `{written}` (the profile's {what})"),
+        span: Some(span.clone()),
+        help: format!(
+            "{}rite the header as the file has it (case and extra spaces do not matter); the file's headers are: {}",
+            closest.map_or_else(|| "w".to_owned(), |c| format!("did you mean `{c}`? W")),
+            shown.join(", ")
+        ),
+    }
+}
+
+/// Edit distance (insertions, deletions, substitutions) between two short strings, by chars.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(h: &[&str]) -> Vec<String> {
+        h.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn profile(text: &str) -> Profile {
+        Profile::parse(text, &Catalogue::default()).unwrap()
+    }
+
+    #[test]
+    fn a_missing_offer_column_is_a_profile_error() {
+        let p = profile("[packages]\ncolumn = \"Offer\"\nvalues = { \"Voix\" = \"webex_voice\" }\n");
+        let e =
+            Mapping::new(&p, &Catalogue::default(), &headers(&["Courriel", "Offre"]), "rh.csv").unwrap_err();
+        let crate::Error::Profile(f) = &e else { panic!("{e:?}") };
+        assert!(f.message.contains("rh.csv has no column `Offer`"), "{}", f.message);
+        assert!(f.help.contains("did you mean `Offre`?"), "{}", f.help);
+        assert!(f.help.contains("`Courriel`, `Offre`"), "{}", f.help);
+        assert_eq!(f.path, "the profile:2");
+    }
+
+    #[test]
+    fn missing_when_and_keep_columns_are_profile_errors() {
+        let hr = headers(&["Courriel", "Pays"]);
+        let p = profile(
+            "[[when]]\ncolumn = \"Country\"\nvalue = \"BE\"\nset = { \"Location\" = \"Brussels\" }\n",
+        );
+        assert!(Mapping::new(&p, &Catalogue::default(), &hr, "rh.csv").is_err());
+        let p = profile("keep = [\"Pays\", \"Cost Center\"]\n");
+        let e = Mapping::new(&p, &Catalogue::default(), &hr, "rh.csv").unwrap_err();
+        assert!(e.to_string().contains("`Cost Center`"), "{e}");
+        // Aliases for headers the file lacks are fine: a profile may list several spellings.
+        let p = profile("keep = [\"Pays\"]\n[aliases]\n\"Mail pro\" = \"User ID/Email (Required)\"\n");
+        assert!(Mapping::new(&p, &Catalogue::default(), &hr, "rh.csv").is_ok());
+    }
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(distance("offer", "offre"), 2);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("pays", "pays"), 0);
     }
 }

@@ -44,9 +44,9 @@ pub const REMOVE: &str = "remove";
 struct File {
     region: Option<Spanned<String>>,
     #[serde(default)]
-    keep: Vec<String>,
+    keep: Vec<Spanned<String>>,
     #[serde(default)]
-    aliases: BTreeMap<String, Spanned<String>>,
+    aliases: BTreeMap<Spanned<String>, Spanned<String>>,
     packages: Option<PackagesFile>,
     #[serde(default)]
     defaults: BTreeMap<Spanned<String>, String>,
@@ -58,14 +58,14 @@ struct File {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PackagesFile {
-    column: String,
-    values: BTreeMap<String, Spanned<String>>,
+    column: Spanned<String>,
+    values: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WhenFile {
-    column: String,
+    column: Spanned<String>,
     value: String,
     set: BTreeMap<Spanned<String>, String>,
 }
@@ -94,6 +94,8 @@ pub struct ProfileError {
 pub struct PackageMap {
     /// The HR column holding the offer (header key).
     pub column: String,
+    /// Where the column's name is in the profile's text.
+    pub column_span: Range<usize>,
     /// HR value (trimmed, lower-case) -> package id, or [`REMOVE`].
     pub values: BTreeMap<String, String>,
 }
@@ -103,6 +105,8 @@ pub struct PackageMap {
 pub struct When {
     /// The HR column (header key).
     pub column: String,
+    /// Where the column's name is in the profile's text.
+    pub column_span: Range<usize>,
     /// The value (trimmed, lower-case).
     pub value: String,
     /// Canonical column -> value.
@@ -116,6 +120,8 @@ pub struct Profile {
     pub region: Option<phonenumber::country::Id>,
     /// HR columns (header keys) carried through unchanged.
     pub keep: Vec<String>,
+    /// Where each `keep` entry is in the profile's text.
+    pub keep_spans: Vec<Range<usize>>,
     /// HR header key -> canonical Control Hub header.
     pub aliases: BTreeMap<String, String>,
     /// The package from a column's value.
@@ -128,6 +134,45 @@ pub struct Profile {
     pub package_headers: BTreeMap<String, String>,
     /// The org's basic license headers, when given.
     pub basic_headers: Option<Vec<String>>,
+    /// The profile's name (its path, once loaded) and text, for the mistakes found only
+    /// when it meets an input (a column the input does not have).
+    pub source: (String, String),
+}
+
+/// Keys of one table as matched (case-insensitively), with the key as written first.
+#[derive(Default)]
+struct Seen(BTreeMap<String, String>);
+
+impl Seen {
+    /// Records `key` (written `written`); a key matched like one before is an error: which
+    /// of the two would win is not for the file's order to decide.
+    fn first(&mut self, table: &str, written: &Spanned<String>, key: String) -> Result<(), ProfileError> {
+        if let Some(before) = self.0.get(&key) {
+            return Err(ProfileError {
+                message: format!(
+                    "`{}` and `{before}` in {table} are the same key (keys match case-insensitively, spaces trimmed)",
+                    written.get_ref()
+                ),
+                span: Some(written.span()),
+                help: "keep one of the two keys, with the value you mean".to_owned(),
+            });
+        }
+        self.0.insert(key, written.get_ref().clone());
+        Ok(())
+    }
+}
+
+/// A profile mistake as the fatal error, with the line of `text` it is on.
+fn failure(name: &str, text: &str, e: ProfileError) -> crate::Error {
+    let span = e.span.filter(|s| s.end <= text.len());
+    let line = span.as_ref().map_or(0, |s| text.get(..s.start).map_or(1, |t| t.matches('\n').count() + 1));
+    crate::Error::Profile(Box::new(crate::error::ProfileFailure {
+        path: if line > 0 { format!("{name}:{line}") } else { name.to_owned() },
+        message: e.message,
+        help: e.help,
+        span: span.map(|s| miette::SourceSpan::new(s.start.into(), s.len())),
+        source_code: miette::NamedSource::new(name, text.to_owned()),
+    }))
 }
 
 /// The canonical spelling of a Control Hub column name, if it is one.
@@ -157,17 +202,21 @@ impl Profile {
         let name = path.display().to_string();
         let text =
             std::fs::read_to_string(path).map_err(|e| crate::Error::Io { path: name.clone(), source: e })?;
-        Profile::parse(&text, catalogue).map_err(|e| {
-            let line =
-                e.span.as_ref().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            crate::Error::Profile(Box::new(crate::error::ProfileFailure {
-                path: if line > 0 { format!("{name}:{line}") } else { name.clone() },
-                message: e.message,
-                help: e.help,
-                span: e.span.map(|s| miette::SourceSpan::new(s.start.into(), s.len())),
-                source_code: miette::NamedSource::new(name, text),
-            }))
-        })
+        match Profile::parse(&text, catalogue) {
+            Ok(mut profile) => {
+                profile.source = (name, text);
+                Ok(profile)
+            }
+            Err(e) => Err(failure(&name, &text, e)),
+        }
+    }
+
+    /// A mistake of this profile found when it met an input, as the fatal error (with the
+    /// profile's line) that [`Profile::load`] gives for the mistakes parsing finds.
+    #[must_use]
+    pub fn error(&self, e: ProfileError) -> crate::Error {
+        let (name, text) = &self.source;
+        failure(if name.is_empty() { "the profile" } else { name }, text, e)
     }
 
     /// Parses and validates a profile's text against the catalogue.
@@ -196,7 +245,7 @@ impl Profile {
                 })
             }
         };
-        let mut profile = Profile::default();
+        let mut profile = Profile { source: (String::new(), text.to_owned()), ..Profile::default() };
         if let Some(region) = &file.region {
             profile.region =
                 Some(region.get_ref().to_ascii_uppercase().parse().map_err(|_| ProfileError {
@@ -205,18 +254,28 @@ impl Profile {
                     help: "use a two-letter region such as FR, BE, US".to_owned(),
                 })?);
         }
-        profile.keep = file.keep.iter().map(|k| header_key(k)).collect();
+        profile.keep = file.keep.iter().map(|k| header_key(k.get_ref())).collect();
+        profile.keep_spans = file.keep.iter().map(Spanned::span).collect();
+        let mut seen = Seen::default();
         for (hr, target) in &file.aliases {
             let canonical = canonical_column(target.get_ref())
                 .ok_or_else(|| unknown_column(target.get_ref(), target.span()))?;
-            profile.aliases.insert(header_key(hr), canonical.to_owned());
+            seen.first("[aliases]", hr, header_key(hr.get_ref()))?;
+            profile.aliases.insert(header_key(hr.get_ref()), canonical.to_owned());
         }
         if let Some(p) = &file.packages {
             let mut values = BTreeMap::new();
+            let mut seen = Seen::default();
             for (hr, id) in &p.values {
-                values.insert(hr.trim().to_lowercase(), known_package(id)?);
+                let key = hr.get_ref().trim().to_lowercase();
+                seen.first("[packages] values", hr, key.clone())?;
+                values.insert(key, known_package(id)?);
             }
-            profile.packages = Some(PackageMap { column: header_key(&p.column), values });
+            profile.packages = Some(PackageMap {
+                column: header_key(p.column.get_ref()),
+                column_span: p.column.span(),
+                values,
+            });
         }
         let defaults =
             |map: &BTreeMap<Spanned<String>, String>| -> Result<Vec<(String, String)>, ProfileError> {
@@ -231,7 +290,8 @@ impl Profile {
         profile.defaults = defaults(&file.defaults)?;
         for w in &file.when {
             profile.when.push(When {
-                column: header_key(&w.column),
+                column: header_key(w.column.get_ref()),
+                column_span: w.column.span(),
                 value: w.value.trim().to_lowercase(),
                 set: defaults(&w.set)?,
             });
@@ -379,5 +439,16 @@ set = { "Location" = "Bruxelles" }
         )
         .unwrap_err();
         assert!(e.message.contains("webex_voix"), "{e:?}");
+    }
+
+    #[test]
+    fn value_keys_that_differ_only_in_case_are_an_error() {
+        let text = "[packages]\ncolumn = \"Offre\"\nvalues = { \"Voix\" = \"webex_voice\", \"voix \" = \"remove\" }\n";
+        let e = Profile::parse(text, &Catalogue::default()).unwrap_err();
+        assert!(e.message.contains("`Voix`") && e.message.contains("`voix `"), "{e:?}");
+        assert!(e.span.is_some());
+        let text = "[aliases]\n\"Matricule\" = \"Title\"\n\"MATRICULE\" = \"Department\"\n";
+        let e = Profile::parse(text, &Catalogue::default()).unwrap_err();
+        assert!(e.message.contains("Matricule") && e.message.contains("MATRICULE"), "{e:?}");
     }
 }

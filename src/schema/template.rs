@@ -50,7 +50,7 @@ impl Template {
         let mut matched = vec![false; columns.len()];
         let mut known_here = Vec::new();
         for u in &mut upload.columns {
-            if u.class == ColumnClass::Annotation {
+            if u.class.is_dropped() {
                 continue;
             }
             let key = header_key(&u.canonical);
@@ -108,7 +108,7 @@ impl Template {
         diagnostics.retain(|d| {
             !(d.rule == Rule::UnknownColumn && d.col_index.is_some_and(|c| known_here.contains(&c)))
         });
-        for t in columns.iter().filter(|t| !matched[t.index] && t.class != ColumnClass::Annotation) {
+        for t in columns.iter().filter(|t| !matched[t.index] && !t.class.is_dropped()) {
             let license = matches!(t.class, ColumnClass::Package(_) | ColumnClass::BasicLicense);
             let mut d = Diagnostic::new(
                 Rule::TemplateColumnMissing,

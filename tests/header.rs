@@ -1,0 +1,119 @@
+//! The header row: blank header cells, repeated headers, and where header findings point.
+
+use std::path::Path;
+
+use crate::util::{check_json, findings, fixture, hubcsv};
+
+/// Runs `hubcsv fix` on a fixture into a temporary folder: (exit code, corrected, rejected).
+fn fix(input: &str, dir: &Path) -> (i32, String, String) {
+    let out = dir.join("fixed.csv");
+    let run =
+        hubcsv().args(["fix", "-q", "--force"]).arg(fixture(input)).arg("-o").arg(&out).output().unwrap();
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_default();
+    (run.status.code().unwrap(), read(&out), read(&dir.join("fixed.rejected.csv")))
+}
+
+#[test]
+fn blank_header_trailing_empty_columns_are_ignored() {
+    let (code, doc) = check_json(&fixture("input/trailing-empty-columns.csv"), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(findings(&doc), vec![]);
+    // And fix leaves them out.
+    let dir = tempfile::tempdir().unwrap();
+    let (code, corrected, _) = fix("input/trailing-empty-columns.csv", dir.path());
+    assert_eq!(code, 0);
+    assert!(
+        corrected.starts_with("User ID/Email (Required),Location,Extension,Webex Calling\r\n"),
+        "{corrected}"
+    );
+    assert!(corrected.contains("\r\nana.silva@example.com,HQ,1001,TRUE\r\n"), "{corrected}");
+    let (code, doc) = check_json(&dir.path().join("fixed.csv"), &["--deny-warnings"]);
+    assert_eq!(code, 0, "{doc:#}");
+}
+
+#[test]
+fn blank_header_with_data_is_one_warning() {
+    let (code, doc) = check_json(&fixture("input/blank-header-with-data.csv"), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(findings(&doc), vec![("unknown-column".to_owned(), 1, Some("F1".to_owned()))]);
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["value"], "desk 4");
+    let message = d["message"].as_str().unwrap();
+    assert!(message.contains("blank header") && message.contains("line 3"), "{message}");
+    assert_eq!(doc["summary"]["warnings"], 1);
+    let (code, _) = check_json(&fixture("input/blank-header-with-data.csv"), &["--deny-warnings"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn blank_header_in_a_sheet_whose_table_starts_at_c5() {
+    let (code, doc) = check_json(&fixture("input/table-at-c5-duplicate-header.xlsx"), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    // Columns A and B are blank: not duplicates of each other. The repeated `location` (G) is
+    // on the header's row, 5.
+    assert_eq!(findings(&doc), vec![("duplicate-header".to_owned(), 5, Some("G5".to_owned()))]);
+}
+
+#[test]
+fn duplicate_header_cell_is_on_the_header_row() {
+    let (_, doc) = check_json(&fixture("input/duplicate-header-conflict.csv"), &[]);
+    let header: Vec<_> = findings(&doc).into_iter().filter(|(_, line, _)| *line == 3).collect();
+    assert_eq!(
+        header,
+        vec![
+            ("duplicate-header".to_owned(), 3, Some("E3".to_owned())),
+            ("duplicate-header".to_owned(), 3, Some("G3".to_owned()))
+        ]
+    );
+}
+
+#[test]
+fn duplicate_header_rows_that_disagree_are_rejected() {
+    let (code, doc) = check_json(&fixture("input/duplicate-header-conflict.csv"), &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    let severities: Vec<(String, String, u64)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["cell"].as_str().unwrap().to_owned(),
+                d["severity"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        severities,
+        vec![
+            ("E3".to_owned(), "fixed".to_owned(), 3),
+            ("G3".to_owned(), "fixed".to_owned(), 3),
+            ("E5".to_owned(), "error".to_owned(), 5),
+            ("G6".to_owned(), "error".to_owned(), 6),
+        ],
+        "{doc:#}"
+    );
+    let conflict = doc["diagnostics"][2]["message"].as_str().unwrap();
+    assert!(conflict.contains("`FALSE`") && conflict.contains("`TRUE`"), "{conflict}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (code, corrected, rejected) = fix("input/duplicate-header-conflict.csv", dir.path());
+    assert_eq!(code, 1);
+    // The first of each pair is kept, the repeat left out; Ana's cells agree (`true` = TRUE).
+    assert_eq!(
+        corrected,
+        "User ID/Email (Required),Location,Extension,Webex Meetings [Sub1],Preferred Webex Site\r\n\
+         ana.silva@example.com,HQ,1001,TRUE,acme.webex.com\r\n"
+    );
+    // The rejects file keeps both columns, as read, to choose from.
+    let mut lines = rejected.lines();
+    assert_eq!(
+        lines.next(),
+        Some("hubcsv rule,hubcsv message,User ID/Email (Required),Location,Extension,Webex Meetings [Sub1],Webex Meetings [Sub1],Preferred Webex Site,location")
+    );
+    assert_eq!(lines.count(), 2);
+    // The corrected file checks clean (contract §5).
+    let (code, doc) = check_json(&dir.path().join("fixed.csv"), &["--deny-warnings"]);
+    assert_eq!(code, 0, "{doc:#}");
+}

@@ -482,3 +482,34 @@ fn no_rows_rejects_header_written_once() {
     let rejected = read(&dir.path().join("fixed.rejected.csv"));
     assert_eq!(rejected.lines().count(), 1, "{rejected}");
 }
+
+#[test]
+fn license_headers_are_written_as_control_hub_spells_them() {
+    // `webex calling [sub1]` and `BASIC MESSAGING`: the names take Control Hub's spelling,
+    // the subscription suffix stays as written; the change is logged as `canonical-header`.
+    let dir = tempfile::tempdir().unwrap();
+    let (out, changes) = (dir.path().join("fixed.csv"), dir.path().join("changes.jsonl"));
+    let run = hubcsv()
+        .arg("fix")
+        .arg(fixture("input/license-headers-any-case.csv"))
+        .arg("-o")
+        .arg(&out)
+        .arg("--changes")
+        .arg(&changes)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stdout));
+    let header = read(&out).lines().next().unwrap().to_owned();
+    assert_eq!(
+        header,
+        "User ID/Email (Required),Extension,Location,Webex Calling [sub1],Basic Messaging,Webex Voice [Sub1]"
+    );
+    let log = read(&changes);
+    assert!(
+        log.contains(
+            r#""old":"webex calling [sub1]","new":"Webex Calling [sub1]","rule":"canonical-header""#
+        ),
+        "{log}"
+    );
+    assert!(log.contains(r#""old":"BASIC MESSAGING","new":"Basic Messaging""#), "{log}");
+}

@@ -111,7 +111,23 @@ fn classify(
         None if keep.iter().any(|k| k == key) => ColumnClass::Passthrough,
         None => ColumnClass::Unknown,
     };
-    (written, class, parts.suspended)
+    let canonical = match (class, catalogue.display_name(parts.name)) {
+        (ColumnClass::Package(_) | ColumnClass::BasicLicense, Some(display)) => {
+            spelled(written, parts.name, display)
+        }
+        _ => written,
+    };
+    (canonical, class, parts.suspended)
+}
+
+/// A license header with its name as Control Hub spells it (`webex calling [Sub1]` ->
+/// `Webex Calling [Sub1]`): the subscription suffix and anything after it stay as written.
+/// `name` is the name's header key, which starts `written` but for case.
+fn spelled(written: String, name: &str, display: &str) -> String {
+    match written.get(..name.len()) {
+        Some(head) if head.eq_ignore_ascii_case(name) => format!("{display}{}", &written[name.len()..]),
+        _ => written,
+    }
 }
 
 /// `duplicate-header` on the header: column `index` repeats column `first`. It is `fixed`:

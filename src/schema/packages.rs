@@ -9,6 +9,8 @@ pub struct Package {
     pub id: &'static str,
     /// Display names matched in headers (lower-case, spaces folded); the first is canonical.
     pub names: Vec<String>,
+    /// The same names as Control Hub spells them, in the same order.
+    pub display: Vec<&'static str>,
     /// Needs Location and a number or extension (calling-enabled).
     pub calling: bool,
     /// Supports meetings: a Preferred Webex Site is expected.
@@ -33,10 +35,22 @@ pub struct Catalogue {
     pub packages: Vec<Package>,
     /// Basic license names (lower-case, spaces folded).
     pub basic: Vec<String>,
+    /// The same names as Control Hub spells them, in the same order.
+    pub basic_display: Vec<&'static str>,
 }
 
-fn package(id: &'static str, names: &[&str], calling: bool, meetings: bool, user: bool) -> Package {
-    Package { id, names: names.iter().map(|n| super::header_key(n)).collect(), calling, meetings, user }
+/// The basic licenses, as Control Hub spells their columns.
+const BASIC: [&str; 5] = [
+    "Basic Messaging",
+    "Basic Space Meetings",
+    "Free Webex Meetings",
+    "Call on Webex (1:1 call, non-PSTN)",
+    "Free screen share",
+];
+
+fn package(id: &'static str, names: &[&'static str], calling: bool, meetings: bool, user: bool) -> Package {
+    let keys = names.iter().map(|n| super::header_key(n)).collect();
+    Package { id, names: keys, display: names.to_vec(), calling, meetings, user }
 }
 
 impl Default for Catalogue {
@@ -57,16 +71,8 @@ impl Default for Catalogue {
                 ),
                 package("common_area_calling", &["Common Area Calling"], false, false, false),
             ],
-            basic: [
-                "Basic Messaging",
-                "Basic Space Meetings",
-                "Free Webex Meetings",
-                "Call on Webex (1:1 call, non-PSTN)",
-                "Free screen share",
-            ]
-            .iter()
-            .map(|n| super::header_key(n))
-            .collect(),
+            basic: BASIC.iter().map(|n| super::header_key(n)).collect(),
+            basic_display: BASIC.to_vec(),
         }
     }
 }
@@ -80,6 +86,14 @@ impl Catalogue {
             return Some(LicenseKind::Package(i));
         }
         self.basic.iter().any(|b| b == name).then_some(LicenseKind::Basic)
+    }
+
+    /// How Control Hub spells a license name (a header key, as [`Catalogue::classify`] takes).
+    #[must_use]
+    pub fn display_name(&self, name: &str) -> Option<&'static str> {
+        let packages = self.packages.iter().flat_map(|p| p.names.iter().zip(&p.display));
+        let mut all = packages.chain(self.basic.iter().zip(&self.basic_display));
+        all.find(|(key, _)| *key == name).map(|(_, display)| *display)
     }
 
     /// The package with this index.
@@ -124,6 +138,22 @@ pub fn split_license_header(key: &str) -> LicenseHeader<'_> {
 mod tests {
     use super::*;
     use crate::schema::header_key;
+
+    #[test]
+    fn display_names_are_control_hubs_spelling() {
+        let c = Catalogue::default();
+        assert_eq!(c.display_name("webex calling"), Some("Webex Calling"));
+        assert_eq!(c.display_name("customer experience essentials"), Some("Customer Experience Essentials"));
+        assert_eq!(
+            c.display_name("call on webex (1:1 call, non-pstn)"),
+            Some("Call on Webex (1:1 call, non-PSTN)")
+        );
+        assert_eq!(c.display_name("webex calling [sub1]"), None, "a name, not a header");
+        for p in &c.packages {
+            let keys: Vec<String> = p.display.iter().map(|d| header_key(d)).collect();
+            assert_eq!(keys, p.names, "{}", p.id);
+        }
+    }
 
     #[test]
     fn splits_suffix_and_suspended() {

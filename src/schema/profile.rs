@@ -325,7 +325,7 @@ impl Profile {
             .packages
             .iter()
             .filter(|p| p.user && map.values.values().any(|v| *v == p.id))
-            .map(|p| title_case(&p.names[0]))
+            .filter_map(|p| p.display.first().map(|name| (*name).to_owned()))
             .collect()
     }
 
@@ -342,17 +342,6 @@ impl Profile {
             (None, None) => Vec::new(),
         }
     }
-}
-
-/// `webex voice` -> `Webex Voice` (catalogue names are stored as header keys).
-fn title_case(key: &str) -> String {
-    key.split(' ')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Built-in aliases for common English and French HR headers (header keys -> canonical).

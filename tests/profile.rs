@@ -68,6 +68,31 @@ fn profile_init_proposes_a_valid_profile() {
 }
 
 #[test]
+fn profile_init_reads_the_sheet_asked_for_and_keeps_license_columns() {
+    let sheet = ["profile", "init", "--sheet", "Export RH"];
+    let out = hubcsv().args(sheet).arg(fixture("profiles/rh-fr.xlsx")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("# column = \"Offre\""));
+    let out = hubcsv()
+        .args(["profile", "init", "--sheet", "Staff"])
+        .arg(fixture("profiles/rh-fr.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // A Control Hub file's license columns are kept by a profile, not dropped.
+    let out = hubcsv().args(["profile", "init"]).arg(fixture("example/upload.csv")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (kept, not_mapped) = text.split_once("# Not mapped").unwrap();
+    assert!(
+        kept.contains("# License columns, kept as they are:\n#   \"Webex Calling [Sub100200]\""),
+        "{text}"
+    );
+    assert!(kept.contains("#   \"Basic Messaging\""), "{text}");
+    let not_mapped = not_mapped.split("\n\n").next().unwrap();
+    assert!(!not_mapped.contains("Webex") && !not_mapped.contains("Basic"), "{text}");
+}
+
+#[test]
 fn builtin_aliases_need_no_profile() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("hr.csv");

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use hubcsv::input::{open_table, ReadOptions};
+use hubcsv::schema::packages::{split_license_header, Catalogue};
 use hubcsv::schema::{header_key, resolve_name};
 use hubcsv::Source;
 
@@ -25,6 +26,10 @@ enum ProfileCommand {
     Init {
         /// The HR export (any format `check` reads).
         file: PathBuf,
+        /// The sheet of a spreadsheet to read, by its exact name or 1-based position
+        /// (default: the first).
+        #[arg(long, value_name = "NAME|INDEX")]
+        sheet: Option<String>,
     },
 }
 
@@ -34,9 +39,10 @@ const SAMPLE_ROWS: usize = 10_000;
 const OFFER_VALUES: usize = 12;
 
 pub fn run(args: &ProfileArgs, color: bool) -> u8 {
-    let ProfileCommand::Init { file } = &args.command;
+    let ProfileCommand::Init { file, sheet } = &args.command;
     let source = Source::from_arg(file);
-    let (mut records, header, _, _) = match open_table(&source, &ReadOptions::default(), "the file") {
+    let opts = ReadOptions { sheet: sheet.clone(), ..ReadOptions::default() };
+    let (mut records, header, _, _) = match open_table(&source, &opts, "the file") {
         Ok(table) => table,
         Err(e) => {
             super::print_fatal(&e, color);
@@ -44,7 +50,9 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
         }
     };
     let headers: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
-    let unmapped: Vec<usize> = (0..headers.len()).filter(|&i| resolve_name(&headers[i]).is_none()).collect();
+    let unmapped: Vec<usize> = (0..headers.len())
+        .filter(|&i| resolve_name(&headers[i]).is_none() && !is_license(&headers[i]))
+        .collect();
     let mut values: Vec<BTreeSet<String>> = vec![BTreeSet::new(); headers.len()];
     let (mut record, mut notes) = (csv::StringRecord::new(), Vec::new());
     for _ in 0..SAMPLE_ROWS {
@@ -82,6 +90,14 @@ fn offer_column(headers: &[String], unmapped: &[usize], values: &[BTreeSet<Strin
     })
 }
 
+/// Whether a header is a license column (a package or basic license, with or without a
+/// `[...]` suffix, or any header with one): such columns are kept as they are.
+fn is_license(header: &str) -> bool {
+    let key = header_key(header);
+    let parts = split_license_header(&key);
+    parts.suffix.is_some() || Catalogue::default().classify(parts.name).is_some()
+}
+
 fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -100,6 +116,13 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[BTreeSe
             if header_key(c) != header_key(h) {
                 let _ = writeln!(out, "#   {} -> {}", quoted(h), quoted(c));
             }
+        }
+    }
+    let licenses: Vec<&String> = headers.iter().filter(|h| !h.is_empty() && is_license(h)).collect();
+    if !licenses.is_empty() {
+        let _ = writeln!(out, "# License columns, kept as they are:");
+        for h in licenses {
+            let _ = writeln!(out, "#   {}", quoted(h));
         }
     }
     let _ = writeln!(

@@ -513,3 +513,77 @@ fn license_headers_are_written_as_control_hub_spells_them() {
     );
     assert!(log.contains(r#""old":"BASIC MESSAGING","new":"Basic Messaging""#), "{log}");
 }
+
+/// Numbers written with the national (trunk) prefix after the country code (`+44 (0)20 ...`,
+/// `+4402079460958`) are valid to libphonenumber, which drops the prefix: `fix` writes the
+/// E.164 form without it, in Phone Number and Caller ID Number, and duplicates are found on
+/// that form. See fixtures/phone/trunk-prefix.csv.
+#[test]
+fn phone_format_writes_e164_without_the_trunk_prefix() {
+    let input = fixture("phone/trunk-prefix.csv");
+    let (code, doc) = crate::util::check_json(&input, &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    let found: Vec<(String, u64, Option<String>)> = crate::util::findings(&doc);
+    let at = |rule: &str, line: u64, cell: &str| (rule.to_owned(), line, Some(cell.to_owned()));
+    assert_eq!(
+        found,
+        vec![
+            at("phone-format", 2, "G2"),
+            at("phone-format", 3, "G3"),
+            // Callum's `+442079460958` is Amelia's `+44 (0)20 7946 0958`.
+            at("duplicate-phone-number", 4, "G4"),
+            at("phone-format", 5, "G5"),
+            at("phone-format", 5, "H5"),
+            at("phone-missing-plus", 6, "G6"),
+        ]
+    );
+    let messages: Vec<&str> =
+        doc["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert!(messages[0].contains("trunk) prefix `0` after the country code"), "{}", messages[0]);
+    assert!(
+        messages[2].contains("`+442079460958` is also the number of the user on line 2"),
+        "{}",
+        messages[2]
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let once = dir.path().join("once.csv");
+    let changes = dir.path().join("changes.jsonl");
+    let run =
+        hubcsv().arg("fix").arg(&input).arg("-o").arg(&once).arg("--changes").arg(&changes).output().unwrap();
+    assert_eq!(run.status.code(), Some(1), "Callum's row is rejected");
+    let mut phones: Vec<(String, String)> = Vec::new();
+    for line in read(&changes).lines() {
+        let change: serde_json::Value = serde_json::from_str(line).unwrap();
+        if change["rule"] == "phone-format" || change["rule"] == "phone-missing-plus" {
+            phones.push((
+                change["old"].as_str().unwrap().to_owned(),
+                change["new"].as_str().unwrap().to_owned(),
+            ));
+        }
+    }
+    let pair = |old: &str, new: &str| (old.to_owned(), new.to_owned());
+    assert_eq!(
+        phones,
+        vec![
+            pair("+44 (0)20 7946 0958", "+442079460958"),
+            pair("+33 (0)1 45 67 89 00", "+33145678900"),
+            pair("+4402079460959", "+442079460959"),
+            pair("+44 (0)20 7946 0900", "+442079460900"),
+            pair("0033 (0)1 45 67 89 01", "+33145678901"),
+        ]
+    );
+    let corrected = read(&once);
+    assert!(corrected.contains(",2001,+442079460958,,London,"), "{corrected}");
+    assert!(corrected.contains(",2004,+442079460959,+442079460900,London,"), "{corrected}");
+    assert!(!corrected.contains("callum.reid"), "{corrected}");
+    assert!(read(&dir.path().join("once.rejected.csv")).contains("callum.reid@example.com"));
+
+    // The corrected file is clean, and fixes to itself.
+    let (code, doc) = crate::util::check_json(&once, &[]);
+    assert_eq!((code, doc["diagnostics"].as_array().unwrap().len()), (0, 0), "{doc:#}");
+    let twice = dir.path().join("twice.csv");
+    let second = hubcsv().arg("fix").arg(&once).arg("-o").arg(&twice).output().unwrap();
+    assert_eq!(second.status.code(), Some(0));
+    assert_eq!(read(&once), read(&twice), "fix is idempotent");
+}

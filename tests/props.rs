@@ -1,6 +1,6 @@
 //! Property tests over generated Control Hub files (contract §5):
 //! rows(corrected) + rows(rejected) = rows(input); fix(fix(x)) == fix(x) byte for byte;
-//! check(fix(x)) reports no error.
+//! check(fix(x)) reports no error; every phone number written is its E.164 form.
 
 use std::path::Path;
 
@@ -24,6 +24,10 @@ const PHONES: &[&str] = &[
     "+1408555",
     "0014085550105",
     "call me",
+    // One UK number three ways: E.164, and with the trunk prefix `0` E.164 drops.
+    "+442079460958",
+    "+44 (0)20 7946 0958",
+    "+4402079460958",
 ];
 const LOCATIONS: &[&str] = &["", "HQ", " HQ ", "Paris", "REMOVE"];
 const SITES: &[&str] = &["", "acme.webex.com", "https://ACME.webex.com/", "acme", "=x"];
@@ -119,6 +123,19 @@ proptest! {
         let rejected = written.rejected.as_ref().map_or(0, |f| f.rows);
         prop_assert_eq!(corrected + rejected, read, "every row lands in exactly one file");
         prop_assert_eq!(read, rows.len() as u64);
+
+        // Every number written is its own E.164 form (libphonenumber's), not merely valid.
+        let mut corrected_csv = csv::Reader::from_path(&once).unwrap();
+        let phone_col = corrected_csv.headers().unwrap().iter().position(|h| h == "Phone Number").unwrap();
+        for record in corrected_csv.records() {
+            let phone = record.unwrap()[phone_col].to_owned();
+            if !phone.is_empty() {
+                let e164 = phonenumber::parse(None, &phone)
+                    .map(|n| n.format().mode(phonenumber::Mode::E164).to_string())
+                    .ok();
+                prop_assert_eq!(e164.as_deref(), Some(phone.as_str()), "written as its E.164 form");
+            }
+        }
 
         let twice = dir.path().join("twice.csv");
         let (_, again) = run_fix(&once, &twice);

@@ -2,7 +2,7 @@
 //! (control-hub-csv.md §3, §8.4, §8.5).
 
 use super::keys::{short_extension_key, Short};
-use super::phone::{classify, Verdict};
+use super::phone::{classify, dropped_prefix, Verdict};
 use super::{RowCtx, Rule};
 use crate::schema::Package;
 
@@ -34,11 +34,30 @@ fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
             );
             ctx.fix(d, col, compact);
         }
+        Verdict::NationalPrefix(e164) => {
+            let message = match dropped_prefix(value, &e164) {
+                Some(prefix) => format!(
+                    "`{value}` has the national (trunk) prefix `{prefix}` after the country code; its E.164 form `{e164}` drops it"
+                ),
+                None => format!("`{value}` is not in E.164 form; the number is `{e164}`"),
+            };
+            let d = ctx.at(
+                Rule::PhoneFormat,
+                col,
+                message,
+                "E.164 leaves out the prefix dialled within the country (the `0` of `+44 (0)20`); hubcsv fix writes the E.164 form",
+            );
+            ctx.fix(d, col, e164);
+        }
         Verdict::MissingPlus(fixed) => {
+            let prefix = dropped_prefix(value, &fixed).map_or(String::new(), |prefix| {
+                format!(", and has the national (trunk) prefix `{prefix}` after the country code, which E.164 drops")
+            });
+            let message = format!("`{value}` lacks the leading `+` (a spreadsheet editor drops it){prefix}");
             let d = ctx.at(
                 Rule::PhoneMissingPlus,
                 col,
-                format!("`{value}` lacks the leading `+` (a spreadsheet editor drops it)"),
+                message,
                 "hubcsv fix restores the `+`; in Excel, format the column as Text before typing numbers",
             );
             ctx.fix(d, col, fixed);

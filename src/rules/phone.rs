@@ -11,6 +11,10 @@ pub enum Verdict {
     Valid,
     /// A valid number written with separators; the compact form.
     Separators(String),
+    /// A valid number whose digits as written are not its E.164 form: the parser dropped a
+    /// national (trunk) prefix written after the country code (`+44 (0)20 7946 0958`,
+    /// `+4402079460958`); the E.164 form (`+442079460958`).
+    NationalPrefix(String),
     /// Digits that are a valid number once `+` is restored (or read in the region); the
     /// E.164 form.
     MissingPlus(String),
@@ -26,7 +30,7 @@ impl Verdict {
     pub fn e164<'a>(&'a self, value: &'a str) -> Option<&'a str> {
         match self {
             Verdict::Valid => Some(value),
-            Verdict::Separators(n) | Verdict::MissingPlus(n) => Some(n),
+            Verdict::Separators(n) | Verdict::NationalPrefix(n) | Verdict::MissingPlus(n) => Some(n),
             Verdict::Scientific | Verdict::Invalid => None,
         }
     }
@@ -36,12 +40,87 @@ fn is_separator(c: char) -> bool {
     matches!(c, ' ' | '-' | '.' | '(' | ')' | '/')
 }
 
-/// `+` followed by digits: a valid E.164 number? libphonenumber decides, through the fast
-/// path when it can ([`super::phone_fast`]).
-fn valid_e164(compact: &str) -> bool {
-    compact.len() <= 16
-        && super::phone_fast::is_valid_e164(compact)
-            .unwrap_or_else(|| phonenumber::parse(None, compact).is_ok_and(|n| phonenumber::is_valid(&n)))
+/// libphonenumber's reading of `+` followed by digits.
+#[derive(Debug, PartialEq, Eq)]
+enum Reading {
+    /// Valid, and the number as written is its E.164 form.
+    AsWritten,
+    /// Valid, with another E.164 form: the parser dropped a national (trunk) prefix after the
+    /// country code (`+4402079460958` is `+442079460958`).
+    Normalised(String),
+    /// Not a valid number.
+    Invalid,
+}
+
+impl Reading {
+    /// The E.164 form of `compact` (the number read), if valid.
+    fn into_e164(self, compact: String) -> Option<String> {
+        match self {
+            Reading::AsWritten => Some(compact),
+            Reading::Normalised(e164) => Some(e164),
+            Reading::Invalid => None,
+        }
+    }
+}
+
+/// `+` followed by digits: a valid E.164 number, and is it written as its E.164 form?
+/// libphonenumber decides, through the fast path when it can ([`super::phone_fast`]): it
+/// decides only numbers the parser takes as written, so only the numbers it declines (a
+/// national prefix or a `0` after the country code) can read as another E.164 form, and only
+/// they pay for formatting one.
+fn read_e164(compact: &str) -> Reading {
+    if compact.len() > 16 {
+        return Reading::Invalid;
+    }
+    match super::phone_fast::is_valid_e164(compact) {
+        Some(true) => Reading::AsWritten,
+        Some(false) => Reading::Invalid,
+        None => read_e164_slow(compact),
+    }
+}
+
+/// [`read_e164`] by the crate's full parse.
+fn read_e164_slow(compact: &str) -> Reading {
+    let Ok(number) = phonenumber::parse(None, compact) else { return Reading::Invalid };
+    if !phonenumber::is_valid(&number) {
+        return Reading::Invalid;
+    }
+    let e164 = number.format().mode(Mode::E164).to_string();
+    if e164 == compact {
+        return Reading::AsWritten;
+    }
+    // Written as the E.164 form, the number must read as itself (or `fix` would change its
+    // own output); one that would not is kept as written, as before.
+    if is_fixed_point(&e164) {
+        Reading::Normalised(e164)
+    } else {
+        Reading::AsWritten
+    }
+}
+
+/// Whether `e164` is a valid number written as its own E.164 form.
+fn is_fixed_point(e164: &str) -> bool {
+    e164.len() <= 16
+        && super::phone_fast::is_valid_e164(e164).unwrap_or_else(|| {
+            phonenumber::parse(None, e164)
+                .is_ok_and(|n| phonenumber::is_valid(&n) && n.format().mode(Mode::E164).to_string() == e164)
+        })
+}
+
+/// The national (trunk) prefix written after the country code that the E.164 form `e164` of
+/// `value` leaves out: `0` for `+44 (0)20 7946 0958` or `4402079460958` (`+442079460958`).
+/// `None` when the digits of `value` (after an international `00`) are not those of `e164`
+/// with some digits taken out after a common start.
+#[must_use]
+pub fn dropped_prefix(value: &str, e164: &str) -> Option<String> {
+    let written: String = value.chars().filter(char::is_ascii_digit).collect();
+    let e164 = e164.strip_prefix('+')?;
+    // A country code never starts with `0`: a leading `00` is the international prefix.
+    let written = written.strip_prefix("00").unwrap_or(&written);
+    let extra = written.len().checked_sub(e164.len()).filter(|&n| n > 0)?;
+    let common = written.bytes().zip(e164.bytes()).take_while(|(w, e)| w == e).count();
+    (common > 0 && written[common..].ends_with(&e164[common..]))
+        .then(|| written[common..common + extra].to_owned())
 }
 
 /// Whether `value` looks like `4.08555E+10`, `4,08555e10` or `40855E+6`.
@@ -60,7 +139,11 @@ pub fn classify(value: &str, region: Option<Id>) -> Verdict {
     // The common case, already compact E.164 (never scientific: no `E`), first: decided
     // without building strings.
     if value.strip_prefix('+').is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
-        return if valid_e164(value) { Verdict::Valid } else { Verdict::Invalid };
+        return match read_e164(value) {
+            Reading::AsWritten => Verdict::Valid,
+            Reading::Normalised(e164) => Verdict::NationalPrefix(e164),
+            Reading::Invalid => Verdict::Invalid,
+        };
     }
     if is_scientific(value) {
         return Verdict::Scientific;
@@ -80,17 +163,18 @@ pub fn classify(value: &str, region: Option<Id>) -> Verdict {
         return Verdict::Invalid;
     }
     if plus {
-        return match (valid_e164(&compact), compact == value) {
-            (true, true) => Verdict::Valid,
-            (true, false) => Verdict::Separators(compact),
-            (false, _) => Verdict::Invalid,
+        return match read_e164(&compact) {
+            Reading::AsWritten if compact == value => Verdict::Valid,
+            Reading::AsWritten => Verdict::Separators(compact),
+            Reading::Normalised(e164) => Verdict::NationalPrefix(e164),
+            Reading::Invalid => Verdict::Invalid,
         };
     }
     // `00` is the international call prefix in most of the world.
     if let Some(intl) = digits.strip_prefix("00") {
         let candidate = format!("+{intl}");
-        if valid_e164(&candidate) {
-            return Verdict::MissingPlus(candidate);
+        if let Some(e164) = read_e164(&candidate).into_e164(candidate) {
+            return Verdict::MissingPlus(e164);
         }
     }
     if let Some(region) = region {
@@ -100,10 +184,10 @@ pub fn classify(value: &str, region: Option<Id>) -> Verdict {
             }
         }
     }
-    if valid_e164(&compact) {
-        return Verdict::MissingPlus(compact);
+    match read_e164(&compact).into_e164(compact) {
+        Some(e164) => Verdict::MissingPlus(e164),
+        None => Verdict::Invalid,
     }
-    Verdict::Invalid
 }
 
 #[cfg(test)]
@@ -124,5 +208,87 @@ mod tests {
         assert_eq!(classify("12345", None), Verdict::Invalid);
         assert_eq!(classify("+44 20 7946 0123", None), Verdict::Separators("+442079460123".into()));
         assert_eq!(classify("call me", None), Verdict::Invalid);
+    }
+
+    /// libphonenumber strips a national (trunk) prefix written after the country code, so
+    /// the number is valid, but the value written is its E.164 form, without the prefix.
+    #[test]
+    fn phone_format_drops_the_trunk_prefix_after_the_country_code() {
+        let uk = || Verdict::NationalPrefix("+442079460958".into());
+        assert_eq!(classify("+44 (0)20 7946 0958", None), uk());
+        assert_eq!(classify("+44(0)2079460958", None), uk());
+        assert_eq!(classify("+4402079460958", None), uk());
+        assert_eq!(classify("+33 (0)1 45 67 89 00", None), Verdict::NationalPrefix("+33145678900".into()));
+        assert_eq!(classify("+330145678900", None), Verdict::NationalPrefix("+33145678900".into()));
+        // The E.164 forms are valid as written: `fix` of its own output changes nothing.
+        assert_eq!(classify("+442079460958", None), Verdict::Valid);
+        assert_eq!(classify("+33145678900", None), Verdict::Valid);
+        // Italy's leading `0` is part of the number, not a trunk prefix: kept.
+        assert_eq!(classify("+39 06 6981 2345", None), Verdict::Separators("+390669812345".into()));
+        assert_eq!(classify("+390669812345", None), Verdict::Valid);
+        // Invalid once the prefix is stripped: still invalid.
+        assert_eq!(classify("+440207946", None), Verdict::Invalid);
+        // The duplicate key is the E.164 form.
+        assert_eq!(classify("+44 (0)20 7946 0958", None).e164("+44 (0)20 7946 0958"), Some("+442079460958"));
+        assert_eq!(classify("+4402079460958", None).e164("+4402079460958"), Some("+442079460958"));
+    }
+
+    #[test]
+    fn phone_missing_plus_drops_the_trunk_prefix_too() {
+        let uk = || Verdict::MissingPlus("+442079460958".into());
+        assert_eq!(classify("4402079460958", None), uk());
+        assert_eq!(classify("0044 (0)20 7946 0958", None), uk());
+        assert_eq!(classify("00442079460958", None), uk());
+        assert_eq!(classify("02079460958", Some(Id::GB)), uk());
+        assert_eq!(
+            classify("+44 (0)20 7946 0958", Some(Id::GB)),
+            Verdict::NationalPrefix("+442079460958".into())
+        );
+    }
+
+    #[test]
+    fn dropped_prefixes() {
+        assert_eq!(dropped_prefix("+44 (0)20 7946 0958", "+442079460958").as_deref(), Some("0"));
+        assert_eq!(dropped_prefix("+4402079460958", "+442079460958").as_deref(), Some("0"));
+        assert_eq!(dropped_prefix("0044 (0)20 7946 0958", "+442079460958").as_deref(), Some("0"));
+        assert_eq!(dropped_prefix("4402079460958", "+442079460958").as_deref(), Some("0"));
+        // Nothing dropped: a missing `+`, a `00`, a national number read in its region.
+        assert_eq!(dropped_prefix("442079460958", "+442079460958"), None);
+        assert_eq!(dropped_prefix("00442079460958", "+442079460958"), None);
+        assert_eq!(dropped_prefix("02079460958", "+442079460958"), None);
+        assert_eq!(dropped_prefix("+44 20 7946 0958", "+442079460958"), None);
+    }
+
+    /// Every region with a national prefix, its example numbers written with that prefix
+    /// after the country code (compact and as `(0)`): wherever hubcsv rewrites one, the new
+    /// value is valid as written, so `check` of the corrected file finds nothing there.
+    #[test]
+    fn national_prefix_fixes_are_valid_as_written() {
+        use phonenumber::metadata::DATABASE;
+        let mut rewritten = 0;
+        for meta in DATABASE.iter() {
+            let Some(prefix) = meta.national_prefix().filter(|p| !p.is_empty()) else { continue };
+            let d = meta.descriptors();
+            for example in [d.fixed_line(), d.mobile()].into_iter().flatten().filter_map(|d| d.example()) {
+                let cc = meta.country_code();
+                for written in [format!("+{cc}{prefix}{example}"), format!("+{cc} ({prefix}) {example}")] {
+                    match classify(&written, None) {
+                        Verdict::NationalPrefix(e164) => {
+                            assert_eq!(classify(&e164, None), Verdict::Valid, "{written} -> {e164}");
+                            let e164_of = |n: &str| {
+                                phonenumber::parse(None, n)
+                                    .map(|n| n.format().mode(Mode::E164).to_string())
+                                    .ok()
+                            };
+                            assert_eq!(e164_of(&written), Some(e164.clone()), "{written}");
+                            rewritten += 1;
+                        }
+                        Verdict::Valid | Verdict::Separators(_) | Verdict::Invalid => {}
+                        other => panic!("{written}: {other:?}"),
+                    }
+                }
+            }
+        }
+        assert!(rewritten > 200, "{rewritten} numbers rewritten");
     }
 }

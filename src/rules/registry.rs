@@ -114,7 +114,7 @@ rules! {
     TooManyRows = "HC032", "too-many-rows", Warning, "More than 20,000 users: the upload must be split.";
     Whitespace = "HC033", "whitespace", Fixed, "Leading/trailing spaces, non-breaking spaces or zero-width characters.";
     EmailCase = "HC034", "email-case", Fixed, "An email with upper-case letters; Control Hub matches users case-insensitively.";
-    PhoneFormat = "HC035", "phone-format", Fixed, "A valid E.164 number written with spaces, dashes, dots or parentheses.";
+    PhoneFormat = "HC035", "phone-format", Fixed, "A valid number written with spaces, dashes, dots or parentheses, or with a national prefix after the country code (`+44 (0)20`).";
     CellError = "HC036", "cell-error", Error, "A spreadsheet error cell (`#N/A`, `#REF!`, `#VALUE!`, ...) where a value belongs.";
     ExtensionStoredAsNumber = "HC037", "extension-stored-as-number", Warning, "A spreadsheet stored the Extension as a number: leading zeros may be lost.";
     TemplateColumnMissing = "HC038", "template-column-missing", Warning, "A column of the org's export (`--template`) is missing from the upload.";

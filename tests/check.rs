@@ -332,3 +332,28 @@ fn max_rows_zero_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().contains("--max-rows"));
 }
+
+#[test]
+fn ten_digit_numbers_without_country_code_are_not_guessed() {
+    // `6468291462` with `+` restored is a New Zealand number, but ten digits without a
+    // country code are most likely a US or Canada number: not fixed without --region.
+    let file = fixture("phone/ten-digits-no-country-code.csv");
+    let (code, doc) = check_json(&file, &[]);
+    assert_eq!(code, 1);
+    let rules: Vec<(String, u64, Option<String>)> = findings(&doc);
+    assert_eq!(
+        rules,
+        vec![
+            ("invalid-phone-number".to_owned(), 2, Some("C2".to_owned())),
+            ("invalid-phone-number".to_owned(), 3, Some("C3".to_owned())),
+            ("phone-missing-plus".to_owned(), 4, Some("C4".to_owned())),
+        ]
+    );
+    assert!(doc["diagnostics"][0]["message"].as_str().unwrap().contains("+16468291462"));
+    // Said to be US numbers, they are fixed.
+    let (code, doc) = check_json(&file, &["--region", "US"]);
+    assert_eq!(code, 0, "{doc:#}");
+    let fixes: Vec<&str> =
+        doc["diagnostics"].as_array().unwrap().iter().map(|d| d["fix"].as_str().unwrap()).collect();
+    assert_eq!(fixes, ["+16468291462", "+12125550123", "+14085550103"]);
+}

@@ -62,6 +62,18 @@ fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
             );
             ctx.fix(d, col, fixed);
         }
+        Verdict::NoCountryCode { nanp, other } => {
+            let reading = other.map_or(String::new(), |other| {
+                format!("; with only `+` restored it would be `{other}`, in another country")
+            });
+            let d = ctx.at(
+                Rule::InvalidPhoneNumber,
+                col,
+                format!("`{value}` has no country code: as a US or Canada number it is `{nanp}`{reading}"),
+                "write the number with `+` and its country code, or pass --region (e.g. --region US) to read such numbers as national numbers of that country",
+            );
+            ctx.diags.push(d);
+        }
         Verdict::Scientific => {
             let d = ctx.at(
                 Rule::PhoneScientificNotation,

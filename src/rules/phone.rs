@@ -18,6 +18,17 @@ pub enum Verdict {
     /// Digits that are a valid number once `+` is restored (or read in the region); the
     /// E.164 form.
     MissingPlus(String),
+    /// Ten digits without `+`, `00` or `--region` that are a valid US/Canada number once
+    /// `+1` is put before them: most likely a national number of the North American plan,
+    /// which writes no trunk prefix. `nanp` is that reading; `other` the reading with only
+    /// `+` restored when it is valid too (`6468291462`: New Zealand's `+6468291462`, or New
+    /// York's `+16468291462`). Not fixed: the country must be said.
+    NoCountryCode {
+        /// `+1` and the ten digits.
+        nanp: String,
+        /// The digits with `+` restored, when that is a valid number of another country.
+        other: Option<String>,
+    },
     /// Scientific notation: digits were lost.
     Scientific,
     /// Not a valid number.
@@ -31,7 +42,7 @@ impl Verdict {
         match self {
             Verdict::Valid => Some(value),
             Verdict::Separators(n) | Verdict::NationalPrefix(n) | Verdict::MissingPlus(n) => Some(n),
-            Verdict::Scientific | Verdict::Invalid => None,
+            Verdict::NoCountryCode { .. } | Verdict::Scientific | Verdict::Invalid => None,
         }
     }
 }
@@ -184,7 +195,15 @@ pub fn classify(value: &str, region: Option<Id>) -> Verdict {
             }
         }
     }
-    match read_e164(&compact).into_e164(compact) {
+    let nanp = (digits.len() == 10).then(|| format!("+1{digits}"));
+    let restored = read_e164(&compact).into_e164(compact);
+    if let Some(nanp) = nanp {
+        if let Some(nanp) = read_e164(&nanp).into_e164(nanp) {
+            // With `+` alone the digits would start with a country code other than 1.
+            return Verdict::NoCountryCode { nanp, other: restored };
+        }
+    }
+    match restored {
         Some(e164) => Verdict::MissingPlus(e164),
         None => Verdict::Invalid,
     }
@@ -201,6 +220,17 @@ mod tests {
         assert_eq!(classify("14085550101", None), Verdict::MissingPlus("+14085550101".into()));
         assert_eq!(classify("0014085550101", None), Verdict::MissingPlus("+14085550101".into()));
         assert_eq!(classify("0145678900", Some(Id::FR)), Verdict::MissingPlus("+33145678900".into()));
+        // Ten digits that are a US/Canada number: not read as another country's.
+        let ny = || Verdict::NoCountryCode { nanp: "+16468291462".into(), other: Some("+6468291462".into()) };
+        assert_eq!(classify("6468291462", None), ny());
+        assert_eq!(classify("646-829-1462", None), ny());
+        assert_eq!(
+            classify("2125550123", None),
+            Verdict::NoCountryCode { nanp: "+12125550123".into(), other: None }
+        );
+        assert_eq!(classify("6468291462", Some(Id::US)), Verdict::MissingPlus("+16468291462".into()));
+        assert_eq!(classify("6468291462", Some(Id::NZ)), Verdict::MissingPlus("+6468291462".into()));
+        assert_eq!(classify("+6468291462", None), Verdict::Valid);
         assert_eq!(classify("0145678900", None), Verdict::Invalid);
         assert_eq!(classify("4.08555E+10", None), Verdict::Scientific);
         assert_eq!(classify("3,31E+10", None), Verdict::Scientific);

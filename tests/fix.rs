@@ -183,7 +183,18 @@ fn rejects_neutralise_formulas_and_feed_back_in() {
     // own columns, and they are dropped from the corrected output.
     let (code, doc) = crate::util::check_json(&rejected, &[]);
     assert!(doc["diagnostics"].as_array().unwrap().iter().all(|d| d["rule"] != "unknown-column"), "{doc:#}");
-    assert_eq!(code, 0, "the escaped formula is inert text: {doc:#}");
+    // Fed back in as it is, the escaped formula is still the rejected formula: the row
+    // stays out until the value is corrected (it would upload as `'=HYPERLINK(...)`).
+    let found: Vec<(String, Option<String>)> =
+        crate::util::findings(&doc).into_iter().map(|(r, _, c)| (r, c)).collect();
+    assert_eq!(found, vec![("formula-injection".to_owned(), Some("E2".to_owned()))], "{doc:#}");
+    assert_eq!(code, 1);
+    // Corrected, it passes.
+    let corrected =
+        read(&rejected).replace("\"'=HYPERLINK(\"\"http://x.example\"\",\"\"x\"\")\"", "Greta Novak");
+    std::fs::write(&rejected, corrected).unwrap();
+    let (code, doc) = crate::util::check_json(&rejected, &[]);
+    assert_eq!(code, 0, "{doc:#}");
 }
 
 #[test]

@@ -76,6 +76,9 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
             }
         }
     }
+    if ctx.schema.columns.first().is_some_and(|c| c.class == ColumnClass::Annotation) {
+        escaped_formulas(ctx);
+    }
     if ctx.schema.email < ctx.width() {
         let email = ctx.value(ctx.schema.email);
         // Most often the cell was clean and the user is the cell already.
@@ -227,6 +230,32 @@ fn formula_injection(ctx: &mut RowCtx<'_>, col: usize) {
             col,
             format!("`{}` starts with `{}`: a spreadsheet runs it as a formula", ctx.schema.name(col), &ctx.value(col)[..1]),
             "remove the leading character, or check where the value came from: formulas in an upload file can run code when the file is opened",
+        );
+        ctx.diags.push(d);
+    }
+}
+
+/// In a rejects file fed back in (it starts with hubcsv's `hubcsv rule` column), a value
+/// that is `'` and a formula is hubcsv's own escape of a rejected formula: still
+/// `formula-injection` until it is corrected, rather than text to upload with its `'`.
+fn escaped_formulas(ctx: &mut RowCtx<'_>) {
+    for col in 0..ctx.width() {
+        if formula_exempt(ctx.schema.columns[col].class) {
+            continue;
+        }
+        let Some(formula) = ctx.value(col).strip_prefix('\'').filter(|rest| is_formula(rest)) else {
+            continue;
+        };
+        let message = format!(
+            "`{}` is `'{}`: the rejects file's escape of a formula, not a value to upload",
+            ctx.schema.name(col),
+            formula.chars().take(40).collect::<String>()
+        );
+        let d = ctx.at(
+            Rule::FormulaInjection,
+            col,
+            message,
+            "write the value you mean in place of the formula (and without the `'`), then run fix again",
         );
         ctx.diags.push(d);
     }

@@ -232,7 +232,7 @@ pub trait Sink {
 
 pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
     match e {
-        ReadError::Io(source) => Error::Io { path: path.to_owned(), source },
+        ReadError::Io(cause) => Error::Io { path: path.to_owned(), cause },
         ReadError::Sheet(reason) => Error::Unreadable {
             path: path.to_owned(),
             line: None,

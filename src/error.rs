@@ -10,12 +10,12 @@ use crate::rules::Rule;
 #[non_exhaustive]
 pub enum Error {
     /// The input could not be opened or read.
-    #[error("{path}: cannot read the file: {source}")]
+    #[error("{path}: cannot read the file: {cause}")]
     Io {
         /// The input's name.
         path: String,
-        /// The I/O error.
-        source: io::Error,
+        /// The I/O error. (Not a `source`: reports would show it twice.)
+        cause: io::Error,
     },
     /// The input is not a readable CSV.
     #[error("{path}{}: {reason}", line.map(|l| format!(":{l}")).unwrap_or_default())]
@@ -98,6 +98,10 @@ impl Error {
     #[must_use]
     pub fn help(&self) -> String {
         match self {
+            Error::Io { cause, .. } if cause.kind() == io::ErrorKind::FileTooLarge => {
+                "is it the right file? A user list of 1,000,000 users is about 150 MB; raise --max-bytes if it is"
+                    .to_owned()
+            }
             Error::Io { .. } => "check the path and that you may read the file".to_owned(),
             Error::Unreadable { help, .. } => help.clone(),
             Error::Profile(p) => p.help.clone(),

@@ -50,6 +50,16 @@ fn missing_file_exits_two_with_the_path() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("fixtures/nope.csv"), "{stderr}");
     assert!(stderr.contains("HC001"), "{stderr}");
+    assert_eq!(stderr.matches("No such file").count(), 1, "the cause once: {stderr}");
+}
+
+#[test]
+fn max_bytes_names_the_limit_and_how_to_raise_it() {
+    let out = run(&["check", "--max-bytes", "100", "fixtures/example/upload.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches("larger than --max-bytes (100 bytes)").count(), 1, "{stderr}");
+    assert!(stderr.contains("raise --max-bytes"), "{stderr}");
 }
 
 #[test]

@@ -100,7 +100,10 @@ impl<R: Read> Read for Limited<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
-            io::Error::other(format!("the input is larger than --max-bytes ({} bytes)", self.limit))
+            io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!("the input is larger than --max-bytes ({} bytes)", self.limit),
+            )
         })?;
         Ok(n)
     }
@@ -188,7 +191,7 @@ fn workbook_help(reason: &str) -> &'static str {
 /// (text) or sheet (spreadsheets).
 fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened, Evidence), crate::Error> {
     let path = source.display_name();
-    let io_err = |e: io::Error| crate::Error::Io { path: path.clone(), source: e };
+    let io_err = |e: io::Error| crate::Error::Io { path: path.clone(), cause: e };
     let limit = if opts.max_bytes == 0 { DEFAULT_MAX_BYTES } else { opts.max_bytes };
     let inner = source.open().map_err(io_err)?;
     let mut reader: Box<dyn Read + Send> = Box::new(Limited { inner, left: limit, limit });
@@ -301,7 +304,7 @@ pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Record
         Opened::Fast(_) => {
             return Err(crate::Error::Io {
                 path: source.display_name(),
-                source: io::Error::other("a parallel sheet reader where records were asked for"),
+                cause: io::Error::other("a parallel sheet reader where records were asked for"),
             })
         }
     };

@@ -201,7 +201,7 @@ impl Profile {
     pub fn load(path: &std::path::Path, catalogue: &Catalogue) -> Result<Profile, crate::Error> {
         let name = path.display().to_string();
         let text =
-            std::fs::read_to_string(path).map_err(|e| crate::Error::Io { path: name.clone(), source: e })?;
+            std::fs::read_to_string(path).map_err(|e| crate::Error::Io { path: name.clone(), cause: e })?;
         match Profile::parse(&text, catalogue) {
             Ok(mut profile) => {
                 profile.source = (name, text);

@@ -367,3 +367,27 @@ fn ten_digit_numbers_without_country_code_are_not_guessed() {
         doc["diagnostics"].as_array().unwrap().iter().map(|d| d["fix"].as_str().unwrap()).collect();
     assert_eq!(fixes, ["+16468291462", "+12125550123", "+14085550103"]);
 }
+
+#[test]
+fn region_does_not_claim_international_numbers_that_lost_their_plus() {
+    // With --region DE, `33145678900` could be a German number without its trunk `0` or a
+    // French one without its `+`: not guessed. `030 1234567` (with the trunk prefix) and
+    // `4155550123` (not valid with `+` alone) are German.
+    let (code, doc) = check_json(&fixture("phone/region-de-lost-plus.csv"), &["--region", "DE"]);
+    assert_eq!(code, 1);
+    let found: Vec<(String, u64)> = findings(&doc).into_iter().map(|(r, l, _)| (r, l)).collect();
+    let expected: Vec<(String, u64)> = [
+        ("invalid-phone-number", 2),
+        ("invalid-phone-number", 3),
+        ("invalid-phone-number", 4),
+        ("phone-missing-plus", 5),
+        ("phone-missing-plus", 6),
+    ]
+    .iter()
+    .map(|(r, l)| ((*r).to_owned(), *l))
+    .collect();
+    assert_eq!(found, expected, "{doc:#}");
+    let message = doc["diagnostics"][2]["message"].as_str().unwrap();
+    assert!(message.contains("+4933145678900") && message.contains("+33145678900"), "{message}");
+    assert_eq!(doc["diagnostics"][4]["fix"], "+49301234567");
+}

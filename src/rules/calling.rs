@@ -50,10 +50,22 @@ fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
             ctx.fix(d, col, e164);
         }
         Verdict::MissingPlus(fixed) => {
-            let prefix = dropped_prefix(value, &fixed).map_or(String::new(), |prefix| {
-                format!(", and has the national (trunk) prefix `{prefix}` after the country code, which E.164 drops")
-            });
-            let message = format!("`{value}` lacks the leading `+` (a spreadsheet editor drops it){prefix}");
+            let dropped = dropped_prefix(value, &fixed);
+            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+            let as_written =
+                fixed.get(1..).is_some_and(|f| digits == f || digits.strip_prefix("00") == Some(f));
+            let message = match (dropped, ctx.opts.region) {
+                (None, Some(region)) if !as_written => format!(
+                    "`{value}` is a national number of {} (--region); its E.164 form is `{fixed}`",
+                    region.as_ref()
+                ),
+                (prefix, _) => {
+                    let prefix = prefix.map_or(String::new(), |prefix| {
+                        format!(", and has the national (trunk) prefix `{prefix}` after the country code, which E.164 drops")
+                    });
+                    format!("`{value}` lacks the leading `+` (a spreadsheet editor drops it){prefix}")
+                }
+            };
             let d = ctx.at(
                 Rule::PhoneMissingPlus,
                 col,
@@ -62,15 +74,19 @@ fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
             );
             ctx.fix(d, col, fixed);
         }
-        Verdict::NoCountryCode { nanp, other } => {
-            let reading = other.map_or(String::new(), |other| {
+        Verdict::NoCountryCode { national, region, international } => {
+            let national = match region {
+                Some(region) => format!("as a number of {} (--region) it is `{national}`", region.as_ref()),
+                None => format!("as a US or Canada number it is `{national}`"),
+            };
+            let international = international.map_or(String::new(), |other| {
                 format!("; with only `+` restored it would be `{other}`, in another country")
             });
             let d = ctx.at(
                 Rule::InvalidPhoneNumber,
                 col,
-                format!("`{value}` has no country code: as a US or Canada number it is `{nanp}`{reading}"),
-                "write the number with `+` and its country code, or pass --region (e.g. --region US) to read such numbers as national numbers of that country",
+                format!("`{value}` has no country code: {national}{international}"),
+                "write the number with `+` and its country code: hubcsv does not guess the country (--region reads national numbers written with their trunk prefix, such as 030... in Germany)",
             );
             ctx.diags.push(d);
         }

@@ -18,16 +18,21 @@ pub enum Verdict {
     /// Digits that are a valid number once `+` is restored (or read in the region); the
     /// E.164 form.
     MissingPlus(String),
-    /// Ten digits without `+`, `00` or `--region` that are a valid US/Canada number once
-    /// `+1` is put before them: most likely a national number of the North American plan,
-    /// which writes no trunk prefix. `nanp` is that reading; `other` the reading with only
-    /// `+` restored when it is valid too (`6468291462`: New Zealand's `+6468291462`, or New
-    /// York's `+16468291462`). Not fixed: the country must be said.
+    /// Digits without `+` or `00` that read as a national number, and differently as an
+    /// international one that lost its `+`: not fixed, since the country must be said.
+    /// Without `--region`, ten digits that are a US or Canada number with `+1` (the North
+    /// American plan writes national numbers so), `6468291462`: `national` is `+16468291462`,
+    /// `international` New Zealand's `+6468291462` (or `None` when that is not valid). With
+    /// `--region`, digits not in the region's usual national form (they lack its trunk
+    /// prefix) that are valid both ways: `33145678900` with `--region DE` is `+4933145678900`
+    /// or `+33145678900`.
     NoCountryCode {
-        /// `+1` and the ten digits.
-        nanp: String,
-        /// The digits with `+` restored, when that is a valid number of another country.
-        other: Option<String>,
+        /// The reading as a national number (of `region`; without one, of the US or Canada).
+        national: String,
+        /// The `--region` the national reading is of.
+        region: Option<Id>,
+        /// The digits with `+` restored, when that is a valid number (of another country).
+        international: Option<String>,
     },
     /// Scientific notation: digits were lost.
     Scientific,
@@ -144,6 +149,17 @@ pub fn is_scientific(value: &str) -> bool {
     digits(int) && digits(frac) && digits(exponent)
 }
 
+/// Whether `digits` are written as national numbers of `region` usually are: with its trunk
+/// prefix (`0` in most of Europe), or in a region without one, or as the ten digits of the
+/// North American plan (whose prefix `1` is usually left out).
+fn usual_national_form(region: Id, digits: &str) -> bool {
+    let Some(meta) = phonenumber::metadata::DATABASE.by_id(region.as_ref()) else { return true };
+    match meta.national_prefix() {
+        None => true,
+        Some(prefix) => digits.starts_with(prefix) || (meta.country_code() == 1 && digits.len() == 10),
+    }
+}
+
 /// Classifies a non-empty phone cell. `region` reads national numbers (`0145678900`).
 #[must_use]
 pub fn classify(value: &str, region: Option<Id>) -> Verdict {
@@ -191,16 +207,23 @@ pub fn classify(value: &str, region: Option<Id>) -> Verdict {
     if let Some(region) = region {
         if let Ok(n) = phonenumber::parse(Some(region), digits) {
             if phonenumber::is_valid(&n) {
-                return Verdict::MissingPlus(n.format().mode(Mode::E164).to_string());
+                let national = n.format().mode(Mode::E164).to_string();
+                if !usual_national_form(region, digits) {
+                    let international = read_e164(&compact).into_e164(compact.clone());
+                    if international.as_ref().is_some_and(|i| *i != national) {
+                        return Verdict::NoCountryCode { national, region: Some(region), international };
+                    }
+                }
+                return Verdict::MissingPlus(national);
             }
         }
     }
     let nanp = (digits.len() == 10).then(|| format!("+1{digits}"));
     let restored = read_e164(&compact).into_e164(compact);
     if let Some(nanp) = nanp {
-        if let Some(nanp) = read_e164(&nanp).into_e164(nanp) {
+        if let Some(national) = read_e164(&nanp).into_e164(nanp) {
             // With `+` alone the digits would start with a country code other than 1.
-            return Verdict::NoCountryCode { nanp, other: restored };
+            return Verdict::NoCountryCode { national, region: None, international: restored };
         }
     }
     match restored {
@@ -221,16 +244,34 @@ mod tests {
         assert_eq!(classify("0014085550101", None), Verdict::MissingPlus("+14085550101".into()));
         assert_eq!(classify("0145678900", Some(Id::FR)), Verdict::MissingPlus("+33145678900".into()));
         // Ten digits that are a US/Canada number: not read as another country's.
-        let ny = || Verdict::NoCountryCode { nanp: "+16468291462".into(), other: Some("+6468291462".into()) };
+        let ny = || Verdict::NoCountryCode {
+            national: "+16468291462".into(),
+            region: None,
+            international: Some("+6468291462".into()),
+        };
         assert_eq!(classify("6468291462", None), ny());
         assert_eq!(classify("646-829-1462", None), ny());
         assert_eq!(
             classify("2125550123", None),
-            Verdict::NoCountryCode { nanp: "+12125550123".into(), other: None }
+            Verdict::NoCountryCode { national: "+12125550123".into(), region: None, international: None }
         );
         assert_eq!(classify("6468291462", Some(Id::US)), Verdict::MissingPlus("+16468291462".into()));
         assert_eq!(classify("6468291462", Some(Id::NZ)), Verdict::MissingPlus("+6468291462".into()));
         assert_eq!(classify("+6468291462", None), Verdict::Valid);
+        // With --region, digits without the region's trunk prefix that are valid with `+`
+        // alone are not made the region's: an international number that lost its `+`?
+        let de = |national: &str, international: &str| Verdict::NoCountryCode {
+            national: national.into(),
+            region: Some(Id::DE),
+            international: Some(international.into()),
+        };
+        assert_eq!(classify("33145678900", Some(Id::DE)), de("+4933145678900", "+33145678900"));
+        assert_eq!(classify("442079460958", Some(Id::DE)), de("+49442079460958", "+442079460958"));
+        // With the trunk prefix, or where there is none, it is the region's number.
+        assert_eq!(classify("030 123456", Some(Id::DE)), Verdict::MissingPlus("+4930123456".into()));
+        assert_eq!(classify("0145678900", Some(Id::FR)), Verdict::MissingPlus("+33145678900".into()));
+        // Not valid as an international number: the region's.
+        assert_eq!(classify("30123456", Some(Id::DE)), Verdict::MissingPlus("+4930123456".into()));
         assert_eq!(classify("0145678900", None), Verdict::Invalid);
         assert_eq!(classify("4.08555E+10", None), Verdict::Scientific);
         assert_eq!(classify("3,31E+10", None), Verdict::Scientific);

@@ -182,3 +182,27 @@ fn unmapped_value_names_the_offer() {
     let (_, _, rejected) = fix_with_profile("rules/HC040-unmapped-value.csv", dir.path());
     assert!(rejected.contains("Téléphonie Plus` is not in the profile"), "{rejected}");
 }
+
+#[test]
+fn a_catalogue_must_name_every_mapped_package_once() {
+    // Left to run, Suite users would get no TRUE column (a removal), or Voix users the
+    // Suite column: both are profile mistakes, exit 2, nothing written.
+    for (profile, says) in [
+        ("catalogue-partial.toml", "assigns `webex_suite`, but [catalogue] gives it no header"),
+        ("catalogue-same-header.toml", "gives `webex_suite` and `webex_voice` the same header"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = hubcsv()
+            .args(["fix", "--profile"])
+            .arg(fixture(&format!("profiles/{profile}")))
+            .arg(fixture("profiles/rh-fr.csv"))
+            .arg("-o")
+            .arg(dir.path().join("upload.csv"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{profile}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("HC043") && stderr.contains(says), "{stderr}");
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "{profile}: nothing written");
+    }
+}

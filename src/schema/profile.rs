@@ -310,6 +310,7 @@ impl Profile {
                 }),
             }
         }
+        catalogue_covers_the_map(&profile, &file)?;
         Ok(profile)
     }
 
@@ -342,6 +343,42 @@ impl Profile {
             (None, None) => Vec::new(),
         }
     }
+}
+
+/// With a `[catalogue]` of package headers, the package columns are those headers only: every
+/// package the value map assigns needs one (without it, its users would get no TRUE anywhere
+/// and become removals), and two packages cannot share one (one would take the other's users).
+fn catalogue_covers_the_map(profile: &Profile, file: &File) -> Result<(), ProfileError> {
+    let (Some(map), Some(catalogue)) = (&profile.packages, &file.catalogue) else { return Ok(()) };
+    if profile.package_headers.is_empty() {
+        return Ok(());
+    }
+    let span = catalogue.keys().next().map(Spanned::span);
+    let span_of =
+        |id: &str| catalogue.keys().find(|k| k.get_ref().trim() == id).map(Spanned::span).or(span.clone());
+    for id in map.values.values().filter(|id| id.as_str() != REMOVE) {
+        if !profile.package_headers.contains_key(id) {
+            return Err(ProfileError {
+                message: format!("the value map assigns `{id}`, but [catalogue] gives it no header"),
+                span,
+                help: format!(
+                    "add `{id} = \"<its header in the org's export>\"` under [catalogue]: with a [catalogue], only its headers are package columns"
+                ),
+            });
+        }
+    }
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (id, header) in &profile.package_headers {
+        if let Some(first) = seen.insert(super::header_key(header), id) {
+            return Err(ProfileError {
+                message: format!("[catalogue] gives `{first}` and `{id}` the same header `{header}`"),
+                span: span_of(id),
+                help: "each package has a column of its own: give each its header from the org's export"
+                    .to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Built-in aliases for common English and French HR headers (header keys -> canonical).

@@ -71,7 +71,8 @@ pub fn keeps_column(schema: &Schema, col: usize) -> bool {
 /// own annotation columns (the rejects file has fresh ones).
 #[must_use]
 pub fn rejects_column(schema: &Schema, col: usize) -> bool {
-    schema.columns.get(col).is_some_and(|c| c.class != ColumnClass::Annotation)
+    // Fields past the header (a ragged row's extra values) are kept too: nothing is lost.
+    schema.columns.get(col).is_none_or(|c| c.class != ColumnClass::Annotation)
 }
 
 /// The corrected header: canonical names, input order, dropped columns left out

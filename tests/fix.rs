@@ -598,3 +598,19 @@ fn phone_format_writes_e164_without_the_trunk_prefix() {
     assert_eq!(second.status.code(), Some(0));
     assert_eq!(read(&once), read(&twice), "fix is idempotent");
 }
+
+#[test]
+fn rejects_keep_every_field_of_a_ragged_row() {
+    // Line 2 has an unquoted comma in its Title (`VP, Sales`): six fields for five columns.
+    // The rejects file keeps all six, so fed back it is still ragged, not shifted data.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    hubcsv().arg("fix").arg(fixture("input/ragged-extra-fields.csv")).arg("-o").arg(&out).output().unwrap();
+    let rejected = dir.path().join("fixed.rejected.csv");
+    let text = read(&rejected);
+    assert!(text.contains(",ann@example.com,TRUE,acme.webex.com,VP, Sales,Marketing\r\n"), "{text}");
+    let (code, doc) = crate::util::check_json(&rejected, &[]);
+    assert_eq!(code, 1);
+    let rules: Vec<String> = crate::util::findings(&doc).into_iter().map(|(r, _, _)| r).collect();
+    assert_eq!(rules, ["ragged-row", "ragged-row"], "{doc:#}");
+}

@@ -160,11 +160,12 @@ pub fn as_read(fields: Fields<'_>, row: &RowOutcome, schema: &Schema) -> bool {
 }
 
 /// The value as written to the rejects file: a formula is neutralised with a leading `'`
-/// (the usual spreadsheet escape), except in phone-like columns where `+` is data.
+/// (the usual spreadsheet escape), except a leading `+` in phone-like columns, where it
+/// starts an E.164 number (`=`, `@` and `-` are escaped there too).
 #[must_use]
 pub fn escape_for_rejects<'v>(schema: &Schema, col: usize, value: &'v str) -> std::borrow::Cow<'v, str> {
     let phone_like = schema.columns.get(col).is_some_and(|c| c.class.is_phone_like());
-    if is_formula(value) && !phone_like {
+    if is_formula(value) && !(phone_like && value.starts_with('+')) {
         std::borrow::Cow::Owned(format!("'{value}"))
     } else {
         std::borrow::Cow::Borrowed(value)

@@ -614,3 +614,21 @@ fn rejects_keep_every_field_of_a_ragged_row() {
     let rules: Vec<String> = crate::util::findings(&doc).into_iter().map(|(r, _, _)| r).collect();
     assert_eq!(rules, ["ragged-row", "ragged-row"], "{doc:#}");
 }
+
+#[test]
+fn rejects_escape_formulas_in_phone_columns_too() {
+    // `+` starts an E.164 number, but `=` and `@` in a phone column are formulas as anywhere.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    hubcsv()
+        .arg("fix")
+        .arg(fixture("input/formula-in-phone-columns.csv"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let text = read(&dir.path().join("fixed.rejected.csv"));
+    assert!(text.contains(r#","'=HYPERLINK(""http://evil.example"",""x"")",'@SUM(1),1001,"#), "{text}");
+    // The valid number with separators is corrected and uploaded, its `+` kept as data.
+    assert!(read(&out).contains("b@example.com,+14085550199,"), "{}", read(&out));
+}

@@ -391,3 +391,12 @@ fn region_does_not_claim_international_numbers_that_lost_their_plus() {
     assert!(message.contains("+4933145678900") && message.contains("+33145678900"), "{message}");
     assert_eq!(doc["diagnostics"][4]["fix"], "+49301234567");
 }
+
+#[test]
+fn a_multi_line_address_in_a_narrow_file_is_not_a_stray_quote() {
+    // Three columns, and the quoted value's lines hold commas enough for a row each: but no
+    // email, so no row was swallowed. It is valid CSV.
+    let (code, doc) = check_json(&fixture("input/multiline-address-narrow.csv"), &[]);
+    assert_eq!(findings(&doc), vec![], "{doc:#}");
+    assert_eq!(code, 0);
+}

@@ -45,10 +45,11 @@ pub struct QuoteScan {
     /// The first quoted field that contains a line break: (byte offset of its opening quote,
     /// field index).
     pub multiline_field: Option<(usize, usize)>,
-    /// The quote swallowed rows: a line inside a quoted field holds as many delimiters as a
-    /// whole row would, or a quoted field runs across lines and both the line it opens on and
-    /// the line it closes on hold a whole row's delimiters (two stray quotes in one column:
-    /// the record has the header's width, and two rows became one).
+    /// The quote swallowed rows: a quoted field holds an `@` (a swallowed row's email) and
+    /// either a line inside it holds as many delimiters as a whole row would, or it runs
+    /// across lines and both the line it opens on and the line it closes on hold a whole
+    /// row's delimiters (two stray quotes in one column: the record has the header's width,
+    /// and two rows became one).
     pub swallowed_row: bool,
 }
 
@@ -69,6 +70,8 @@ pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
     let (mut crossed, mut opened_full) = (false, false);
     // A field that crossed lines from a full line closed on this line: is this line full too?
     let mut closed_here = false;
+    // A line inside the open quoted field held a whole row's delimiters.
+    let mut full_inside = false;
     let mut i = 0;
     while i < raw.len() {
         let b = raw[i];
@@ -76,7 +79,7 @@ pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
             at_field_start = false;
             if b == b'"' {
                 in_quotes = true;
-                crossed = false;
+                (crossed, full_inside) = (false, false);
                 open_at = i;
                 i += 1;
                 continue;
@@ -90,7 +93,11 @@ pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
                 b'"' if raw.get(i + 1) == Some(&b'"') => i += 1,
                 b'"' => {
                     in_quotes = false;
-                    closed_here |= crossed && opened_full;
+                    // A swallowed row brings its user's email along; an address over two
+                    // lines with commas does not.
+                    let email = memchr::memchr(b'@', &raw[open_at..i]).is_some();
+                    scan.swallowed_row |= full_inside && email;
+                    closed_here |= crossed && opened_full && email;
                 }
                 b'\n' | b'\r' => {
                     if scan.multiline_field.is_none() {
@@ -108,9 +115,7 @@ pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
                 }
                 _ if b == delimiter => {
                     delimiters_on_line += 1;
-                    if full(delimiters_on_line) {
-                        scan.swallowed_row = true;
-                    }
+                    full_inside |= full(delimiters_on_line);
                 }
                 _ => {}
             }
@@ -121,6 +126,7 @@ pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
         i += 1;
     }
     scan.swallowed_row |= closed_here && full(line_delimiters);
+    scan.swallowed_row |= in_quotes && full_inside && memchr::memchr(b'@', &raw[open_at..]).is_some();
     scan.open_at_end = in_quotes;
     scan
 }
@@ -145,11 +151,15 @@ mod tests {
 
     #[test]
     fn stray_quote_open_at_end() {
-        let raw = b"a,\"b,c\nd,e,f\ng,h,i";
+        let raw = b"a,\"b,c\nd@x.com,e,f\ng,h,i";
         let scan = scan_quotes(raw, b',', 3);
         assert!(scan.open_at_end);
         assert_eq!(scan.multiline_field, Some((2, 1)));
         assert!(scan.swallowed_row);
+        // Without an email inside, whole-row lines are not taken for swallowed rows (the
+        // record is still reported: its quote never closes).
+        let scan = scan_quotes(b"a,\"b,c\nd,e,f\ng,h,i", b',', 3);
+        assert!(scan.open_at_end && !scan.swallowed_row);
     }
 
     #[test]
@@ -166,6 +176,9 @@ mod tests {
         assert!(!scan_quotes(b"a,b,c,\"1 Main St\nSuite 2\"", b',', 4).swallowed_row);
         // Only the closing line is: a multi-line first column.
         assert!(!scan_quotes(b"\"1 Main St\nSuite 2\",b,c,d", b',', 4).swallowed_row);
+        // Both are, in a narrow file, but the quote holds an address, not a row's email.
+        let address = b"a@example.com,\"12 Main St, Suite 4,\nSpringfield, IL\",HQ";
+        assert!(!scan_quotes(address, b',', 3).swallowed_row);
     }
 
     #[test]

@@ -400,3 +400,16 @@ fn a_multi_line_address_in_a_narrow_file_is_not_a_stray_quote() {
     assert_eq!(findings(&doc), vec![], "{doc:#}");
     assert_eq!(code, 0);
 }
+
+#[test]
+fn fatal_json_keys_come_in_the_documented_order() {
+    let out = run(&["check", "--format", "json", "fixtures/nope.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with(
+            r#"{"version":1,"error":{"rule":"unreadable-file","code":"HC001","severity":"fatal","message":"#
+        ),
+        "{stdout}"
+    );
+}

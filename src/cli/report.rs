@@ -296,17 +296,30 @@ fn finish(result: Result<Summary, Error>, flushed: io::Result<()>, args: &Report
     }
 }
 
-/// Scripts reading JSON get the fatal error as JSON on stdout too.
+/// Scripts reading JSON get the fatal error as JSON on stdout too, its keys in the
+/// documented order (docs/report-format.md).
 fn print_json_error(e: &Error) {
-    let value = serde_json::json!({
-        "version": 1,
-        "error": {
-            "rule": e.rule().map(hubcsv::Rule::name),
-            "code": e.rule().map(hubcsv::Rule::code),
-            "severity": "fatal",
-            "message": e.to_string(),
-            "help": e.help(),
-        }
-    });
-    println!("{value}");
+    #[derive(serde::Serialize)]
+    struct Fatal<'a> {
+        rule: Option<&'a str>,
+        code: Option<&'a str>,
+        severity: &'a str,
+        message: String,
+        help: String,
+    }
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        version: u32,
+        error: Fatal<'a>,
+    }
+    let error = Fatal {
+        rule: e.rule().map(hubcsv::Rule::name),
+        code: e.rule().map(hubcsv::Rule::code),
+        severity: "fatal",
+        message: e.to_string(),
+        help: e.help(),
+    };
+    if let Ok(text) = serde_json::to_string(&Document { version: 1, error }) {
+        println!("{text}");
+    }
 }

@@ -336,11 +336,15 @@ fn human_report_columns_count_characters_as_an_editor_does() {
 }
 
 #[test]
-fn max_rows_zero_is_refused() {
-    // An upload part holds at least one user: 0 would warn on every row and split nothing.
-    let out = run(&["check", "--max-rows", "0", "fixtures/example/upload.csv"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr).unwrap().contains("--max-rows"));
+fn zero_limits_are_refused() {
+    // An upload part holds at least one user: 0 would warn on every row and split nothing;
+    // a limit of 0 bytes, cells or columns would refuse every file (or, read as "no limit",
+    // lift it without a word).
+    for flag in ["--max-rows", "--max-bytes", "--max-cells", "--max-columns"] {
+        let out = run(&["check", flag, "0", "fixtures/example/upload.csv"]);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(String::from_utf8(out.stderr).unwrap().contains(flag), "{flag}");
+    }
 }
 
 #[test]

@@ -43,13 +43,16 @@ pub struct ReportArgs {
     #[arg(long, value_name = "NAME|INDEX")]
     pub sheet: Option<String>,
     /// Resource limit: the most input bytes read (a workbook: uncompressed).
-    #[arg(long, value_name = "BYTES", default_value_t = hubcsv::input::DEFAULT_MAX_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = hubcsv::input::DEFAULT_MAX_BYTES,
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub max_bytes: u64,
     /// Resource limit: the most cells (rows x columns) read.
-    #[arg(long, value_name = "N", default_value_t = hubcsv::DEFAULT_MAX_CELLS)]
+    #[arg(long, value_name = "N", default_value_t = hubcsv::DEFAULT_MAX_CELLS,
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub max_cells: u64,
     /// Resource limit: the most columns in the header.
-    #[arg(long, value_name = "N", default_value_t = hubcsv::DEFAULT_MAX_COLUMNS)]
+    #[arg(long, value_name = "N", default_value_t = hubcsv::DEFAULT_MAX_COLUMNS,
+          value_parser = max_columns)]
     pub max_columns: usize,
     /// An HR export profile (TOML): header aliases, package value map, defaults; the input
     /// is mapped onto Control Hub's format before checking (docs/profiles.md).
@@ -63,6 +66,15 @@ pub struct ReportArgs {
     /// lacks or the org does not have are reported, renamed columns get the org's name.
     #[arg(long, value_name = "EXPORT")]
     pub template: Option<std::path::PathBuf>,
+}
+
+/// `--max-columns`: at least 1 (the email column).
+fn max_columns(arg: &str) -> Result<usize, String> {
+    match arg.parse::<usize>() {
+        Ok(0) => Err("a user list has at least one column".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

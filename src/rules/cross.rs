@@ -116,7 +116,12 @@ impl CrossCheck {
             let mut d = Diagnostic::new(
                 Rule::TooManyRows,
                 line,
-                format!("this is user {}: Control Hub takes at most {} users per file", self.rows, self.max_rows),
+                format!(
+                    "this is user {}: Control Hub takes at most {} {} per file",
+                    self.rows,
+                    self.max_rows,
+                    if self.max_rows == 1 { "user" } else { "users" }
+                ),
                 "upload the file in parts (hubcsv fix splits it), one part at a time, waiting for each import task to finish",
             );
             d.user.clone_from(&row.user);

@@ -513,7 +513,7 @@ fn license_headers_are_written_as_control_hub_spells_them() {
     let header = read(&out).lines().next().unwrap().to_owned();
     assert_eq!(
         header,
-        "User ID/Email (Required),Extension,Location,Webex Calling [sub1],Basic Messaging,Webex Voice [Sub1]"
+        "User ID/Email (Required),Extension,Location,Webex Calling [sub1],Basic Messaging,Webex Voice [Sub1],Webex Suite [Sub1] (Suspended)"
     );
     let log = read(&changes);
     assert!(

@@ -179,7 +179,9 @@ pub fn classify(value: &str, region: Option<Id>) -> Verdict {
         Some(rest) => (true, rest),
         None => (false, value),
     };
-    if !rest.chars().all(|c| c.is_ascii_digit() || is_separator(c)) {
+    // A number does not start with a dash, dot or slash: `-14085550104` is a negative
+    // number from a spreadsheet, or a formula, not a number missing its `+`.
+    if rest.starts_with(['-', '.', '/']) || !rest.chars().all(|c| c.is_ascii_digit() || is_separator(c)) {
         return Verdict::Invalid;
     }
     let mut compact = String::with_capacity(rest.len() + 1);
@@ -258,6 +260,9 @@ mod tests {
         assert_eq!(classify("6468291462", Some(Id::US)), Verdict::MissingPlus("+16468291462".into()));
         assert_eq!(classify("6468291462", Some(Id::NZ)), Verdict::MissingPlus("+6468291462".into()));
         assert_eq!(classify("+6468291462", None), Verdict::Valid);
+        assert_eq!(classify("-14085550104", None), Verdict::Invalid);
+        assert_eq!(classify("+-14085550104", None), Verdict::Invalid);
+        assert_eq!(classify("(408) 555-0101", Some(Id::US)), Verdict::MissingPlus("+14085550101".into()));
         // With --region, digits without the region's trunk prefix that are valid with `+`
         // alone are not made the region's: an international number that lost its `+`?
         let de = |national: &str, international: &str| Verdict::NoCountryCode {

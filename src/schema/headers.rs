@@ -113,7 +113,12 @@ fn classify(
     };
     let canonical = match (class, catalogue.display_name(parts.name)) {
         (ColumnClass::Package(_) | ColumnClass::BasicLicense, Some(display)) => {
-            spelled(written, parts.name, display)
+            let spelled = spelled(written, parts.name, display);
+            match spelled.rfind('(').filter(|_| parts.suspended) {
+                // Control Hub writes the mark `(Suspended)`.
+                Some(mark) => format!("{}(Suspended)", &spelled[..mark]),
+                None => spelled,
+            }
         }
         _ => written,
     };

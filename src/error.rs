@@ -118,6 +118,12 @@ impl Error {
                 OUT.rejected.csv (and OUT.part-001.csv, ... over --max-rows), --changes takes a file \
                 of its own such as changes.jsonl, and the input is never an output"
                 .to_owned(),
+            Error::Refused { reason, .. } if reason == crate::output::plan::NO_FOLDER => {
+                "create the folder first, or choose an output path in an existing one".to_owned()
+            }
+            Error::Refused { reason, .. } if reason == crate::output::plan::NOT_A_FILE => {
+                "choose another output path: a folder or device there is never replaced, even with --force".to_owned()
+            }
             Error::Refused { .. } => {
                 "choose another output path (-o), or pass --force to replace existing outputs".to_owned()
             }

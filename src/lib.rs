@@ -66,9 +66,16 @@ pub fn fix(
     let rejects = output::plan::rejects_name(&fix_opts.out);
     let mut planned = vec![fix_opts.out.as_path(), rejects.as_path()];
     planned.extend(fix_opts.changes.as_deref());
+    let refused = |path: std::path::PathBuf, reason: &str| Error::Refused {
+        path: path.display().to_string(),
+        reason: reason.to_owned(),
+    };
+    if let Some(path) = output::plan::missing_folder(&planned) {
+        return Err(refused(path, output::plan::NO_FOLDER));
+    }
     let family = output::plan::family_present(&fix_opts.out).map_err(Error::Output)?;
     if let Some((path, reason)) = output::plan::refusal(&planned, &family, fix_opts.force) {
-        return Err(Error::Refused { path: path.display().to_string(), reason: reason.to_owned() });
+        return Err(refused(path, reason));
     }
     let mut writer = output::FixWriter::new(fix_opts).map_err(Error::Output)?;
     let summary = check(source, opts, &mut Both(report, &mut writer))?;

@@ -632,3 +632,22 @@ fn rejects_escape_formulas_in_phone_columns_too() {
     // The valid number with separators is corrected and uploaded, its `+` kept as data.
     assert!(read(&out).contains("b@example.com,+14085550199,"), "{}", read(&out));
 }
+
+#[test]
+fn output_folders_must_exist_and_folders_are_never_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("x.csv")).unwrap();
+    let example = fixture("example/upload.csv");
+    for (args, says) in [
+        (vec!["-o", "nodir/y.csv"], "nodir/y.csv: cannot be written: its folder does not exist"),
+        (vec!["-o", "y.csv", "--changes", "nodir/ch.jsonl"], "nodir/ch.jsonl: cannot be written"),
+        (vec!["-o", "x.csv", "--force"], "even with --force"),
+    ] {
+        let run = hubcsv().current_dir(dir.path()).arg("fix").arg(&example).args(&args).output().unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(run.stderr).unwrap();
+        assert!(stderr.contains(says) && !stderr.contains(".hubcsv-"), "{args:?}: {stderr}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["x.csv"], "{args:?}: nothing written");
+    }
+}

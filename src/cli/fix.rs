@@ -41,7 +41,7 @@ pub struct FixArgs {
 /// writes several files and its report goes to standard output.
 fn output_path(arg: &str) -> Result<PathBuf, String> {
     if arg == "-" {
-        return Err("fix writes files, not standard output: give a file name such as fixed.csv".to_owned());
+        return Err("fix writes files, not standard output: give a file name".to_owned());
     }
     Ok(PathBuf::from(arg))
 }

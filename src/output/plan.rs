@@ -82,6 +82,17 @@ pub fn occupied(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok()
 }
 
+/// The reason [`refusal`] gives for an output path that is a folder or a device.
+pub const NOT_A_FILE: &str = "is not a regular file; hubcsv writes outputs as new files";
+/// The reason given for an output whose folder does not exist ([`missing_folder`]).
+pub const NO_FOLDER: &str = "cannot be written: its folder does not exist";
+
+/// The first output whose folder does not exist (refused with [`NO_FOLDER`]).
+#[must_use]
+pub fn missing_folder(outputs: &[&Path]) -> Option<PathBuf> {
+    outputs.iter().find(|p| !folder(p).is_dir()).map(|p| p.to_path_buf())
+}
+
 /// Why a run may not go on, with the path: an output, or a file of `-o`'s family, that is
 /// not a regular file (a device, a folder: refused even with `force`, since a rename would
 /// replace it); without `force`, any of them that exists.
@@ -89,7 +100,7 @@ pub fn occupied(path: &Path) -> bool {
 pub fn refusal(outputs: &[&Path], family: &[PathBuf], force: bool) -> Option<(PathBuf, &'static str)> {
     let all = || outputs.iter().copied().chain(family.iter().map(PathBuf::as_path));
     if let Some(special) = all().find(|p| p.exists() && !p.is_file()) {
-        return Some((special.to_path_buf(), "is not a regular file; hubcsv writes outputs as new files"));
+        return Some((special.to_path_buf(), NOT_A_FILE));
     }
     if force {
         return None;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 /// mimalloc rather than the system allocator: a check makes a few allocations a row on the
 /// worker threads and frees them on others, where glibc's malloc and free took 7% of the CPU.
 /// Built without transparent huge pages, whose 2 MiB pages took peak memory from 105 to 170
-/// MiB on a 1,000,000-row file (docs/performance.md).
+/// MiB on a 1,000,000-row file (docs/performance-history.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -30,7 +30,7 @@ use super::record::{line_breaks, Meta, ReadError};
 /// Bytes read per batch, at most. Half a MiB: a batch's text, field ends and row outcomes
 /// (about 3 MB for 1 MiB of input) pass from the reading core to the cross-row pass and the
 /// report while still in the caches. 1 MiB took 6% more CPU and 20 MiB more memory at
-/// 1,000,000 rows; 256 KiB the same CPU but more waiting between stages (docs/performance.md).
+/// 1,000,000 rows; 256 KiB the same CPU but more waiting between stages (docs/performance-history.md).
 pub const BLOCK: usize = 1 << 19;
 /// Bytes read per batch, at least (small files: see `input::csv_block`).
 pub const MIN_BLOCK: usize = 128 << 10;

@@ -72,7 +72,8 @@ impl<'a> Existing<'a> {
         let schema = &self.current.schema;
         schema.packages.iter().find_map(|&(col, p)| {
             let package = schema.catalogue.package(p)?;
-            (package.user && self.value(col).eq_ignore_ascii_case("TRUE")).then_some(package)
+            // Read as the upload's cells are: `VRAI`, `1`, `yes` ... are TRUE too.
+            (package.user && crate::rules::is_true(self.value(col))).then_some(package)
         })
     }
 }
@@ -109,6 +110,21 @@ impl Current {
             records.read(&mut record, &mut notes).map_err(|e| read_error(&current.path, e))?
         {
             records.release_before(meta.end);
+            // A stray quote swallows the export's next users into one field: their actions
+            // would all be wrong, so the export is refused rather than read on.
+            if record.len() != current.width && record.iter().any(|f| f.contains(['\n', '\r'])) {
+                return Err(Error::Unreadable {
+                    path: current.path.clone(),
+                    line: Some(meta.line),
+                    reason: format!(
+                        "the current export is damaged: a quote opens in the record at line {} and runs across lines (it has {} fields, the header {})",
+                        meta.line,
+                        record.len(),
+                        current.width
+                    ),
+                    help: "export the users again from Control Hub, or close the stray quote (a \" inside a value is written \"\")".to_owned(),
+                });
+            }
             let email = record.get(current.schema.email).map_or("", str::trim);
             if email.is_empty() {
                 continue;

@@ -200,3 +200,58 @@ fn template_reports_drift_both_ways() {
         .collect();
     assert_eq!(header, vec![("column-not-in-template", "Webex Calling Standard [Sub100200]")]);
 }
+
+/// The actions of `upload` against `export` (both under fixtures/current/).
+fn actions(export: &str, upload: &str) -> (i32, Vec<(String, Value)>) {
+    let export = fixture(&format!("current/{export}"));
+    let (code, doc) =
+        check_json(&fixture(&format!("current/{upload}")), &["--current", export.to_str().unwrap()]);
+    let rows = doc["rows"].as_array().unwrap();
+    (code, rows.iter().map(|r| (r["action"].as_str().unwrap().to_owned(), r["changes"].clone())).collect())
+}
+
+#[test]
+fn an_export_with_a_stray_quote_is_refused() {
+    // Line 3's Display Name opens a quote that swallows the export's next users: read on,
+    // they would all be `add`, and Dev a removal of nobody.
+    let export = fixture("current/export-stray-quote.csv");
+    let (code, doc) = check_json(&fixture("current/upload.csv"), &["--current", export.to_str().unwrap()]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(doc["error"]["rule"], "unreadable-file");
+    assert!(doc["error"]["message"].as_str().unwrap().contains("export-stray-quote.csv:3"), "{doc:#}");
+}
+
+#[test]
+fn export_license_cells_read_like_the_uploads() {
+    // `1` and `VRAI` are TRUE in an export as in an upload: both users have Webex Calling,
+    // so they keep the export's location and extension and nothing changes.
+    let (code, rows) = actions("export-boolean-aliases.csv", "upload-boolean-aliases.csv");
+    assert_eq!(code, 0);
+    assert_eq!(rows, [("unchanged".to_owned(), json!([])), ("unchanged".to_owned(), json!([]))]);
+}
+
+#[test]
+fn a_value_in_a_column_the_export_lacks_is_a_change() {
+    // The export has license columns, Location and Extension only: Ana's Title and Ben's
+    // site are not known to be unchanged, so --only-changes keeps them.
+    let (_, rows) = actions("export-licenses-only.csv", "upload-more-columns.csv");
+    assert_eq!(
+        rows,
+        [
+            ("modify".to_owned(), json!([{"column": "Title", "old": "", "new": "CEO"}])),
+            (
+                "modify".to_owned(),
+                json!([{"column": "Preferred Webex Site", "old": "", "new": "acme.webex.com"}])
+            ),
+        ]
+    );
+}
+
+#[test]
+fn export_phones_compare_by_their_e164_form() {
+    // The export's `14085550101` and `+1 408-555-0104` (as a spreadsheet saves them) are the
+    // upload's `+14085550101` and `+14085550104`: the same actions as with the clean export.
+    let (_, with_clean) = actions("export.csv", "upload.csv");
+    let (_, as_typed) = actions("export-phones-as-typed.csv", "upload.csv");
+    assert_eq!(as_typed, with_clean);
+}

@@ -21,6 +21,12 @@ pub mod state;
 pub use registry::{Rule, Severity, ALL};
 pub use safety::is_formula;
 
+/// Whether a license cell reads as TRUE (`TRUE`, or an alias such as `VRAI`, `1`, `yes`).
+#[must_use]
+pub fn is_true(value: &str) -> bool {
+    matches!(licenses::parse_bool(value).0, licenses::Bool::True)
+}
+
 use crate::actions::{Action, Evidence};
 use crate::input::batch::Fields;
 use crate::input::{raw, CellNote, Meta};

@@ -9,11 +9,12 @@
 use serde::Serialize;
 
 use super::licenses::{parse_bool, Bool};
+use super::phone::classify;
 use super::{RowCtx, Rule};
 use crate::actions::Action;
 use crate::current::{Current, Existing};
 use crate::fix::rewritten;
-use crate::schema::{ColumnClass, Package};
+use crate::schema::{CallingField, ColumnClass, Package};
 
 /// The export matched against one upload: the export and, per upload column, the export
 /// column with the same header.
@@ -39,6 +40,26 @@ pub struct FieldChange {
 fn same_license(old: &str, new: &str) -> bool {
     let truth = |v: &str| matches!(parse_bool(v).0, Bool::True);
     truth(old) == truth(new)
+}
+
+/// An export's phone cell as the upload's is written: its E.164 form (an export saved by a
+/// spreadsheet lost the `+`, or an xlsx export holds the number as a number).
+fn same_phone(old: &str, new: &str, region: Option<phonenumber::country::Id>) -> bool {
+    old == new || classify(old, region).e164(old) == Some(new)
+}
+
+/// Whether a column's value is something the upload sets: not hubcsv's, not read-only, not
+/// passed through or unknown (kept in the file, but not a user field Control Hub writes).
+fn writable(class: ColumnClass) -> bool {
+    !class.is_dropped()
+        && !matches!(
+            class,
+            ColumnClass::UserStatus
+                | ColumnClass::ReadOnly
+                | ColumnClass::Passthrough
+                | ColumnClass::Unknown
+                | ColumnClass::Identity
+        )
 }
 
 /// Compares an uploaded row with its user in the export; returns the changes, the package
@@ -84,15 +105,36 @@ pub(super) fn compare(
         });
     }
     for (col, export_col) in matcher.map.iter().enumerate() {
-        let Some(export_col) = *export_col else { continue };
         let class = schema.columns[col].class;
-        let old = existing.value(export_col);
         let new =
             rewritten(schema, removal, designated.map(|(c, _)| c), col).unwrap_or_else(|| ctx.get(Some(col)));
         if new.is_empty() {
             continue;
         }
-        let same = if class.is_boolean() { same_license(old, new) } else { old == new };
+        let Some(export_col) = *export_col else {
+            // A column the export lacks: its value there is unknown, so a filled cell is a
+            // change (not "unchanged": --only-changes would drop it). License columns are
+            // not: the package change covers them.
+            if !class.is_boolean() && writable(class) {
+                changes.push(FieldChange {
+                    column: schema.name(col).to_owned(),
+                    old: String::new(),
+                    new: new.to_owned(),
+                });
+            }
+            continue;
+        };
+        let old = existing.value(export_col);
+        let same = if class.is_boolean() {
+            same_license(old, new)
+        } else if matches!(
+            class,
+            ColumnClass::Calling(CallingField::PhoneNumber | CallingField::CallerIdNumber)
+        ) {
+            same_phone(old, new, ctx.opts.region)
+        } else {
+            old == new
+        };
         if same {
             continue;
         }

@@ -255,3 +255,40 @@ fn export_phones_compare_by_their_e164_form() {
     let (_, as_typed) = actions("export-phones-as-typed.csv", "upload.csv");
     assert_eq!(as_typed, with_clean);
 }
+
+#[test]
+fn template_never_renames_into_a_column_the_upload_already_has() {
+    // The upload has the old name (F) and the new one (G) of one package: G matches the
+    // template's `Customer Assist [Sub1]`, F is not renamed onto it (two columns of one
+    // header), it is reported as not in the org.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let template = "fixtures/current/template-customer-assist.csv";
+    let upload = fixture("current/upload-old-and-new-package-names.csv");
+    let (_, doc) = check_json(&upload, &["--template", template]);
+    let found: Vec<(String, Option<String>)> =
+        crate::util::findings(&doc).into_iter().map(|(rule, _, cell)| (rule, cell)).collect();
+    assert_eq!(found, [("column-not-in-template".to_owned(), Some("F1".to_owned()))], "{doc:#}");
+    let run = hubcsv()
+        .args(["fix", "-q", "--template", template])
+        .arg(&upload)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let header = std::fs::read_to_string(&out).unwrap().lines().next().unwrap().to_owned();
+    assert_eq!(header.matches("Customer Assist [Sub1]").count(), 1, "{header}");
+    let (code, doc) = check_json(&out, &[]);
+    assert_eq!(code, 0, "{doc:#}");
+}
+
+#[test]
+fn template_matches_license_headers_whatever_their_spacing() {
+    // `Webex Calling[Sub1]` in the template is the upload's `Webex Calling [Sub1]`: the
+    // same column, not a renamed one.
+    let template = "fixtures/current/template-no-space-before-bracket.csv";
+    let (_, doc) =
+        check_json(&fixture("current/upload-old-and-new-package-names.csv"), &["--template", template]);
+    assert!(doc["diagnostics"].as_array().unwrap().iter().all(|d| d["rule"] != "renamed-column"), "{doc:#}");
+}

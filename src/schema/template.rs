@@ -45,21 +45,32 @@ impl Template {
     /// findings for columns the org does have are withdrawn.
     pub fn apply(&self, upload: &mut Schema, line: u64, diagnostics: &mut Vec<Diagnostic>) {
         let columns = &self.schema.columns;
-        let by_key: HashMap<String, usize> =
-            columns.iter().map(|c| (header_key(&c.canonical), c.index)).collect();
+        // A repeated template column (dropped there) is not one to match.
+        let by_key: HashMap<String, usize> = columns
+            .iter()
+            .filter(|c| !c.class.is_dropped())
+            .map(|c| (match_key(&c.canonical, c.class), c.index))
+            .collect();
         let mut matched = vec![false; columns.len()];
         let mut known_here = Vec::new();
-        for u in &mut upload.columns {
+        // Exact matches first, so that an old name elsewhere in the upload cannot take the
+        // template column a column of the new name matches.
+        let mut left = Vec::new();
+        for (i, u) in upload.columns.iter_mut().enumerate() {
             if u.class.is_dropped() {
                 continue;
             }
-            let key = header_key(&u.canonical);
-            if let Some(&t) = by_key.get(&key).filter(|&&t| !matched[t]) {
+            if let Some(&t) = by_key.get(&match_key(&u.canonical, u.class)).filter(|&&t| !matched[t]) {
                 matched[t] = true;
                 u.canonical.clone_from(&columns[t].canonical);
                 known_here.push(u.index);
-                continue;
+            } else {
+                left.push(i);
             }
+        }
+        for i in left {
+            let u = &mut upload.columns[i];
+            let key = header_key(&u.canonical);
             let renamed = match u.class {
                 ColumnClass::Package(p) => {
                     let suffix = split_license_header(&key).suffix.map(str::to_owned);
@@ -93,10 +104,14 @@ impl Template {
                 Rule::ColumnNotInTemplate,
                 line,
                 format!("`{}` is not a column of this org's export ({})", u.header.trim(), self.path),
-                if u.class.is_boolean() {
-                    "check the subscription id in brackets against a fresh export: a license column the org does not have makes the import fail"
-                } else {
-                    "remove the column, or check its spelling against a fresh export of the org"
+                match u.class {
+                    ColumnClass::Package(_) | ColumnClass::OtherLicense => {
+                        "check the subscription id in brackets against a fresh export: a license column the org does not have makes the import fail"
+                    }
+                    ColumnClass::BasicLicense => {
+                        "remove the column, or check its spelling against a fresh export: a license column the org does not have makes the import fail"
+                    }
+                    _ => "remove the column, or check its spelling against a fresh export of the org",
                 },
             )
             .value(u.header.trim())
@@ -124,4 +139,21 @@ impl Template {
             diagnostics.push(d);
         }
     }
+}
+
+/// The key two headers match by: a license column's name, subscription and suspended mark
+/// (`Webex Calling [Sub1]` and `webex calling[sub1]` are one column), any other column's
+/// [`header_key`].
+fn match_key(canonical: &str, class: ColumnClass) -> String {
+    let key = header_key(canonical);
+    if !class.is_boolean() {
+        return key;
+    }
+    let parts = split_license_header(&key);
+    format!(
+        "{}[{}]{}",
+        parts.name,
+        parts.suffix.unwrap_or(""),
+        if parts.suspended { "(suspended)" } else { "" }
+    )
 }

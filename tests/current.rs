@@ -292,3 +292,12 @@ fn template_matches_license_headers_whatever_their_spacing() {
         check_json(&fixture("current/upload-old-and-new-package-names.csv"), &["--template", template]);
     assert!(doc["diagnostics"].as_array().unwrap().iter().all(|d| d["rule"] != "renamed-column"), "{doc:#}");
 }
+
+#[test]
+fn a_template_column_named_twice_counts_once() {
+    // The template repeats Location; the upload has it once: nothing is missing.
+    let template = "fixtures/current/template-location-twice.csv";
+    let (_, doc) = check_json(&fixture("current/upload-boolean-aliases.csv"), &["--template", template]);
+    let rules: Vec<String> = crate::util::findings(&doc).into_iter().map(|(rule, _, _)| rule).collect();
+    assert!(!rules.contains(&"template-column-missing".to_owned()), "{doc:#}");
+}

@@ -301,3 +301,18 @@ fn a_template_column_named_twice_counts_once() {
     let rules: Vec<String> = crate::util::findings(&doc).into_iter().map(|(rule, _, _)| rule).collect();
     assert!(!rules.contains(&"template-column-missing".to_owned()), "{doc:#}");
 }
+
+#[test]
+fn human_report_shows_basic_license_changes() {
+    // Ana keeps Webex Calling; "Add and remove services" sets her Basic Messaging FALSE:
+    // that change is her row's only one, and the row list shows it.
+    let export = fixture("current/export-basic-license.csv");
+    let out = hubcsv()
+        .args(["check", "-q", "--current"])
+        .arg(&export)
+        .arg(fixture("current/upload-basic-license.csv"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("modify     webex_calling  (Basic Messaging: TRUE -> FALSE)"), "{stdout}");
+}

@@ -47,6 +47,8 @@ pub struct Human<W: Write> {
     rows: Vec<TableRow>,
     shown: usize,
     after_block: bool,
+    /// The package columns' names: their changes are the row's package change, shown once.
+    package_columns: Vec<String>,
 }
 
 impl<W: Write> Human<W> {
@@ -54,7 +56,16 @@ impl<W: Write> Human<W> {
     pub fn new(out: W, style: Style) -> Self {
         let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
         let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
-        Human { out, style, handler, name: String::new(), rows: Vec::new(), shown: 0, after_block: false }
+        Human {
+            out,
+            style,
+            handler,
+            name: String::new(),
+            rows: Vec::new(),
+            shown: 0,
+            after_block: false,
+            package_columns: Vec::new(),
+        }
     }
 
     fn emit(&mut self, d: &Diagnostic, raw: &[u8], first_line: u64) -> io::Result<()> {
@@ -138,7 +149,13 @@ impl<W: Write> Human<W> {
 
     fn table_row(&mut self, row: &RowOutcome) {
         if self.rows.len() <= ROW_TABLE_MAX {
-            self.rows.push((row.meta.line, row.user.clone(), row.action, row.package, diff(row)));
+            self.rows.push((
+                row.meta.line,
+                row.user.clone(),
+                row.action,
+                row.package,
+                diff(row, &self.package_columns),
+            ));
         }
     }
 }
@@ -155,8 +172,9 @@ enum Text {
 const ROWS_PER_TASK: usize = 2048;
 
 impl<W: Write> Sink for Human<W> {
-    fn begin(&mut self, input: &InputInfo, _: &Schema) -> io::Result<()> {
+    fn begin(&mut self, input: &InputInfo, schema: &Schema) -> io::Result<()> {
         self.name.clone_from(&input.path);
+        self.package_columns = schema.packages.iter().map(|&(col, _)| schema.name(col).to_owned()).collect();
         // Spreadsheet rows are shown as comma-separated lines.
         self.style.delimiter = input.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');
         Ok(())
@@ -268,14 +286,15 @@ impl<W: Write> Sink for Human<W> {
 /// A compact diff of a row against the current export: `webex_meetings -> webex_suite;
 /// Phone Number: +14085550101 -> +14085550102`. License cells are left out: the package
 /// line says it.
-fn diff(row: &RowOutcome) -> String {
+fn diff(row: &RowOutcome, package_columns: &[String]) -> String {
     let Some(changes) = &row.changes else { return String::new() };
     let mut parts = Vec::new();
     for c in changes {
         if c.column == "package" {
             let show = |v: &str| if v.is_empty() { "none".to_owned() } else { v.to_owned() };
             parts.push(format!("{} -> {}", show(&c.old), show(&c.new)));
-        } else if !(c.new == "TRUE" || c.new == "FALSE") {
+        } else if !package_columns.contains(&c.column) {
+            // Package cells are the package change above; a basic license's is shown.
             parts.push(format!(
                 "{}: {} -> {}",
                 c.column,

@@ -236,8 +236,8 @@ pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
         ReadError::Sheet(reason) => Error::Unreadable {
             path: path.to_owned(),
             line: None,
+            help: crate::input::workbook_help(&reason).to_owned(),
             reason,
-            help: "save the file again from your spreadsheet editor as .xlsx (without a password), or export it as CSV UTF-8".to_owned(),
         },
         ReadError::Utf8 { line, field } => Error::Unreadable {
             path: path.to_owned(),

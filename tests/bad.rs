@@ -68,6 +68,14 @@ fn catalogue() {
     }
 }
 
+#[test]
+fn limits_say_how_to_raise_them() {
+    // The far cell is past --max-columns: the help is about the limit, not a password.
+    let (code, text) = run(&fixture("bad/far-cell.xlsx"), &[]);
+    assert_eq!(code, 2);
+    assert!(text.contains("raise the limit named") && !text.contains("password"), "{text}");
+}
+
 /// A panic inside calamine is a damaged file for the user, never a crash.
 #[test]
 fn spreadsheet_reader_panics_become_errors() {

@@ -135,6 +135,7 @@ impl ReportArgs {
                 opts.region = profile.region;
             }
             if let Some(basic) = &profile.basic_headers {
+                // No spellings of their own (`basic_display`): the profile's are the org's.
                 opts.catalogue.basic.extend(basic.iter().map(|b| hubcsv::schema::header_key(b)));
             }
             opts.profile = Some(std::sync::Arc::new(profile));

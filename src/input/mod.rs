@@ -179,9 +179,11 @@ enum Opened {
 }
 
 /// The help for a workbook that cannot be read for `reason`.
-fn workbook_help(reason: &str) -> &'static str {
+pub(crate) fn workbook_help(reason: &str) -> &'static str {
     if reason.starts_with(sheet::NO_SUCH_SHEET) {
         "pass --sheet one of those names, spelled exactly, or its position (1 for the first)"
+    } else if reason.contains("--max-") {
+        "if the table really is that large, raise the limit named; otherwise delete the stray cells far from the table and save again"
     } else {
         "save the file again from your spreadsheet editor as .xlsx (without a password), or export it as CSV UTF-8"
     }

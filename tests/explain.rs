@@ -91,7 +91,7 @@ fn rule_page_examples_are_true() {
             Rule::RenamedColumn | Rule::TemplateColumnMissing | Rule::ColumnNotInTemplate => {
                 &["--template", "fixtures/current/rules-export.csv"]
             }
-            Rule::ReadOnlyModified | Rule::RemoveUnknownUser => {
+            Rule::ReadOnlyModified | Rule::RemoveUnknownUser | Rule::CallingLocationChange => {
                 &["--current", "fixtures/current/rules-export.csv"]
             }
             _ => &[],

@@ -123,6 +123,7 @@ rules! {
     NoRows = "HC041", "no-rows", Error, "The file has a header but no user rows.";
     CellTooLong = "HC042", "cell-too-long", Error, "A cell longer than 1,000 characters: no Control Hub field holds that much.";
     InvalidProfile = "HC043", "invalid-profile", Fatal, "The `--profile` is not valid, or names a column the input does not have.";
+    CallingLocationChange = "HC044", "calling-location-change", Error, "An existing calling user's Location changes: the CSV cannot move calling users (needs `--current`).";
 }
 
 impl Rule {

@@ -62,6 +62,41 @@ fn writable(class: ColumnClass) -> bool {
         )
 }
 
+/// The export rules on a cell that differs from the export (`old`, `new`): an existing
+/// calling user's Location (`calling-location-change`), a read-only column
+/// (`read-only-modified`). True when reported: the cell is then not a change.
+fn reported(ctx: &mut RowCtx<'_>, col: usize, (old, new): (&str, &str), calling: bool, line: u64) -> bool {
+    let class = ctx.schema.columns[col].class;
+    if class == ColumnClass::Calling(CallingField::Location)
+        && calling
+        && !old.is_empty()
+        && !old.eq_ignore_ascii_case(new)
+    {
+        let d = ctx.at(
+            Rule::CallingLocationChange,
+            col,
+            format!("a calling user cannot be moved through the CSV: `{new}` here, `{old}` in the current export (line {line})"),
+            "keep the export's Location (or leave it blank) and move the user in Control Hub: Users > the user > Calling > Move user",
+        );
+        ctx.diags.push(d);
+        return true;
+    }
+    if matches!(class, ColumnClass::UserStatus | ColumnClass::ReadOnly) {
+        let d = ctx.at(
+            Rule::ReadOnlyModified,
+            col,
+            format!(
+                "read-only `{}` is `{new}` here but `{old}` in the current export (line {line})",
+                ctx.schema.name(col)
+            ),
+            "leave read-only columns as exported (or blank): editing them can make the upload fail",
+        );
+        ctx.diags.push(d);
+        return true;
+    }
+    false
+}
+
 /// Compares an uploaded row with its user in the export; returns the changes, the package
 /// before, and the action.
 pub(super) fn compare(
@@ -138,25 +173,12 @@ pub(super) fn compare(
         if same {
             continue;
         }
-        if matches!(class, ColumnClass::UserStatus | ColumnClass::ReadOnly) {
-            let d = ctx.at(
-                Rule::ReadOnlyModified,
-                col,
-                format!(
-                    "read-only `{}` is `{new}` here but `{old}` in the current export (line {})",
-                    schema.name(col),
-                    existing.line()
-                ),
-                "leave read-only columns as exported (or blank): editing them can make the upload fail",
-            );
-            ctx.diags.push(d);
+        // Owned: `new` may borrow the row, which a finding is added to.
+        let new = new.to_owned();
+        if reported(ctx, col, (old, &new), before.is_some_and(|p| p.calling), existing.line()) {
             continue;
         }
-        changes.push(FieldChange {
-            column: schema.name(col).to_owned(),
-            old: old.to_owned(),
-            new: new.to_owned(),
-        });
+        changes.push(FieldChange { column: schema.name(col).to_owned(), old: old.to_owned(), new });
     }
     let action = if removal {
         Action::Remove

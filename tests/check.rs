@@ -417,3 +417,12 @@ fn fatal_json_keys_come_in_the_documented_order() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_line_break_inside_a_sheet_cell_is_not_a_row_in_the_human_report() {
+    // Row 3's Display Name is `Ed` and `Ko` on two lines; its Location is empty.
+    let out = run(&["check", "fixtures/input/line-break-in-cell.xlsx"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("line-break-in-cell.xlsx:3:23]"), "{stdout}");
+    assert!(stdout.contains(" 3 │ b@example.com,\"Ed Ko\",,1002,TRUE\n"), "{stdout}");
+}

@@ -49,6 +49,8 @@ pub struct Human<W: Write> {
     after_block: bool,
     /// The package columns' names: their changes are the row's package change, shown once.
     package_columns: Vec<String>,
+    /// The input is a spreadsheet.
+    sheet: bool,
 }
 
 impl<W: Write> Human<W> {
@@ -65,12 +67,14 @@ impl<W: Write> Human<W> {
             shown: 0,
             after_block: false,
             package_columns: Vec::new(),
+            sheet: false,
         }
     }
 
     fn emit(&mut self, d: &Diagnostic, raw: &[u8], first_line: u64) -> io::Result<()> {
-        let text = Painter { style: &self.style, handler: &self.handler, name: &self.name }
-            .render(d, raw, first_line)?;
+        let text =
+            Painter { style: &self.style, handler: &self.handler, name: &self.name, sheet: self.sheet }
+                .render(d, raw, first_line)?;
         self.put(text)
     }
 }
@@ -82,6 +86,8 @@ struct Painter<'a> {
     style: &'a Style,
     handler: &'a GraphicalReportHandler,
     name: &'a str,
+    /// The input is a spreadsheet: a row is one line, whatever line breaks its cells hold.
+    sheet: bool,
 }
 
 impl Painter<'_> {
@@ -116,6 +122,15 @@ impl Painter<'_> {
                 d.rule,
             ))));
         }
+        // A spreadsheet row is shown on one line: a line break inside a cell is not a row.
+        let flat: Vec<u8>;
+        let body = raw::trim_terminator(raw);
+        let raw = if self.sheet && body.iter().any(|&b| b == b'\n' || b == b'\r') {
+            flat = body.iter().map(|&b| if b == b'\n' || b == b'\r' { b' ' } else { b }).collect();
+            &flat[..]
+        } else {
+            raw
+        };
         let rendered = Rendered::new(d, self.name, raw, first_line, self.style.delimiter);
         let mut text = String::new();
         self.handler.render_report(&mut text, &rendered).map_err(io::Error::other)?;
@@ -174,6 +189,7 @@ const ROWS_PER_TASK: usize = 2048;
 impl<W: Write> Sink for Human<W> {
     fn begin(&mut self, input: &InputInfo, schema: &Schema) -> io::Result<()> {
         self.name.clone_from(&input.path);
+        self.sheet = input.sheet.is_some();
         self.package_columns = schema.packages.iter().map(|&(col, _)| schema.name(col).to_owned()).collect();
         // Spreadsheet rows are shown as comma-separated lines.
         self.style.delimiter = input.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');
@@ -198,7 +214,8 @@ impl<W: Write> Sink for Human<W> {
     /// Renders the findings on the worker threads (miette's drawing is most of a report's
     /// cost), then writes them in order.
     fn rows(&mut self, rows: &[(&RowOutcome, Record<'_>)]) -> io::Result<()> {
-        let painter = Painter { style: &self.style, handler: &self.handler, name: &self.name };
+        let painter =
+            Painter { style: &self.style, handler: &self.handler, name: &self.name, sheet: self.sheet };
         let texts: Vec<io::Result<Vec<Option<Text>>>> = rows
             .par_chunks(ROWS_PER_TASK)
             .map(|chunk| {

@@ -651,3 +651,17 @@ fn output_folders_must_exist_and_folders_are_never_outputs() {
         assert_eq!(left, ["x.csv"], "{args:?}: nothing written");
     }
 }
+
+#[test]
+fn sheet_dates_and_times_are_written_in_iso_8601() {
+    // A time of day alone is `13:30:00` (it has no date), a date alone `2024-05-01`, both
+    // `2024-05-01T08:15:00`.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run =
+        hubcsv().arg("fix").arg(fixture("input/dates-and-times.xlsx")).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let text = read(&out);
+    assert!(text.contains("a@example.com,13:30:00,2024-05-01,HQ,"), "{text}");
+    assert!(text.contains("b@example.com,2024-05-01T08:15:00,x,HQ,"), "{text}");
+}

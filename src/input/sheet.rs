@@ -28,11 +28,15 @@ pub fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// A date cell: ISO 8601, the date alone at midnight; a duration as its number.
+/// A date cell: ISO 8601, the date alone at midnight, the time alone for a time of day (a
+/// serial below 1, which has no date: `13:30:00`, not `1899-12-31T13:30:00`); a duration as
+/// its number.
 pub(crate) fn date_text(dt: &calamine::ExcelDateTime) -> String {
     match dt.as_datetime() {
         Some(t) if dt.is_datetime() => {
-            if t.time() == chrono::NaiveTime::MIN {
+            if (0.0..1.0).contains(&dt.as_f64()) {
+                t.format("%H:%M:%S").to_string()
+            } else if t.time() == chrono::NaiveTime::MIN {
                 t.format("%Y-%m-%d").to_string()
             } else {
                 t.format("%Y-%m-%dT%H:%M:%S").to_string()

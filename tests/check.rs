@@ -426,3 +426,16 @@ fn a_line_break_inside_a_sheet_cell_is_not_a_row_in_the_human_report() {
     assert!(stdout.contains("line-break-in-cell.xlsx:3:23]"), "{stdout}");
     assert!(stdout.contains(" 3 │ b@example.com,\"Ed Ko\",,1002,TRUE\n"), "{stdout}");
 }
+
+#[test]
+fn standard_input_is_read_once() {
+    // `-` as the input and as --current: the export would read the stream to its end and
+    // leave the input empty.
+    let data = std::fs::read(fixture("example/upload.csv")).unwrap();
+    for cmd in [&["check", "--current", "-", "-"][..], &["fix", "--current", "-", "-", "-o", "x.csv"][..]] {
+        let out = hubcsv().args(cmd).write_stdin(data.clone()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+        assert!(String::from_utf8(out.stderr).unwrap().contains("--current both read standard input"));
+    }
+    assert!(!crate::util::root().join("x.csv").exists(), "nothing written");
+}

@@ -29,6 +29,10 @@ impl Epilogue for Nothing {
 }
 
 pub fn run(args: &CheckArgs, color: bool) -> u8 {
+    if let Some(flag) = args.report.stdin_twice(&args.file) {
+        eprintln!("error: the input and {flag} both read standard input (-): give one of them as a file");
+        return super::exit::UNREADABLE;
+    }
     let source = Source::from_arg(&args.file);
     super::report::run(&args.report, color, |opts, sink| {
         hubcsv::check(&source, opts, sink).map(|s| (s, Nothing))

@@ -91,6 +91,10 @@ impl Epilogue for Written {
 }
 
 pub fn run(args: &FixArgs, color: bool) -> u8 {
+    if let Some(flag) = args.report.stdin_twice(&args.file) {
+        eprintln!("error: the input and {flag} both read standard input (-): give one of them as a file");
+        return super::exit::UNREADABLE;
+    }
     let source = Source::from_arg(&args.file);
     let fix_opts = FixOptions {
         out: args.output.clone(),

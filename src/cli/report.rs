@@ -108,6 +108,19 @@ fn parse_region(s: &str) -> Result<phonenumber::country::Id, String> {
 }
 
 impl ReportArgs {
+    /// The flag that would read standard input when the input `file` does too (`-`): two
+    /// readers of one stream, the second finding it empty.
+    pub fn stdin_twice(&self, file: &std::path::Path) -> Option<&'static str> {
+        let dash =
+            |p: &Option<std::path::PathBuf>| p.as_deref().is_some_and(|p| p == std::path::Path::new("-"));
+        if file != std::path::Path::new("-") {
+            return None;
+        }
+        [("--current", &self.current), ("--template", &self.template), ("--profile", &self.profile)]
+            .into_iter()
+            .find_map(|(flag, path)| dash(path).then_some(flag))
+    }
+
     /// Library options from the flags; sets up the thread pool and reads `--current`.
     pub fn options(&self) -> Result<Options, Error> {
         if let Some(n) = self.threads {

@@ -26,6 +26,10 @@ pub struct Current {
     ends: Vec<u32>,
     width: usize,
     lines: Vec<u64>,
+    /// Each export number's E.164 form, with the user who has it (the first, if several).
+    numbers: HashMap<Box<str>, u32>,
+    /// Each extension, by location (lower-cased) and extension, with the user who has it.
+    extensions: HashMap<(Box<str>, Box<str>), u32>,
 }
 
 /// One user of the export.
@@ -58,6 +62,12 @@ impl<'a> Existing<'a> {
             .iter()
             .find(|c| header_key(&c.canonical) == key)
             .map_or("", |c| self.value(c.index))
+    }
+
+    /// The user's email, as the export has it.
+    #[must_use]
+    pub fn email(&self) -> &'a str {
+        self.value(self.current.schema.email)
     }
 
     /// The line of the user in the export.
@@ -104,6 +114,8 @@ impl Current {
             text: String::new(),
             ends: Vec::new(),
             lines: Vec::new(),
+            numbers: HashMap::new(),
+            extensions: HashMap::new(),
         };
         let mut notes = Vec::new();
         while let Some(meta) =
@@ -152,8 +164,43 @@ impl Current {
                 current.ends.push(u32::try_from(current.text.len()).map_err(|_| too_big(meta.line))?);
             }
             current.lines.push(meta.line);
+            current.index_numbers(index);
         }
         Ok(current)
+    }
+
+    /// Records the number and extension of user `index`, for [`Current::number_owner`] and
+    /// [`Current::extension_owner`].
+    fn index_numbers(&mut self, index: u32) {
+        let user = Existing { current: self, index: index as usize };
+        let field = |col: Option<usize>| col.map_or("", |c| user.value(c));
+        let phone = field(self.schema.phone);
+        let e164: Option<Box<str>> = crate::rules::phone::classify(phone, None)
+            .e164(phone)
+            .filter(|_| !phone.is_empty())
+            .map(Into::into);
+        let extension = field(self.schema.extension);
+        let place = (!extension.is_empty())
+            .then(|| (field(self.schema.location).to_lowercase().into(), extension.into()));
+        if let Some(e164) = e164 {
+            self.numbers.entry(e164).or_insert(index);
+        }
+        if let Some(place) = place {
+            self.extensions.entry(place).or_insert(index);
+        }
+    }
+
+    /// The user of the export with this number (in E.164 form).
+    #[must_use]
+    pub fn number_owner(&self, e164: &str) -> Option<Existing<'_>> {
+        self.numbers.get(e164).map(|&i| Existing { current: self, index: i as usize })
+    }
+
+    /// The user of the export with this extension in this location.
+    #[must_use]
+    pub fn extension_owner(&self, location: &str, extension: &str) -> Option<Existing<'_>> {
+        let key: (Box<str>, Box<str>) = (location.to_lowercase().into(), extension.into());
+        self.extensions.get(&key).map(|&i| Existing { current: self, index: i as usize })
     }
 
     /// The user with this email (already trimmed and lower-cased).

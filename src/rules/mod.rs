@@ -353,6 +353,9 @@ fn check_cells<'a>(
     meetings::check(ctx, designated, &mut scratch.site);
     identity::names(ctx, designated);
 
+    if let Some(m) = matcher {
+        state::in_use(ctx, m);
+    }
     let mut changes = None;
     let mut package_before = None;
     let mut state_action = None;

@@ -124,6 +124,7 @@ rules! {
     CellTooLong = "HC042", "cell-too-long", Error, "A cell longer than 1,000 characters: no Control Hub field holds that much.";
     InvalidProfile = "HC043", "invalid-profile", Fatal, "The `--profile` is not valid, or names a column the input does not have.";
     CallingLocationChange = "HC044", "calling-location-change", Error, "An existing calling user's Location changes: the CSV cannot move calling users (needs `--current`).";
+    NumberInUse = "HC045", "number-in-use", Warning, "The Phone Number or Extension belongs to another user in the current export (needs `--current`).";
 }
 
 impl Rule {

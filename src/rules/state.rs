@@ -97,6 +97,50 @@ fn reported(ctx: &mut RowCtx<'_>, col: usize, (old, new): (&str, &str), calling:
     false
 }
 
+/// `number-in-use`: the row's Phone Number (in E.164 form) or its Extension in its
+/// Location (the export's when the cell is blank) belongs to another user of the export.
+/// A warning: that user's own row in this file may give it up, but Control Hub does not
+/// promise to apply the rows in the file's order.
+pub(super) fn in_use(ctx: &mut RowCtx<'_>, matcher: &Matcher<'_>) {
+    let schema = ctx.schema;
+    let me = ctx.get(Some(schema.email)).to_lowercase();
+    let other = |owner: &Existing<'_>| owner.email().to_lowercase() != me;
+    if let Some(col) = schema.phone {
+        let value = ctx.get(Some(col));
+        let e164 = classify(value, ctx.opts.region).e164(value).map(str::to_owned);
+        if let Some(owner) = e164.as_deref().and_then(|n| matcher.current.number_owner(n)).filter(other) {
+            let message = format!(
+                "`{}` is {}'s number in the current export (line {})",
+                e164.as_deref().unwrap_or(value),
+                owner.email(),
+                owner.line()
+            );
+            let d = ctx.at(Rule::NumberInUse, col, message, IN_USE_HELP);
+            ctx.diags.push(d);
+        }
+    }
+    if let Some(col) = schema.extension {
+        let extension = ctx.get(Some(col)).to_owned();
+        let written = ctx.get(schema.location).to_owned();
+        let location =
+            if written.is_empty() { ctx.existing.map_or("", |e| e.field("Location")) } else { &written };
+        if extension.is_empty() || location.is_empty() {
+            return;
+        }
+        if let Some(owner) = matcher.current.extension_owner(location, &extension).filter(other) {
+            let message = format!(
+                "extension `{extension}` in `{location}` is {}'s in the current export (line {})",
+                owner.email(),
+                owner.line()
+            );
+            let d = ctx.at(Rule::NumberInUse, col, message, IN_USE_HELP);
+            ctx.diags.push(d);
+        }
+    }
+}
+
+const IN_USE_HELP: &str = "a number or extension must be unused: give this user another, or free it first (its current user's change in a separate upload, or in Control Hub)";
+
 /// Compares an uploaded row with its user in the export; returns the changes, the package
 /// before, and the action.
 pub(super) fn compare(

@@ -316,3 +316,11 @@ fn human_report_shows_basic_license_changes() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("modify     webex_calling  (Basic Messaging: TRUE -> FALSE)"), "{stdout}");
 }
+
+#[test]
+fn a_users_own_number_is_not_in_use() {
+    // Ana, Ben, Farid... keep or take numbers of their own: no number-in-use. The rule's
+    // fixture (a new user with Ana's number) is in fixtures/rules/.
+    let doc = report();
+    assert!(doc["diagnostics"].as_array().unwrap().iter().all(|d| d["rule"] != "number-in-use"), "{doc:#}");
+}

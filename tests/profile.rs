@@ -206,3 +206,18 @@ fn a_catalogue_must_name_every_mapped_package_once() {
         assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "{profile}: nothing written");
     }
 }
+
+#[test]
+fn keeping_the_offer_column_exits_two() {
+    let out = hubcsv()
+        .args(["check", "--profile", "fixtures/profiles/keep-offer.toml"])
+        .arg(fixture("profiles/rh-fr.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("keep-offer.toml:3") && stderr.contains("`Offre` is the [packages] column"),
+        "{stderr}"
+    );
+}

@@ -80,7 +80,10 @@ impl Mapping {
             .map(|w| require(&w.column, "[[when]] column", &w.column_span).map(Some))
             .collect::<Result<Vec<_>, _>>()?;
         for (key, span) in profile.keep.iter().zip(&profile.keep_spans) {
-            require(key, "keep", span)?;
+            let col = require(key, "keep", span)?;
+            if Some(col) == offer {
+                return Err(kept_offer(profile, headers[col].trim(), span));
+            }
         }
         let mut m = Mapping {
             header: Vec::new(),
@@ -244,6 +247,17 @@ impl Mapping {
 
 /// The error for a column a profile names and the input lacks: the input's headers, and the
 /// closest of them when one is a likely typo.
+/// A `keep` entry that names the `[packages]` column: that column becomes the package
+/// columns; kept too, it would be a column Control Hub does not know.
+fn kept_offer(profile: &Profile, header: &str, span: &Range<usize>) -> crate::Error {
+    profile.error(super::profile::ProfileError {
+        message: format!("`{header}` is the [packages] column: its values become the package columns"),
+        span: Some(span.clone()),
+        help: "remove it from keep; to keep the offer text too, copy it into another column of the export"
+            .to_owned(),
+    })
+}
+
 fn missing_column(
     written: &str,
     what: &str,
@@ -309,6 +323,16 @@ mod tests {
         assert!(f.help.contains("did you mean `Offre`?"), "{}", f.help);
         assert!(f.help.contains("`Courriel`, `Offre`"), "{}", f.help);
         assert_eq!(f.path, "the profile:2");
+    }
+
+    #[test]
+    fn keeping_the_offer_column_is_a_profile_error() {
+        let p = profile(
+            "keep = [\"Offre\"]\n[packages]\ncolumn = \"Offre\"\nvalues = { \"Voix\" = \"webex_voice\" }\n",
+        );
+        let headers: Vec<String> = ["Courriel", "Offre"].map(str::to_owned).to_vec();
+        let e = Mapping::new(&p, &Catalogue::default(), &headers, "rh.csv").unwrap_err();
+        assert!(e.to_string().contains("`Offre` is the [packages] column"), "{e}");
     }
 
     #[test]

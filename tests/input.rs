@@ -140,3 +140,15 @@ fn french_booleans_are_understood() {
         .count();
     assert!(vrai >= 2, "{doc:#}");
 }
+
+#[test]
+fn a_hidden_first_sheet_is_not_the_default() {
+    // `Notes` is first but hidden; `Users` is the sheet a person sees on opening the file.
+    let (code, doc) = check_json(&fixture("input/hidden-first-sheet.xlsx"), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["input"]["sheet"], "Users");
+    // Asked for, the hidden sheet is read.
+    let (code, doc) = check_json(&fixture("input/hidden-first-sheet.xlsx"), &["--sheet", "Notes"]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(doc["error"]["rule"], "missing-email-column");
+}

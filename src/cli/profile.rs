@@ -27,7 +27,7 @@ enum ProfileCommand {
         /// The HR export (any format `check` reads).
         file: PathBuf,
         /// The sheet of a spreadsheet to read, by its exact name or 1-based position
-        /// (default: the first).
+        /// (default: the first visible one).
         #[arg(long, value_name = "NAME|INDEX")]
         sheet: Option<String>,
     },

@@ -39,7 +39,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
     /// The sheet of a spreadsheet to read, by its exact name or 1-based position (default:
-    /// the first).
+    /// the first visible one).
     #[arg(long, value_name = "NAME|INDEX")]
     pub sheet: Option<String>,
     /// Resource limit: the most input bytes read (a workbook: uncompressed).

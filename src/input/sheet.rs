@@ -111,10 +111,18 @@ pub fn open(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, String
 /// How the message for a `--sheet` the workbook does not have starts.
 pub const NO_SUCH_SHEET: &str = "no sheet `";
 
-/// The sheet `wanted` (a name, or a 1-based index; the first sheet when `None`).
-fn choose_sheet(names: &[String], wanted: Option<&str>) -> Result<String, String> {
+/// The sheet `wanted` (a name, or a 1-based index among all sheets); when `None`, the first
+/// visible worksheet (a hidden first sheet of notes or lookups is not the table a person sees
+/// on opening the file), or the first sheet if none is.
+fn choose_sheet(sheets: &[calamine::Sheet], wanted: Option<&str>) -> Result<String, String> {
+    let names: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
     match wanted {
-        None => names.first().cloned().ok_or_else(|| "the workbook has no sheet".to_owned()),
+        None => sheets
+            .iter()
+            .find(|s| s.visible == calamine::SheetVisible::Visible && s.typ == calamine::SheetType::WorkSheet)
+            .map(|s| s.name.clone())
+            .or_else(|| names.first().cloned())
+            .ok_or_else(|| "the workbook has no sheet".to_owned()),
         Some(w) => names
             .iter()
             .find(|n| n.as_str() == w)
@@ -155,11 +163,11 @@ pub fn open_streamed(
                     .map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?,
             )
         };
-        let names = match &book {
-            StreamBook::Xlsx(b) => calamine::Reader::sheet_names(b),
-            StreamBook::Xlsb(b) => calamine::Reader::sheet_names(b),
+        let sheets = match &book {
+            StreamBook::Xlsx(b) => calamine::Reader::sheets_metadata(b).to_vec(),
+            StreamBook::Xlsb(b) => calamine::Reader::sheets_metadata(b).to_vec(),
         };
-        let name = choose_sheet(&names, wanted)?;
+        let name = choose_sheet(&sheets, wanted)?;
         Ok((book, name))
     })
 }
@@ -167,7 +175,7 @@ pub fn open_streamed(
 fn open_unguarded(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, String), String> {
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
-    let name = choose_sheet(&book.sheet_names(), wanted)?;
+    let name = choose_sheet(book.sheets_metadata(), wanted)?;
     let range = book.worksheet_range(&name).map_err(|e| format!("cannot read sheet `{name}`: {e}"))?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     Ok((

@@ -277,23 +277,28 @@ impl Profile {
                 values,
             });
         }
-        let defaults =
-            |map: &BTreeMap<Spanned<String>, String>| -> Result<Vec<(String, String)>, ProfileError> {
-                map.iter()
-                    .map(|(k, v)| {
-                        canonical_column(k.get_ref())
-                            .map(|c| (c.to_owned(), v.clone()))
-                            .ok_or_else(|| unknown_column(k.get_ref(), k.span()))
-                    })
-                    .collect()
-            };
-        profile.defaults = defaults(&file.defaults)?;
+        // Two keys for one column (`Location` and `location`) would leave
+        // the file's order to pick the value.
+        let defaults = |map: &BTreeMap<Spanned<String>, String>,
+                        table: &str|
+         -> Result<Vec<(String, String)>, ProfileError> {
+            let mut seen = Seen(BTreeMap::new());
+            let mut out = Vec::with_capacity(map.len());
+            for (k, v) in map {
+                let column =
+                    canonical_column(k.get_ref()).ok_or_else(|| unknown_column(k.get_ref(), k.span()))?;
+                seen.first(table, k, column.to_owned())?;
+                out.push((column.to_owned(), v.clone()));
+            }
+            Ok(out)
+        };
+        profile.defaults = defaults(&file.defaults, "[defaults]")?;
         for w in &file.when {
             profile.when.push(When {
                 column: header_key(w.column.get_ref()),
                 column_span: w.column.span(),
                 value: w.value.trim().to_lowercase(),
-                set: defaults(&w.set)?,
+                set: defaults(&w.set, "[[when]] set")?,
             });
         }
         for (key, value) in file.catalogue.iter().flatten() {
@@ -476,5 +481,13 @@ set = { "Location" = "Bruxelles" }
         let text = "[aliases]\n\"Matricule\" = \"Title\"\n\"MATRICULE\" = \"Department\"\n";
         let e = Profile::parse(text, &Catalogue::default()).unwrap_err();
         assert!(e.message.contains("Matricule") && e.message.contains("MATRICULE"), "{e:?}");
+        // Two defaults for one column, in [defaults] or a [[when]] set.
+        for text in [
+            "[defaults]\n\"Location\" = \"HQ\"\n\"location\" = \"Paris\"\n",
+            "[[when]]\ncolumn = \"Pays\"\nvalue = \"Belgique\"\nset = { \"Location\" = \"A\", \"location\" = \"B\" }\n",
+        ] {
+            let e = Profile::parse(text, &Catalogue::default()).unwrap_err();
+            assert!(e.message.contains("are the same key") && e.span.is_some(), "{text}: {e:?}");
+        }
     }
 }

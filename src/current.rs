@@ -64,6 +64,12 @@ impl<'a> Existing<'a> {
             .map_or("", |c| self.value(c.index))
     }
 
+    /// Whether `other` is this same user of the same export.
+    #[must_use]
+    pub fn is(&self, other: &Existing<'_>) -> bool {
+        std::ptr::eq(self.current, other.current) && self.index == other.index
+    }
+
     /// The user's email, as the export has it.
     #[must_use]
     pub fn email(&self) -> &'a str {

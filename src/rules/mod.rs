@@ -21,12 +21,6 @@ pub mod state;
 pub use registry::{Rule, Severity, ALL};
 pub use safety::is_formula;
 
-/// Whether a license cell reads as TRUE (`TRUE`, or an alias such as `VRAI`, `1`, `yes`).
-#[must_use]
-pub fn is_true(value: &str) -> bool {
-    matches!(licenses::parse_bool(value).0, licenses::Bool::True)
-}
-
 use crate::actions::{Action, Evidence};
 use crate::input::batch::Fields;
 use crate::input::{raw, CellNote, Meta};
@@ -354,7 +348,7 @@ fn check_cells<'a>(
     identity::names(ctx, designated);
 
     if let Some(m) = matcher {
-        state::in_use(ctx, m);
+        state::in_use(ctx, m, phone.as_ref().map(|(_, number)| number.as_str()));
     }
     let mut changes = None;
     let mut package_before = None;
@@ -472,6 +466,12 @@ fn duplicates(ctx: &mut RowCtx<'_>) {
         );
         ctx.diags.push(d);
     }
+}
+
+/// Whether a license cell reads as TRUE (`TRUE`, or an alias such as `VRAI`, `1`, `yes`).
+#[must_use]
+pub fn is_true(value: &str) -> bool {
+    matches!(licenses::parse_bool(value).0, licenses::Bool::True)
 }
 
 /// Whether two cells of columns with the same header say the same: equal once trimmed, the

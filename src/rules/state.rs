@@ -8,7 +8,6 @@
 
 use serde::Serialize;
 
-use super::licenses::{parse_bool, Bool};
 use super::phone::classify;
 use super::{RowCtx, Rule};
 use crate::actions::Action;
@@ -38,8 +37,7 @@ pub struct FieldChange {
 }
 
 fn same_license(old: &str, new: &str) -> bool {
-    let truth = |v: &str| matches!(parse_bool(v).0, Bool::True);
-    truth(old) == truth(new)
+    super::is_true(old) == super::is_true(new)
 }
 
 /// An export's phone cell as the upload's is written: its E.164 form (an export saved by a
@@ -101,17 +99,16 @@ fn reported(ctx: &mut RowCtx<'_>, col: usize, (old, new): (&str, &str), calling:
 /// Location (the export's when the cell is blank) belongs to another user of the export.
 /// A warning: that user's own row in this file may give it up, but Control Hub does not
 /// promise to apply the rows in the file's order.
-pub(super) fn in_use(ctx: &mut RowCtx<'_>, matcher: &Matcher<'_>) {
+/// `phone` is the row's number in E.164 form, as the calling rules read it.
+pub(super) fn in_use(ctx: &mut RowCtx<'_>, matcher: &Matcher<'_>, phone: Option<&str>) {
     let schema = ctx.schema;
-    let me = ctx.get(Some(schema.email)).to_lowercase();
-    let other = |owner: &Existing<'_>| owner.email().to_lowercase() != me;
-    if let Some(col) = schema.phone {
-        let value = ctx.get(Some(col));
-        let e164 = classify(value, ctx.opts.region).e164(value).map(str::to_owned);
-        if let Some(owner) = e164.as_deref().and_then(|n| matcher.current.number_owner(n)).filter(other) {
+    // The row's own user in the export (matched by email) may hold its number.
+    let me = ctx.existing;
+    let other = |owner: &Existing<'_>| !me.is_some_and(|me| me.is(owner));
+    if let (Some(col), Some(e164)) = (schema.phone, phone) {
+        if let Some(owner) = matcher.current.number_owner(e164).filter(other) {
             let message = format!(
-                "`{}` is {}'s number in the current export (line {})",
-                e164.as_deref().unwrap_or(value),
+                "`{e164}` is {}'s number in the current export (line {})",
                 owner.email(),
                 owner.line()
             );

@@ -135,6 +135,20 @@ fn spelled(written: String, name: &str, display: &str) -> String {
     }
 }
 
+/// The key two headers name one column by: a license column's name, subscription and
+/// suspended mark, whatever the case and spacing (`Webex Calling [Sub1]` and
+/// `webex calling[sub1]`: Control Hub matches `name [suffix]` with optional spaces), any
+/// other column's [`header_key`].
+pub(crate) fn column_key(canonical: &str, class: ColumnClass) -> String {
+    let key = header_key(canonical);
+    if !class.is_boolean() {
+        return key;
+    }
+    let parts = split_license_header(&key);
+    let suspended = if parts.suspended { "(suspended)" } else { "" };
+    format!("{}[{}]{suspended}", parts.name, parts.suffix.unwrap_or(""))
+}
+
 /// `duplicate-header` on the header: column `index` repeats column `first`. It is `fixed`:
 /// the repeat is left out of the corrected output (rows where it disagrees with the first
 /// are errors of their own).
@@ -208,7 +222,7 @@ impl Schema {
             let (canonical, mut class, suspended) = classify(&known, &catalogue, header, &key, keep);
             // Two columns are the same when their canonical form matches; license columns of
             // one package with different subscriptions differ by suffix, so they stay apart.
-            let dup_key = header_key(&canonical);
+            let dup_key = column_key(&canonical, class);
             if let Some(&first) = seen.get(&dup_key) {
                 let d = duplicate_finding(headers, index, first, line, &canonical);
                 diagnostics.push(d);
@@ -362,6 +376,15 @@ mod tests {
         // The repeat is not a second package column.
         assert_eq!(s.packages.len(), 1);
         assert_eq!(s.booleans, vec![1]);
+    }
+
+    #[test]
+    fn a_license_header_repeated_with_other_spacing_is_a_duplicate() {
+        // Control Hub matches `name [suffix]` with or without the space: one column.
+        let (s, d) =
+            resolve(&["User ID/Email (Required)", "Webex Calling [Sub1]", "webex calling[sub1]"]).unwrap();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(s.duplicates, vec![(2, 1)]);
     }
 
     #[test]

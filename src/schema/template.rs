@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::headers::column_key;
 use super::packages::split_license_header;
 use super::{header_key, Catalogue, ColumnClass, Schema};
 use crate::error::Error;
@@ -49,7 +50,7 @@ impl Template {
         let by_key: HashMap<String, usize> = columns
             .iter()
             .filter(|c| !c.class.is_dropped())
-            .map(|c| (match_key(&c.canonical, c.class), c.index))
+            .map(|c| (column_key(&c.canonical, c.class), c.index))
             .collect();
         let mut matched = vec![false; columns.len()];
         let mut known_here = Vec::new();
@@ -60,7 +61,7 @@ impl Template {
             if u.class.is_dropped() {
                 continue;
             }
-            if let Some(&t) = by_key.get(&match_key(&u.canonical, u.class)).filter(|&&t| !matched[t]) {
+            if let Some(&t) = by_key.get(&column_key(&u.canonical, u.class)).filter(|&&t| !matched[t]) {
                 matched[t] = true;
                 u.canonical.clone_from(&columns[t].canonical);
                 known_here.push(u.index);
@@ -139,21 +140,4 @@ impl Template {
             diagnostics.push(d);
         }
     }
-}
-
-/// The key two headers match by: a license column's name, subscription and suspended mark
-/// (`Webex Calling [Sub1]` and `webex calling[sub1]` are one column), any other column's
-/// [`header_key`].
-fn match_key(canonical: &str, class: ColumnClass) -> String {
-    let key = header_key(canonical);
-    if !class.is_boolean() {
-        return key;
-    }
-    let parts = split_license_header(&key);
-    format!(
-        "{}[{}]{}",
-        parts.name,
-        parts.suffix.unwrap_or(""),
-        if parts.suspended { "(suspended)" } else { "" }
-    )
 }

@@ -245,12 +245,10 @@ impl Mapping {
     }
 }
 
-/// The error for a column a profile names and the input lacks: the input's headers, and the
-/// closest of them when one is a likely typo.
 /// A `keep` entry that names the `[packages]` column: that column becomes the package
 /// columns; kept too, it would be a column Control Hub does not know.
 fn kept_offer(profile: &Profile, header: &str, span: &Range<usize>) -> crate::Error {
-    profile.error(super::profile::ProfileError {
+    profile.error(ProfileError {
         message: format!("`{header}` is the [packages] column: its values become the package columns"),
         span: Some(span.clone()),
         help: "remove it from keep; to keep the offer text too, copy it into another column of the export"
@@ -258,6 +256,8 @@ fn kept_offer(profile: &Profile, header: &str, span: &Range<usize>) -> crate::Er
     })
 }
 
+/// The error for a column a profile names and the input lacks: the input's headers, and the
+/// closest of them when one is a likely typo.
 fn missing_column(
     written: &str,
     what: &str,
@@ -270,7 +270,7 @@ fn missing_column(
         headers.iter().map(|h| h.trim()).filter(|h| !h.is_empty()).map(|h| format!("`{h}`")).collect();
     let closest = headers
         .iter()
-        .map(|h| (distance(&key, &header_key(h)), h.trim()))
+        .map(|h| (strsim::levenshtein(&key, &header_key(h)), h.trim()))
         .filter(|(d, h)| !h.is_empty() && *d <= (key.chars().count() / 3).max(2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, h)| h);
@@ -283,22 +283,6 @@ fn missing_column(
             shown.join(", ")
         ),
     }
-}
-
-/// Edit distance (insertions, deletions, substitutions) between two short strings, by chars.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (diagonal + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -326,6 +310,15 @@ mod tests {
     }
 
     #[test]
+    fn edit_distance() {
+        // The distance "did you mean" ranks headers by (strsim's Levenshtein, by chars).
+        let distance = strsim::levenshtein;
+        assert_eq!(distance("offer", "offre"), 2);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("pays", "pays"), 0);
+    }
+
+    #[test]
     fn keeping_the_offer_column_is_a_profile_error() {
         let p = profile(
             "keep = [\"Offre\"]\n[packages]\ncolumn = \"Offre\"\nvalues = { \"Voix\" = \"webex_voice\" }\n",
@@ -348,12 +341,5 @@ mod tests {
         // Aliases for headers the file lacks are fine: a profile may list several spellings.
         let p = profile("keep = [\"Pays\"]\n[aliases]\n\"Mail pro\" = \"User ID/Email (Required)\"\n");
         assert!(Mapping::new(&p, &Catalogue::default(), &hr, "rh.csv").is_ok());
-    }
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(distance("offer", "offre"), 2);
-        assert_eq!(distance("", "abc"), 3);
-        assert_eq!(distance("pays", "pays"), 0);
     }
 }

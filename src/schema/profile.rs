@@ -282,7 +282,7 @@ impl Profile {
         let defaults = |map: &BTreeMap<Spanned<String>, String>,
                         table: &str|
          -> Result<Vec<(String, String)>, ProfileError> {
-            let mut seen = Seen(BTreeMap::new());
+            let mut seen = Seen::default();
             let mut out = Vec::with_capacity(map.len());
             for (k, v) in map {
                 let column =

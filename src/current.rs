@@ -95,7 +95,8 @@ impl<'a> Existing<'a> {
 }
 
 impl Current {
-    /// Reads an export. Rows without an email are ignored; a repeated email keeps the first.
+    /// Reads an export. Rows without an email are ignored; a user listed twice with the same
+    /// values keeps the first row, with different values is refused.
     ///
     /// # Errors
     /// The export cannot be read or has no identity column.
@@ -148,7 +149,30 @@ impl Current {
                 continue;
             }
             let key: Box<str> = email.to_lowercase().into();
-            if current.users.contains_key(&key) {
+            if let Some(&first) = current.users.get(&key) {
+                // An export lists each user once. The same row twice (an export appended to
+                // itself) changes nothing; two different rows leave the user's state unknown,
+                // and every action computed from it would be a guess.
+                let user = Existing { current: &current, index: first as usize };
+                let email_col = current.schema.email;
+                let differs = (0..current.width).find(|&col| {
+                    col != email_col && record.get(col).map_or("", str::trim) != user.value(col)
+                });
+                if let Some(col) = differs {
+                    let header = headers.get(col).map_or("", |h| h.trim());
+                    return Err(Error::Unreadable {
+                        path: current.path.clone(),
+                        line: Some(meta.line),
+                        reason: format!(
+                            "the current export lists {email} twice, at lines {} and {}, with different values (column {header}: `{}` and `{}`)",
+                            user.line(),
+                            meta.line,
+                            user.value(col),
+                            record.get(col).map_or("", str::trim),
+                        ),
+                        help: "export the users again from Control Hub, or keep one row per user".to_owned(),
+                    });
+                }
                 continue;
             }
             let too_big = |line| Error::Unreadable {

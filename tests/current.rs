@@ -324,3 +324,25 @@ fn a_users_own_number_is_not_in_use() {
     let doc = report();
     assert!(doc["diagnostics"].as_array().unwrap().iter().all(|d| d["rule"] != "number-in-use"), "{doc:#}");
 }
+
+#[test]
+fn an_export_listing_a_user_twice_with_different_rows_is_refused() {
+    // Ana is at line 2 in HQ and at line 4 in Paris: which one Control Hub holds is unknown,
+    // so every action from it would be a guess.
+    let export = fixture("current/export-user-twice.csv");
+    let (code, doc) = check_json(&fixture("current/upload.csv"), &["--current", export.to_str().unwrap()]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(doc["error"]["rule"], "unreadable-file");
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.contains("export-user-twice.csv:4"), "{doc:#}");
+    assert!(message.contains("lines 2 and 4") && message.contains("`HQ` and `Paris`"), "{doc:#}");
+}
+
+#[test]
+fn an_export_listing_the_same_row_twice_is_read() {
+    // The same row again (its cells equal once trimmed) is one user, as before.
+    let export = fixture("current/export-same-row-twice.csv");
+    let (code, doc) = check_json(&fixture("current/upload.csv"), &["--current", export.to_str().unwrap()]);
+    assert_ne!(code, 2, "{doc:#}");
+    assert_eq!(row(&doc, 2)["action"], "unchanged", "{doc:#}");
+}

@@ -439,3 +439,20 @@ fn standard_input_is_read_once() {
     }
     assert!(!crate::util::root().join("x.csv").exists(), "nothing written");
 }
+
+#[test]
+fn an_emergency_extension_stored_as_a_number_is_an_error_not_a_fix() {
+    // Dropping the `.0` of `911.0` would upload the emergency number 911 as Rosa's extension;
+    // Quinn's `1143.0` is still fixed.
+    let (code, doc) = check_json(&fixture("input/emergency-extension-decimal.csv"), &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    let severities: Vec<(&str, &str)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["cell"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(severities, [("F2", "error"), ("F3", "fixed")], "{doc:#}");
+    assert!(doc["diagnostics"][0]["message"].as_str().unwrap().contains("emergency"), "{doc:#}");
+    assert_eq!(doc["rows"][0]["action"], "invalid");
+}

@@ -119,7 +119,11 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
         return None;
     }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if let Some(int) = value.strip_suffix(".0").filter(|s| digits(s) && (2..=10).contains(&s.len())) {
+    // `911.0` is no fix: without its `.0` it is still an emergency number (below).
+    if let Some(int) = value
+        .strip_suffix(".0")
+        .filter(|s| digits(s) && (2..=10).contains(&s.len()) && !EMERGENCY.contains(s))
+    {
         let short = Short::new(int);
         let int = int.to_owned();
         let d = ctx.at(
@@ -131,12 +135,13 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
         ctx.fix(d, col, int);
         return short;
     }
-    let problem = if !digits(value) {
+    let whole = value.strip_suffix(".0").filter(|s| digits(s)).unwrap_or(value);
+    let problem = if EMERGENCY.contains(&whole) {
+        Some("is an emergency number")
+    } else if !digits(value) {
         Some("must contain digits only")
     } else if !(2..=10).contains(&value.len()) {
         Some("must be 2 to 10 digits long")
-    } else if EMERGENCY.contains(&value) {
-        Some("is an emergency number")
     } else {
         None
     };

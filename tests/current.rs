@@ -346,3 +346,37 @@ fn an_export_listing_the_same_row_twice_is_read() {
     assert_ne!(code, 2, "{doc:#}");
     assert_eq!(row(&doc, 2)["action"], "unchanged", "{doc:#}");
 }
+
+#[test]
+fn blank_cells_keep_the_exports_values_and_remove_clears_them() {
+    // Line 2: Ana clears both her number and extension: a calling user needs one.
+    // Line 3: Di's blank site keeps the export's acme.webex.com: no missing-preferred-site.
+    // Line 4: Fay's blank Location keeps Paris, where 3000 is free.
+    // Line 5: Zed's 1001 in HQ is Ana's extension in the export (number-in-use), and
+    // line 6's 1006 in HQ is not Fay's (she is in Paris).
+    let (code, doc) = check_json(
+        &fixture("current/upload-kept-fields.csv"),
+        &["--current", fixture("current/export-calling-kept.csv").to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{doc:#}");
+    let found: Vec<(String, u64)> =
+        crate::util::findings(&doc).into_iter().map(|(rule, line, _)| (rule, line)).collect();
+    assert_eq!(
+        found,
+        [("missing-number-or-extension".to_owned(), 2), ("number-in-use".to_owned(), 5)],
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn duplicate_extensions_are_found_in_the_exports_location_for_a_blank_cell() {
+    // Ana (HQ in the export) and Fay (Paris) both take 3000 with a blank Location: no
+    // clash. Zed takes 3000 in HQ: Ana's location, so a clash with line 2.
+    let upload = fixture("current/upload-extension-blank-location.csv");
+    let (code, doc) =
+        check_json(&upload, &["--current", fixture("current/export-calling-kept.csv").to_str().unwrap()]);
+    assert_eq!(code, 1, "{doc:#}");
+    let found: Vec<(String, u64)> =
+        crate::util::findings(&doc).into_iter().map(|(rule, line, _)| (rule, line)).collect();
+    assert_eq!(found, [("duplicate-extension".to_owned(), 4)], "{doc:#}");
+}

@@ -170,8 +170,12 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) -> (Keye
     }
     let ext = schema.extension.and_then(|c| extension(ctx, c));
     let location = ctx.get(schema.location);
-    let no_location = location.is_empty() || is_remove(location);
-    let ext_key = ext.map(|e| (short_extension_key(location, &e), e));
+    // An existing user's blank Location keeps the export's: that is where the extension is.
+    let key_location = match ctx.existing {
+        Some(e) if location.is_empty() => e.field("Location"),
+        _ => location,
+    };
+    let ext_key = ext.map(|e| (short_extension_key(key_location, &e), e));
 
     if let Some(package) = designated.filter(|p| p.calling) {
         let id = &package.id;
@@ -179,8 +183,19 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) -> (Keye
         // (blank = no change). A user changing to a calling package from another one must
         // bring them (control-hub-csv.md §3).
         let kept = ctx.existing.filter(|e| e.package().is_some_and(|p| p.calling));
-        let kept_field = |name: &str| kept.is_some_and(|e| !e.field(name).is_empty());
-        if no_location && !kept_field("Location") {
+        // A field is missing when the upload clears it (`REMOVE`), or leaves it blank and
+        // the export has none to keep.
+        let missing = |c: Option<usize>, name: &str| {
+            let v = ctx.get(c);
+            if v.is_empty() {
+                !kept.is_some_and(|e| !e.field(name).is_empty())
+            } else {
+                is_remove(v)
+            }
+        };
+        let no_location = missing(schema.location, "Location");
+        let no_number = missing(schema.phone, "Phone Number") && missing(schema.extension, "Extension");
+        if no_location {
             let help = "calling users need the name of a calling location that exists in Control Hub";
             let d = match schema.location {
                 Some(col) => ctx.at(Rule::MissingLocation, col, format!("{id} needs a Location"), help),
@@ -192,15 +207,7 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) -> (Keye
             };
             ctx.diags.push(d);
         }
-        let blank = |c: Option<usize>| {
-            let v = ctx.get(c);
-            v.is_empty() || is_remove(v)
-        };
-        if blank(schema.phone)
-            && blank(schema.extension)
-            && !kept_field("Phone Number")
-            && !kept_field("Extension")
-        {
+        if no_number {
             let help = "give the user a Phone Number (E.164), an Extension, or both";
             let d = match schema.phone.or(schema.extension) {
                 Some(col) => ctx.at(

@@ -46,7 +46,9 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>, known: &
         }
     }
     if let Some(package) = designated.filter(|p| p.meetings) {
-        if ctx.get(schema.site).is_empty() {
+        // Blank is no change: an existing user keeps the export's site.
+        let kept = ctx.existing.is_some_and(|e| !e.field("Preferred Webex Site").is_empty());
+        if ctx.get(schema.site).is_empty() && !kept {
             let help = "set Preferred Webex Site (e.g. acme.webex.com): Control Hub accepts the row without it, but the user's meeting site breaks later";
             let d = match schema.site {
                 Some(col) => ctx.at(

@@ -188,7 +188,7 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) -> (Keye
         let missing = |c: Option<usize>, name: &str| {
             let v = ctx.get(c);
             if v.is_empty() {
-                !kept.is_some_and(|e| !e.field(name).is_empty())
+                kept.is_none_or(|e| e.field(name).is_empty())
             } else {
                 is_remove(v)
             }

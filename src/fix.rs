@@ -40,7 +40,8 @@ pub struct Change {
 ///
 /// - a user with a package: that package TRUE, every other package FALSE, every basic
 ///   license FALSE;
-/// - a removal (`removal`: every package FALSE): every package and basic license FALSE;
+/// - a removal (`removal`: every user package FALSE, or with `--current` the user's own
+///   package FALSE and none TRUE): every package and basic license FALSE;
 /// - no package TRUE and some package cells blank (`no-package`): the blank package cells
 ///   stay blank, the only safe reading when the user's package is unknown ("no change"),
 ///   while basic licenses are still set FALSE so that Control Hub adds none.

@@ -284,7 +284,7 @@ fn actions_of_the_bundled_example() {
             (10, "invalid"),
             (11, "modify"),
             (12, "invalid"),
-            (13, "add"),
+            (13, "remove"),
             (14, "invalid"),
         ]
     );

@@ -380,3 +380,62 @@ fn duplicate_extensions_are_found_in_the_exports_location_for_a_blank_cell() {
         crate::util::findings(&doc).into_iter().map(|(rule, line, _)| (rule, line)).collect();
     assert_eq!(found, [("duplicate-extension".to_owned(), 4)], "{doc:#}");
 }
+
+#[test]
+fn a_package_without_a_column_in_the_upload_cannot_be_taken_away() {
+    // Line 2: Ed holds Webex Voice, which has no column here: Calling TRUE would give him
+    // two packages. Line 3: Di holds Webex Suite: the "removal" would leave it. Line 4:
+    // Ana holds Webex Calling, whose FALSE removes it: a removal.
+    let export = fixture("current/export-calling-kept.csv");
+    let (code, doc) = check_json(
+        &fixture("current/upload-package-column-missing.csv"),
+        &["--current", export.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{doc:#}");
+    let found: Vec<(String, u64, Option<String>)> = crate::util::findings(&doc);
+    assert_eq!(
+        found,
+        [
+            ("package-column-missing".to_owned(), 2, Some("B2".to_owned())),
+            ("package-column-missing".to_owned(), 3, None)
+        ],
+        "{doc:#}"
+    );
+    let actions: Vec<&str> =
+        doc["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["invalid", "invalid", "remove"], "{doc:#}");
+    assert!(doc["diagnostics"][0]["message"].as_str().unwrap().contains("webex_voice"), "{doc:#}");
+}
+
+#[test]
+fn false_in_the_users_own_package_with_the_rest_blank_is_a_removal() {
+    // Line 2: Ana's Webex Calling is FALSE and nothing is TRUE: she is left without a
+    // package, whatever the blank Voice cell. Line 3: Ed's Voice is blank: he keeps it.
+    // Line 4: every user package FALSE, Common Area Calling blank: a removal.
+    let export = fixture("current/export-calling-kept.csv");
+    let (_, doc) = check_json(
+        &fixture("current/upload-own-package-false.csv"),
+        &["--current", export.to_str().unwrap()],
+    );
+    let rows: Vec<(&str, Value)> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["action"].as_str().unwrap(), r["changes"].clone()))
+        .collect();
+    let package_change = |old: &str| {
+        json!([
+            {"column": "package", "old": old, "new": ""},
+            {"column": "Webex Calling [Sub1]", "old": "TRUE", "new": "FALSE"}
+        ])
+    };
+    assert_eq!(
+        rows,
+        [
+            ("remove", package_change("webex_calling")),
+            ("unchanged", json!([])),
+            ("remove", package_change("webex_calling"))
+        ],
+        "{doc:#}"
+    );
+}

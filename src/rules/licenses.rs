@@ -56,7 +56,7 @@ fn parse_alias(value: &[u8]) -> (Bool, bool) {
 pub(super) struct Licenses {
     /// (column, package index) of the first user package set TRUE.
     pub designated: Option<(usize, usize)>,
-    /// Every package cell is explicitly FALSE (a removal).
+    /// Every user package cell is explicitly FALSE (a removal).
     pub all_false: bool,
 }
 
@@ -123,8 +123,11 @@ impl Memo {
 fn decide(ctx: &mut RowCtx<'_>, read: &[Bool], unmapped: bool) -> Licenses {
     let schema = ctx.schema;
     let (designated, any_true) = packages(ctx, read);
-    let all_false =
-        !schema.packages.is_empty() && schema.packages.iter().all(|&(c, _)| read[c] == Bool::False);
+    // A removal sets every user package FALSE. Common Area Calling is not a user package:
+    // a user does not hold it, so its cell does not make or unmake a removal.
+    let is_user = |p: usize| schema.catalogue.package(p).is_some_and(|p| p.user);
+    let mut user_columns = schema.packages.iter().filter(|&&(_, p)| is_user(p)).peekable();
+    let all_false = user_columns.peek().is_some() && user_columns.all(|&(c, _)| read[c] == Bool::False);
     if !schema.packages.is_empty() && !any_true && !all_false && !unmapped {
         let d = ctx.row(
             Rule::NoPackage,

@@ -474,6 +474,12 @@ pub fn is_true(value: &str) -> bool {
     matches!(licenses::parse_bool(value).0, licenses::Bool::True)
 }
 
+/// Whether a license cell reads as FALSE (`FALSE`, or an alias such as `FAUX`, `0`, `no`).
+#[must_use]
+pub fn is_false(value: &str) -> bool {
+    matches!(licenses::parse_bool(value).0, licenses::Bool::False)
+}
+
 /// Whether two cells of columns with the same header say the same: equal once trimmed, the
 /// same TRUE/FALSE in a license column (`true` = `TRUE`), the same email whatever its case.
 fn same_cell(class: crate::schema::ColumnClass, a: &str, b: &str) -> bool {

@@ -92,7 +92,7 @@ rules! {
     InvalidBoolean = "HC010", "invalid-boolean", Error, "A license cell holds something other than TRUE, FALSE, blank or a known alias.";
     NonCanonicalBoolean = "HC011", "non-canonical-boolean", Fixed, "A license cell spells TRUE/FALSE another way (`true`, `1`, `VRAI`, ...).";
     MultiplePackages = "HC012", "multiple-packages", Error, "More than one wholesale package is TRUE on one row.";
-    NoPackage = "HC013", "no-package", Warning, "No wholesale package is TRUE and not all are FALSE: nothing to assign.";
+    NoPackage = "HC013", "no-package", Warning, "No wholesale package is TRUE and not all user packages are FALSE: nothing to assign.";
     MissingLocation = "HC014", "missing-location", Error, "A calling-capable package without a Location.";
     MissingNumberOrExtension = "HC015", "missing-number-or-extension", Error, "A calling-capable package with neither Phone Number nor Extension.";
     InvalidPhoneNumber = "HC016", "invalid-phone-number", Error, "A phone number that is not a valid E.164 number.";
@@ -125,6 +125,7 @@ rules! {
     InvalidProfile = "HC043", "invalid-profile", Fatal, "The `--profile` is not valid, or names a column the input does not have.";
     CallingLocationChange = "HC044", "calling-location-change", Error, "An existing calling user's Location changes: the CSV cannot move calling users (needs `--current`).";
     NumberInUse = "HC045", "number-in-use", Warning, "The Phone Number or Extension belongs to another user in the current export (needs `--current`).";
+    PackageColumnMissing = "HC046", "package-column-missing", Error, "An existing user's package has no column in the upload, so the upload cannot take it away (needs `--current`).";
 }
 
 impl Rule {

@@ -136,6 +136,36 @@ pub(super) fn in_use(ctx: &mut RowCtx<'_>, matcher: &Matcher<'_>, phone: Option<
     }
 }
 
+/// `package-column-missing`: the user holds `held` in the export, and the upload has no
+/// column of it, so it cannot take it away: the user would keep it beside the designated
+/// package, or keep it after the removal.
+fn package_column_missing(
+    ctx: &mut RowCtx<'_>,
+    existing: Existing<'_>,
+    held: &Package,
+    designated: Option<(usize, &Package)>,
+) {
+    let name = held.display.first().copied().unwrap_or(held.id);
+    let whom =
+        format!("{} holds {} in the current export (line {})", existing.email(), held.id, existing.line());
+    let d = match designated {
+        Some((col, p)) => ctx.at(
+            Rule::PackageColumnMissing,
+            col,
+            format!("{whom}, and the upload has no `{name}` column to set FALSE: the user would hold it beside {}", p.id),
+            PACKAGE_COLUMN_HELP,
+        ),
+        None => ctx.row(
+            Rule::PackageColumnMissing,
+            format!("{whom}, and the upload has no `{name}` column to set FALSE: the removal would leave it"),
+            PACKAGE_COLUMN_HELP,
+        ),
+    };
+    ctx.diags.push(d);
+}
+
+const PACKAGE_COLUMN_HELP: &str = "add the package's column, with the org's header as in a fresh Control Hub export, and FALSE for this user; or change the user's package in Control Hub";
+
 const IN_USE_HELP: &str = "a number or extension must be unused: give this user another, or free it first (its current user's change in a separate upload, or in Control Hub)";
 
 /// Compares an uploaded row with its user in the export; returns the changes, the package
@@ -168,6 +198,24 @@ pub(super) fn compare(
     let schema = ctx.schema;
     let mut changes = Vec::new();
     let before = existing.package();
+    // The upload's cells of the user's package: none (no column), or each read.
+    let held: Vec<bool> = before.map_or_else(Vec::new, |b| {
+        schema
+            .packages
+            .iter()
+            .filter(|&&(_, p)| schema.catalogue.package(p).is_some_and(|p| p.id == b.id))
+            .map(|&(col, _)| super::is_false(ctx.get(Some(col))))
+            .collect()
+    });
+    if let Some(b) = before.filter(|b| held.is_empty() && designated.is_none_or(|(_, p)| p.id != b.id)) {
+        if removal || designated.is_some() {
+            package_column_missing(ctx, existing, b, designated);
+            return (changes, Some(b.id.to_owned()), Action::Invalid);
+        }
+    }
+    // No package TRUE, and every cell of the user's own package FALSE: whatever the other
+    // cells say, the user is left without a package. That is a removal.
+    let removal = removal || (designated.is_none() && !held.is_empty() && held.iter().all(|&f| f));
     let after = match (removal, designated) {
         (true, _) => None,
         (false, Some((_, p))) => Some(p),

@@ -456,3 +456,18 @@ fn an_emergency_extension_stored_as_a_number_is_an_error_not_a_fix() {
     assert!(doc["diagnostics"][0]["message"].as_str().unwrap().contains("emergency"), "{doc:#}");
     assert_eq!(doc["rows"][0]["action"], "invalid");
 }
+
+#[test]
+fn a_fatal_error_in_json_lines_is_a_typed_last_line() {
+    // The cell limit is reached after the `input` line was streamed: the stream ends with
+    // a line of type `error`, and no summary.
+    let out = run(&["check", "--format", "jsonl", "--max-cells", "100", "fixtures/example/upload.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let types: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap_or("(none)")).collect();
+    assert_eq!(types.first(), Some(&"input"), "{stdout}");
+    assert_eq!(types.last(), Some(&"error"), "{stdout}");
+    assert!(!types.contains(&"summary"), "{stdout}");
+    assert_eq!(lines.last().unwrap()["error"]["rule"], "unreadable-file");
+}

@@ -665,3 +665,52 @@ fn sheet_dates_and_times_are_written_in_iso_8601() {
     assert!(text.contains("a@example.com,13:30:00,2024-05-01,HQ,"), "{text}");
     assert!(text.contains("b@example.com,2024-05-01T08:15:00,x,HQ,"), "{text}");
 }
+
+/// A reader that stops reading the report (`hubcsv fix ... | head`) does not stop the run:
+/// the files are written and the exit code still says rows were rejected.
+#[test]
+fn a_closed_report_pipe_still_writes_the_files_and_the_exit_code() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.csv");
+    // 20,000 rows give a report far larger than a pipe holds; the last row has an error.
+    let mut text = big_upload(20_000);
+    text.push_str("Bo,Li,Bo Li,not-an-email,,,,,,,FALSE,FALSE,FALSE,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE\n");
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path().join("fixed.csv");
+    let mut child = std_hubcsv()
+        .args(["fix", "--format", "jsonl"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe's reader is gone here.
+    let run = child.wait_with_output().unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(rows(&out), 20_000);
+    assert_eq!(rows(&dir.path().join("fixed.rejected.csv")), 1);
+}
+
+/// A report that cannot be written (a full disk) is exit 2 with a message, not a panic.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_to_a_full_disk_is_exit_2() {
+    for args in [&["check", "--format", "json", "fixtures/example/upload.csv"][..], &["explain", "HC014"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let run = std_hubcsv().args(args).stdout(full).output().unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", stderr(&run));
+        assert!(stderr(&run).contains("No space left on device"), "{args:?}: {}", stderr(&run));
+    }
+}
+
+/// The binary as a `std::process::Command`, for runs that need its standard streams.
+fn std_hubcsv() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("hubcsv"));
+    cmd.current_dir(crate::util::root()).env("NO_COLOR", "1");
+    cmd
+}

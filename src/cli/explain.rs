@@ -1,5 +1,7 @@
 //! `hubcsv explain RULE`: print a rule's documentation page (embedded from docs/rules/).
 
+use std::fmt::Write as _;
+
 use clap::Args;
 use hubcsv::rules::{Rule, ALL};
 
@@ -14,29 +16,23 @@ pub struct ExplainArgs {
 pub fn run(args: &ExplainArgs) -> u8 {
     match args.rule.as_deref() {
         None => {
+            let mut list = String::new();
             for rule in ALL {
-                println!(
-                    "{}  {:<28} {:<8} {}",
-                    rule.code(),
-                    rule.name(),
-                    rule.severity().as_str(),
-                    rule.summary()
-                );
+                let (code, name, severity) = (rule.code(), rule.name(), rule.severity().as_str());
+                let _ = writeln!(list, "{code}  {name:<28} {severity:<8} {}", rule.summary());
             }
-            exit::OK
+            super::emit(&list, exit::OK)
         }
         Some(key) => {
             if let Some(page) = not_a_rule(key) {
-                print!("{page}");
-                return exit::OK;
+                return super::emit(page, exit::OK);
             }
             let Some(rule) = Rule::lookup(key) else {
                 eprintln!("error: no rule named `{key}`");
                 eprintln!("  help: `hubcsv explain` lists every rule with its code");
                 return exit::UNREADABLE;
             };
-            print!("{}", rule.doc());
-            exit::OK
+            super::emit(rule.doc(), exit::OK)
         }
     }
 }

@@ -50,6 +50,20 @@ pub(crate) mod exit {
     pub const UNREADABLE: u8 = 2;
 }
 
+/// Prints `text` on stdout and returns `code`; a reader that stopped reading is no error
+/// (`hubcsv explain | head`), any other failure (a full disk) exits 2, saying so on stderr.
+pub(crate) fn emit(text: &str, code: u8) -> u8 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write the output: standard output: {e}");
+            exit::UNREADABLE
+        }
+        _ => code,
+    }
+}
+
 impl Color {
     fn enabled(self) -> bool {
         match self {

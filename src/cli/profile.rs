@@ -68,8 +68,7 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
             _ => break,
         }
     }
-    print!("{}", propose(&file.display().to_string(), &headers, &unmapped, &values));
-    exit::OK
+    super::emit(&propose(&file.display().to_string(), &headers, &unmapped, &values), exit::OK)
 }
 
 /// Words that make a column or its values look like a wholesale offer.

@@ -186,7 +186,7 @@ pub fn run<E: Epilogue>(
     };
     let job = |sink: &mut dyn Sink| job(&opts, sink);
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(StandardOutput(stdout.lock()));
+    let mut out = io::BufWriter::new(StandardOutput::new(stdout.lock()));
     let result = match args.format {
         Format::Human => {
             let style = Style { color, width: super::width(), quiet: args.quiet, delimiter: b',' };
@@ -228,14 +228,45 @@ pub fn run<E: Epilogue>(
 
 /// The report's destination, named in its errors ("cannot write the output: standard
 /// output: No space left on device"), as `fix` names its files.
-struct StandardOutput<W>(W);
+///
+/// A reader that stops reading (`hubcsv fix ... | head`) closes the pipe: the rest of the
+/// report is dropped, and the run goes on, so `fix` still writes its files and the exit
+/// code still says whether rows have errors.
+struct StandardOutput<W> {
+    out: W,
+    closed: bool,
+}
+
+impl<W> StandardOutput<W> {
+    fn new(out: W) -> Self {
+        StandardOutput { out, closed: false }
+    }
+}
 
 impl<W: Write> Write for StandardOutput<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf).map_err(|e| named(&e))
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.out.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            result => result.map_err(|e| named(&e)),
+        }
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush().map_err(|e| named(&e))
+        if self.closed {
+            return Ok(());
+        }
+        match self.out.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            result => result.map_err(|e| named(&e)),
+        }
     }
 }
 
@@ -314,7 +345,7 @@ fn finish(result: Result<Summary, Error>, flushed: io::Result<()>, args: &Report
         Err(e) if e.is_broken_pipe() => exit::OK,
         Err(e) => {
             if args.format != Format::Human {
-                print_json_error(&e);
+                print_json_error(&e, args.format == Format::Jsonl);
             }
             super::print_fatal(&e, color);
             exit::UNREADABLE
@@ -323,8 +354,9 @@ fn finish(result: Result<Summary, Error>, flushed: io::Result<()>, args: &Report
 }
 
 /// Scripts reading JSON get the fatal error as JSON on stdout too, its keys in the
-/// documented order (docs/report-format.md).
-fn print_json_error(e: &Error) {
+/// documented order (docs/report-format.md); as a JSON Lines line (`lines`), with the
+/// `type` every line has.
+fn print_json_error(e: &Error, lines: bool) {
     #[derive(serde::Serialize)]
     struct Fatal<'a> {
         rule: Option<&'a str>,
@@ -335,6 +367,8 @@ fn print_json_error(e: &Error) {
     }
     #[derive(serde::Serialize)]
     struct Document<'a> {
+        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+        kind: Option<&'a str>,
         version: u32,
         error: Fatal<'a>,
     }
@@ -345,7 +379,9 @@ fn print_json_error(e: &Error) {
         message: e.to_string(),
         help: e.help(),
     };
-    if let Ok(text) = serde_json::to_string(&Document { version: 1, error }) {
-        println!("{text}");
+    // Standard output may be what failed (a full disk): then this line is lost too, and
+    // the error is still on stderr.
+    if let Ok(text) = serde_json::to_string(&Document { kind: lines.then_some("error"), version: 1, error }) {
+        let _ = writeln!(io::stdout(), "{text}");
     }
 }

@@ -116,7 +116,7 @@ impl Error {
             Error::Output(_) => "check the output path and free disk space".to_owned(),
             Error::SamePath { .. } => "give each output a name of its own: -o OUT also writes \
                 OUT.rejected.csv (and OUT.part-001.csv, ... over --max-rows), --changes takes a file \
-                of its own such as changes.jsonl, and the input is never an output"
+                of its own such as changes.jsonl, and no file the run reads (the input, --current, --template, --profile) is an output"
                 .to_owned(),
             Error::Refused { reason, .. } if reason == crate::output::plan::NO_FOLDER => {
                 "create the folder first, or choose an output path in an existing one".to_owned()

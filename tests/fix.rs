@@ -714,3 +714,35 @@ fn std_hubcsv() -> std::process::Command {
     cmd.current_dir(crate::util::root()).env("NO_COLOR", "1");
     cmd
 }
+
+/// No output may overwrite a file the run reads besides the input: a nightly job with
+/// `--force` and one typo would replace the org's export or the profile.
+#[test]
+fn outputs_never_overwrite_the_current_export_template_or_profile() {
+    let (dir, _) = example_in_temp();
+    std::fs::copy(fixture("current/export.csv"), dir.path().join("export.csv")).unwrap();
+    std::fs::copy(fixture("profiles/fr.toml"), dir.path().join("p.toml")).unwrap();
+    let export = read(&dir.path().join("export.csv"));
+    for (args, message) in [
+        (
+            &["--current", "export.csv", "in.csv", "-o", "new.csv", "--changes", "export.csv"][..],
+            "--current and --changes",
+        ),
+        (&["--template", "./export.csv", "in.csv", "-o", "export.csv"], "--template and -o"),
+        (
+            &["--profile", "p.toml", "in.csv", "-o", "new.csv", "--changes", "p.toml"],
+            "--profile and --changes",
+        ),
+        (&["--template", "export.part-001.csv", "in.csv", "-o", "export.csv"], "a part of -o"),
+    ] {
+        if args.contains(&"export.part-001.csv") {
+            std::fs::copy(dir.path().join("export.csv"), dir.path().join("export.part-001.csv")).unwrap();
+        }
+        let run = fix_in(dir.path(), &[args, &["--force"]].concat());
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", stderr(&run));
+        assert!(stderr(&run).contains(message), "{args:?}: {}", stderr(&run));
+    }
+    assert_eq!(read(&dir.path().join("export.csv")), export);
+    assert!(dir.path().join("export.part-001.csv").exists());
+    assert!(read(&dir.path().join("p.toml")).contains("[packages]"));
+}

@@ -104,6 +104,15 @@ pub fn run(args: &FixArgs, color: bool) -> u8 {
         only_changes: args.only_changes,
         max_rows: args.report.max_rows,
         fail_after_rows: args.fail_after_rows,
+        reads: [
+            (&args.report.current, "--current"),
+            (&args.report.template, "--template"),
+            (&args.report.profile, "--profile"),
+        ]
+        .into_iter()
+        .filter_map(|(path, flag)| Some((path.clone()?, flag)))
+        .filter(|(path, _)| path.as_os_str() != "-")
+        .collect(),
     };
     super::report::run(&args.report, color, |opts, sink| hubcsv::fix(&source, opts, fix_opts, sink))
 }

@@ -36,6 +36,9 @@ pub struct FixOptions {
     pub only_changes: bool,
     /// Users per corrected file; more are split into parts.
     pub max_rows: u64,
+    /// The other files the run reads (`--current`, `--template`, `--profile`), each with
+    /// its option: no output may be one of them.
+    pub reads: Vec<(PathBuf, &'static str)>,
     /// Test hook: fail as if the disk filled up after this many rows.
     #[doc(hidden)]
     pub fail_after_rows: Option<u64>,

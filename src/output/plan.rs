@@ -129,29 +129,36 @@ fn entry_key(path: &Path) -> (PathBuf, OsString) {
 struct Named<'p> {
     path: &'p Path,
     what: &'static str,
+    /// A file the run reads: compared with its links resolved too, and never with
+    /// another file the run reads.
+    read: bool,
 }
 
 /// Refuses a run where two of its paths name the same file: the changes log on the
-/// corrected file, a part of it or the rejects file, or any output on the input (the input
-/// also may not be a part name of `-o`: with `--force` stale parts are removed).
+/// corrected file, a part of it or the rejects file, or any output on the input or on
+/// another file the run reads (`--current`, `--template`, `--profile`). No file the run
+/// reads may be a part name of `-o` either: with `--force` stale parts are removed.
 ///
 /// # Errors
 /// [`Error::SamePath`] naming both and the path.
 pub fn refuse_clashes(input: Option<&Path>, opts: &FixOptions) -> Result<(), Error> {
     let rejects = rejects_name(&opts.out);
-    let mut paths: Vec<Named<'_>> = input.map(|path| Named { path, what: "the input" }).into_iter().collect();
-    paths.push(Named { path: &opts.out, what: "-o" });
-    paths.push(Named { path: &rejects, what: "the rejects file of -o" });
+    let mut paths: Vec<Named<'_>> =
+        input.map(|path| Named { path, what: "the input", read: true }).into_iter().collect();
+    paths.extend(opts.reads.iter().map(|(path, what)| Named { path, what, read: true }));
+    paths.push(Named { path: &opts.out, what: "-o", read: false });
+    paths.push(Named { path: &rejects, what: "the rejects file of -o", read: false });
     if let Some(changes) = &opts.changes {
-        paths.push(Named { path: changes, what: "--changes" });
+        paths.push(Named { path: changes, what: "--changes", read: false });
     }
     let (out_dir, _) = entry_key(&opts.out);
     for (i, a) in paths.iter().enumerate() {
         let key = entry_key(a.path);
-        // The input is also compared with its links resolved: `-o` on a link to the input
-        // would not modify it (the rename replaces the link), but is surely a mistake.
-        let resolved = (input.is_some() && i == 0).then(|| std::fs::canonicalize(a.path).ok()).flatten();
-        for b in &paths[i + 1..] {
+        // A file the run reads is also compared with its links resolved: `-o` on a link to
+        // the input would not modify it (the rename replaces the link), but is surely a
+        // mistake.
+        let resolved = a.read.then(|| std::fs::canonicalize(a.path).ok()).flatten();
+        for b in paths[i + 1..].iter().filter(|b| !(a.read && b.read)) {
             let same = key == entry_key(b.path)
                 || resolved.as_ref().is_some_and(|r| std::fs::canonicalize(b.path).ok().as_ref() == Some(r));
             if same {

@@ -13,8 +13,9 @@ use super::report::{Epilogue, ReportArgs};
 pub struct FixArgs {
     /// The CSV to correct (`-` reads standard input).
     file: PathBuf,
-    /// The corrected CSV. Rejected rows go to OUT.rejected.csv; over --max-rows users, the
-    /// output is split into OUT.part-001.csv, OUT.part-002.csv, ...
+    /// The corrected CSV. Rejected rows go beside it, named after it: `-o fixed.csv` writes
+    /// fixed.rejected.csv; over --max-rows users, the output is split into
+    /// fixed.part-001.csv, fixed.part-002.csv, ... (the extension is kept; `.csv` if none)
     #[arg(short, long, value_name = "OUT", value_parser = output_path)]
     output: PathBuf,
     /// Also write a JSON Lines log of every changed cell: {line, column, old, new, rule}.

@@ -425,7 +425,14 @@ impl Header {
             None => None,
         };
         let headers = mapping.as_ref().map_or_else(|| input_headers.clone(), |m| m.header.clone());
-        let (mut schema, mut diagnostics) = resolve_header(&headers, meta.line, opts, path)?;
+        let (mut schema, mut diagnostics) =
+            resolve_header(&headers, meta.line, opts, path).map_err(|e| match e {
+                // The user maps their own headers: name those, not the mapped ones.
+                Error::MissingEmailColumn { path, line, .. } if mapping.is_some() => {
+                    Error::MissingEmailColumn { path, line, headers: input_headers.clone() }
+                }
+                e => e,
+            })?;
         if let Some(m) = &mapping {
             // Findings point at the user's own columns.
             schema.origin.clone_from(&m.origin);

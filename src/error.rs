@@ -108,9 +108,14 @@ impl Error {
             Error::MissingEmailColumn { headers, .. } => {
                 let shown: Vec<&str> = headers.iter().take(8).map(|h| h.trim()).collect();
                 format!(
-                    "the header row must contain `User ID/Email (Required)`; it has: {}{}",
+                    "the header row must contain `User ID/Email (Required)` or an alias such as `Email`; it has: {}{}; if one of them holds the emails, a profile names it: [aliases] \"{}\" = \"User ID/Email (Required)\"",
                     shown.join(", "),
-                    if headers.len() > 8 { ", ..." } else { "" }
+                    if headers.len() > 8 { ", ..." } else { "" },
+                    headers
+                        .iter()
+                        .map(|h| h.trim())
+                        .find(|h| h.to_lowercase().contains("mail"))
+                        .unwrap_or("the emails' header"),
                 )
             }
             Error::Output(_) => "check the output path and free disk space".to_owned(),

@@ -1,6 +1,6 @@
 //! `--profile` and `profile init`: an HR export becomes a Control Hub file (contract §7).
 
-use crate::util::{fixture, hubcsv};
+use crate::util::{fixture, hubcsv, run};
 
 fn fix_with_profile(input: &str, dir: &std::path::Path) -> (i32, String, String) {
     let out = dir.join("upload.csv");
@@ -220,4 +220,21 @@ fn keeping_the_offer_column_exits_two() {
         stderr.contains("keep-offer.toml:3") && stderr.contains("`Offre` is the [packages] column"),
         "{stderr}"
     );
+}
+
+#[test]
+fn missing_email_column_with_a_profile_names_the_files_own_headers() {
+    // The profile maps nothing to the email: the message lists the HR headers (the one to
+    // alias among them), not the mapped names, and shows the alias to write.
+    let out = run(&[
+        "check",
+        "--profile",
+        "fixtures/profiles/region-only.toml",
+        "fixtures/profiles/email-unmapped.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(stderr.contains("it has: Nom, Prénom, Mail pro, Site"), "{stderr}");
+    assert!(stderr.contains(r#"[aliases] "Mail pro" = "User ID/Email (Required)""#), "{stderr}");
 }

@@ -238,3 +238,13 @@ fn missing_email_column_with_a_profile_names_the_files_own_headers() {
     assert!(stderr.contains("it has: Nom, Prénom, Mail pro, Site"), "{stderr}");
     assert!(stderr.contains(r#"[aliases] "Mail pro" = "User ID/Email (Required)""#), "{stderr}");
 }
+
+#[test]
+fn profile_init_proposes_one_key_for_values_that_differ_in_case() {
+    // `Voix`, `VOIX` and ` voix` are one offer: the value map matches keys case-insensitively
+    // and refuses two keys that differ only in case, so init proposes it once.
+    let out = run(&["profile", "init", "fixtures/profiles/offers-in-any-case.csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains(r#"# values = { "Suite" = "", "Voix" = "" }"#), "{stdout}");
+}

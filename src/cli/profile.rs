@@ -2,7 +2,7 @@
 //! headers: what the built-in aliases already map, what is left, and a value-map skeleton
 //! for a column that looks like an offer.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -33,6 +33,9 @@ enum ProfileCommand {
     },
 }
 
+/// A column's distinct values: lower case -> the first spelling met.
+type Distinct = BTreeMap<String, String>;
+
 /// Rows read to find the distinct values of unmapped columns.
 const SAMPLE_ROWS: usize = 10_000;
 /// A column with at most this many distinct values may hold the offer.
@@ -53,14 +56,16 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
     let unmapped: Vec<usize> = (0..headers.len())
         .filter(|&i| resolve_name(&headers[i]).is_none() && !is_license(&headers[i]))
         .collect();
-    let mut values: Vec<BTreeSet<String>> = vec![BTreeSet::new(); headers.len()];
+    // Distinct values by their lower case (a profile's value map matches them
+    // case-insensitively, so `Voix` and `VOIX` are one key), each as first written.
+    let mut values: Vec<Distinct> = vec![Distinct::new(); headers.len()];
     let (mut record, mut notes) = (csv::StringRecord::new(), Vec::new());
     for _ in 0..SAMPLE_ROWS {
         match records.read(&mut record, &mut notes) {
             Ok(Some(meta)) => {
                 for &i in &unmapped {
                     if let Some(v) = record.get(i).map(str::trim).filter(|v| !v.is_empty()) {
-                        values[i].insert(v.to_owned());
+                        values[i].entry(v.to_lowercase()).or_insert_with(|| v.to_owned());
                     }
                 }
                 records.release_before(meta.end);
@@ -79,13 +84,13 @@ const OFFER_WORDS: &[&str] = &[
 
 /// The unmapped column most likely to hold the offer: few distinct values, and offer-like
 /// words in its header or values first.
-fn offer_column(headers: &[String], unmapped: &[usize], values: &[BTreeSet<String>]) -> Option<usize> {
+fn offer_column(headers: &[String], unmapped: &[usize], values: &[Distinct]) -> Option<usize> {
     let looks = |s: &str| {
         let s = s.to_lowercase();
         OFFER_WORDS.iter().any(|w| s.contains(w))
     };
     unmapped.iter().copied().filter(|&i| (2..=OFFER_VALUES).contains(&values[i].len())).max_by_key(|&i| {
-        (looks(&headers[i]) || values[i].iter().any(|v| looks(v)), std::cmp::Reverse(values[i].len()))
+        (looks(&headers[i]) || values[i].values().any(|v| looks(v)), std::cmp::Reverse(values[i].len()))
     })
 }
 
@@ -101,7 +106,7 @@ fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[BTreeSet<String>]) -> String {
+fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinct]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Profile proposed by `hubcsv profile init {file}`. Check every line, then:");
     let _ = writeln!(out, "#   hubcsv fix --profile profile.toml {file} -o upload.csv");
@@ -146,7 +151,7 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[BTreeSe
             "# id (webex_calling, webex_voice, webex_suite, webex_meetings, cx_essentials) or \"remove\"."
         );
         let _ = writeln!(out, "# [packages]\n# column = {}", quoted(&headers[i]));
-        let pairs: Vec<String> = values[i].iter().map(|v| format!("{} = \"\"", quoted(v))).collect();
+        let pairs: Vec<String> = values[i].values().map(|v| format!("{} = \"\"", quoted(v))).collect();
         let _ = writeln!(out, "# values = {{ {} }}", pairs.join(", "));
     } else {
         let _ = writeln!(out, "# The offer column, if the export has one:");

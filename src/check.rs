@@ -292,8 +292,28 @@ fn resolve_header(
         };
     if let Some(template) = &opts.template {
         template.apply(&mut schema, line, &mut diagnostics);
+    } else if opts.profile.is_none() {
+        basic_columns_missing(&schema, line, &mut diagnostics);
     }
     Ok((schema, diagnostics))
+}
+
+/// `basic-license-columns-missing`: user package columns but no basic license column, so
+/// `fix` cannot set them FALSE, and Control Hub may add its default basic licenses to new
+/// users. (With `--template`, `template-column-missing` names the org's own columns; a
+/// profile writes the basic license columns itself.)
+fn basic_columns_missing(schema: &Schema, line: u64, diagnostics: &mut Vec<Diagnostic>) {
+    let user_packages =
+        schema.packages.iter().any(|&(_, p)| schema.catalogue.package(p).is_some_and(|p| p.user));
+    if !user_packages || !schema.basic.is_empty() {
+        return;
+    }
+    diagnostics.push(Diagnostic::new(
+        Rule::BasicLicenseColumnsMissing,
+        line,
+        "the upload has package columns but no basic license column (`Basic Messaging`, `Basic Space Meetings`, `Call on Webex (1:1 call, non-PSTN)`): hubcsv fix cannot set them FALSE, so Control Hub may give new users these free licenses on top of their package",
+        "add the org's basic license columns as a fresh Control Hub export names them, and hubcsv fix writes them FALSE; if the org's export has none, check with --template EXPORT, which then decides",
+    ));
 }
 
 /// The first non-blank row of a batch at or after (`piece`, `row`): the header, or the

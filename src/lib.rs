@@ -8,9 +8,9 @@
 //! ```
 //! use hubcsv::{check, report::Collect, Options, Source};
 //!
-//! let csv = "User ID/Email (Required),Webex Meetings [Sub1],Preferred Webex Site\n\
-//!            ana@example.com,TRUE,acme.webex.com\n\
-//!            ben@example,TRUE,acme.webex.com\n";
+//! let csv = "User ID/Email (Required),Webex Meetings [Sub1],Preferred Webex Site,Basic Messaging\n\
+//!            ana@example.com,TRUE,acme.webex.com,FALSE\n\
+//!            ben@example,TRUE,acme.webex.com,FALSE\n";
 //! let source = Source::Bytes { name: "upload.csv".into(), data: csv.into() };
 //! let mut report = Collect::default();
 //! let summary = check(&source, &Options::default(), &mut report).unwrap();

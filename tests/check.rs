@@ -471,3 +471,27 @@ fn a_fatal_error_in_json_lines_is_a_typed_last_line() {
     assert!(!types.contains(&"summary"), "{stdout}");
     assert_eq!(lines.last().unwrap()["error"]["rule"], "unreadable-file");
 }
+
+#[test]
+fn a_template_decides_which_basic_license_columns_the_org_has() {
+    // Without a template, a file with packages but no basic license column is warned once;
+    // with one, the org's own columns are named instead (`template-column-missing`).
+    let file = fixture("rules/HC047-basic-license-columns-missing.csv");
+    let (_, doc) = check_json(&file, &[]);
+    let rules = |doc: &serde_json::Value| -> Vec<(String, String)> {
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["rule"].as_str().unwrap().to_owned(), d["column"].as_str().unwrap_or("-").to_owned()))
+            .collect()
+    };
+    assert_eq!(rules(&doc), [("basic-license-columns-missing".to_owned(), "-".to_owned())]);
+    let (_, doc) = check_json(&file, &["--template", "fixtures/current/rules-export.csv"]);
+    let found = rules(&doc);
+    assert!(!found.iter().any(|(rule, _)| rule == "basic-license-columns-missing"), "{found:?}");
+    assert!(
+        found.contains(&("template-column-missing".to_owned(), "Basic Messaging".to_owned())),
+        "{found:?}"
+    );
+}

@@ -49,12 +49,16 @@ pub fn check_bytes(name: &str, data: &[u8], extra: &[&str]) -> (i32, serde_json:
     check_json(&path, extra)
 }
 
-/// The diagnostics of a report as (rule, line, cell) triples.
+/// The diagnostics of a report as (rule, line, cell) triples, but for
+/// `basic-license-columns-missing`: a warning about the header that most small test files,
+/// written without basic license columns, get (tests/rules.rs and tests/licenses.rs look
+/// at it).
 pub fn findings(doc: &serde_json::Value) -> Vec<(String, u64, Option<String>)> {
     doc["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|d| d["rule"] != "basic-license-columns-missing")
         .map(|d| {
             (
                 d["rule"].as_str().unwrap().to_owned(),

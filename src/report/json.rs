@@ -693,8 +693,8 @@ mod tests {
         // No rows (and a finding); a row and no findings.
         let empty = b"User ID/Email (Required)\n".to_vec();
         let clean =
-            b"User ID/Email (Required),First Name,Last Name,Webex Meetings [Sub1],Preferred Webex Site\n\
-                      ana@example.com,Ana,Lima,TRUE,acme.webex.com\n"
+            b"User ID/Email (Required),First Name,Last Name,Webex Meetings [Sub1],Preferred Webex Site,Basic Messaging\n\
+                      ana@example.com,Ana,Lima,TRUE,acme.webex.com,FALSE\n"
                 .to_vec();
         for (data, empty_array) in [(empty, "\"rows\": [],\n"), (clean, "\"diagnostics\": []\n")] {
             let source = crate::Source::Bytes { name: "upload.csv".into(), data };

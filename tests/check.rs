@@ -495,3 +495,17 @@ fn a_template_decides_which_basic_license_columns_the_org_has() {
         "{found:?}"
     );
 }
+
+#[test]
+fn email_characters_that_neither_webex_list_allows_are_errors() {
+    // `~` and `|` are valid in RFC 5322 but in neither of Webex Calling's lists; `_` is in one.
+    let (code, doc) = check_json(&fixture("input/email-characters-in-neither-list.csv"), &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(
+        findings(&doc),
+        [
+            ("invalid-email".to_owned(), 2, Some("A2".to_owned())),
+            ("invalid-email".to_owned(), 3, Some("A3".to_owned()))
+        ]
+    );
+}

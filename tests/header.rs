@@ -120,3 +120,21 @@ fn duplicate_header_rows_that_disagree_are_rejected() {
     let (code, doc) = check_json(&dir.path().join("fixed.csv"), &[]);
     assert_eq!((code, findings(&doc)), (0, vec![]), "{doc:#}");
 }
+
+#[test]
+fn invisible_characters_and_decomposed_accents_do_not_make_another_header() {
+    // A second byte-order mark before `Prénom`, `Prénom` and `Téléphone` with decomposed
+    // accents (as macOS writes them), a zero-width space after the package header, and a
+    // left-to-right mark after the email.
+    let (code, doc) = check_json(&fixture("input/invisible-and-decomposed-headers.csv"), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(findings(&doc), [("whitespace".to_owned(), 2, Some("B2".to_owned()))], "{doc:#}");
+    assert_eq!(doc["rows"][0]["package"], "webex_calling", "{doc:#}");
+    let dir = tempfile::tempdir().unwrap();
+    let (_, corrected, _) = fix("input/invisible-and-decomposed-headers.csv", dir.path());
+    assert_eq!(
+        corrected.lines().next(),
+        Some("First Name,User ID/Email (Required),Phone Number,Extension,Location,Webex Calling [Sub1],Basic Messaging")
+    );
+    assert!(corrected.contains(",jose@example.com,"), "{corrected}");
+}

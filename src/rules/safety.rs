@@ -5,8 +5,21 @@ use super::{RowCtx, Rule};
 use crate::input::batch::Fields;
 use crate::schema::ColumnClass;
 
-fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+/// Characters that take no room on screen: zero-width spaces and joiners, the byte-order
+/// mark, the soft hyphen, and the bidirectional marks and controls that text pasted from
+/// right-to-left mail clients carries (each starts with a byte `spaces` looks for).
+#[must_use]
+pub fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+            | '\u{180E}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+    )
 }
 
 fn is_blank(c: char) -> bool {
@@ -313,7 +326,8 @@ mod tests {
                 "a", "Z", "1", " ", "\t", "\u{b}", "=", "+", "-", "@", "é", "°", "王", "ア", "Ł",
                 "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}", "\u{200a}", "\u{2028}", "\u{2029}",
                 "\u{202f}", "\u{205f}", "\u{3000}", "\u{200b}", "\u{200c}", "\u{200d}",
-                "\u{2060}", "\u{feff}",
+                "\u{2060}", "\u{feff}", "\u{ad}", "\u{180e}", "\u{200e}", "\u{200f}", "\u{202a}",
+                "\u{202e}", "\u{2066}", "\u{2069}",
             ]), 0..8),
             long in proptest::bool::weighted(0.1),
             exempt in proptest::bool::ANY,
@@ -408,6 +422,9 @@ mod tests {
         assert_eq!(clean(" a "), Some("a".into()));
         assert_eq!(clean("a\u{00A0}b"), Some("a b".into()));
         assert_eq!(clean("a\u{200B}"), Some("a".into()));
+        assert_eq!(clean("a@example.com\u{200E}"), Some("a@example.com".into()), "left-to-right mark");
+        assert_eq!(clean("\u{202B}HQ\u{202C}"), Some("HQ".into()), "bidi embedding");
+        assert_eq!(clean("Ro\u{00AD}sa"), Some("Rosa".into()), "soft hyphen");
         assert_eq!(clean("a b"), None);
     }
 }

@@ -15,11 +15,16 @@ pub use profile::Profile;
 pub use template::Template;
 
 /// Normalises a header for matching: trimmed, lower-case, inner runs of white space folded
-/// to one space (contract §1).
+/// to one space (contract §1), invisible characters left out, accents composed (NFC).
 #[must_use]
 pub fn header_key(header: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(header.len());
-    for word in header.split_whitespace() {
+    // Invisible characters (a second byte-order mark, a zero-width space pasted with the
+    // name) and decomposed accents (`e` + U+0301, as macOS and PDFs write `é`) do not make
+    // another header.
+    let visible: String = header.chars().filter(|&c| !crate::rules::is_invisible(c)).nfc().collect();
+    for word in visible.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }

@@ -152,3 +152,23 @@ fn a_hidden_first_sheet_is_not_the_default() {
     assert_eq!(code, 2, "{doc:#}");
     assert_eq!(doc["error"]["rule"], "missing-email-column");
 }
+
+#[test]
+fn formulas_without_a_saved_result_are_errors_not_blanks() {
+    // openpyxl writes `=TRUE()` with no result: read as blank, Ben's Webex Calling would be
+    // "no change" and his row uploaded without a package.
+    let (code, doc) = crate::util::check_json(&fixture("input/formulas-without-results.xlsx"), &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    let found: Vec<_> =
+        crate::util::findings(&doc).into_iter().filter(|(rule, _, _)| rule == "cell-error").collect();
+    assert_eq!(
+        found,
+        [
+            ("cell-error".to_owned(), 3, Some("F3".to_owned())),
+            ("cell-error".to_owned(), 3, Some("G3".to_owned()))
+        ],
+        "{doc:#}"
+    );
+    assert!(doc["diagnostics"][0]["message"].as_str().unwrap().contains("never saved"), "{doc:#}");
+    assert_eq!(doc["rows"][1]["action"], "invalid");
+}

@@ -28,6 +28,9 @@ pub enum CellNote {
     Error(usize),
     /// A number cell (not text) in this column.
     Number(usize),
+    /// A formula cell without a saved result (a workbook written by a program, which Excel
+    /// would calculate on opening): read as empty.
+    NoValue(usize),
     /// A profile's value map does not know the offer that sets this (package) column.
     Unmapped(usize),
 }

@@ -404,6 +404,15 @@ fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
                 ctx.diags.push(d);
                 ctx.set(col, String::new());
             }
+            CellNote::NoValue(col) if col < ctx.width() => {
+                let d = ctx.at(
+                    Rule::CellError,
+                    col,
+                    "the cell holds a formula whose result was never saved (the workbook was written by a program, not by Excel): it reads as empty".to_owned(),
+                    "open the workbook in Excel and save it, so that each formula's result is stored; or type the value",
+                );
+                ctx.diags.push(d);
+            }
             CellNote::Unmapped(col) => {
                 // The cell is the user's offer column, not the package column it sets.
                 let offer = ctx

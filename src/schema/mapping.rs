@@ -232,14 +232,15 @@ impl Mapping {
     /// Spreadsheet notes name the user's columns; the rules need the mapped ones.
     fn remap_notes(&self, notes: &mut Vec<CellNote>) {
         notes.retain_mut(|note| match note {
-            CellNote::Error(c) | CellNote::Number(c) => match self.origin.iter().position(|o| *o == Some(*c))
-            {
-                Some(out) => {
-                    *c = out;
-                    true
+            CellNote::Error(c) | CellNote::Number(c) | CellNote::NoValue(c) => {
+                match self.origin.iter().position(|o| *o == Some(*c)) {
+                    Some(out) => {
+                        *c = out;
+                        true
+                    }
+                    None => false,
                 }
-                None => false,
-            },
+            }
             CellNote::Unmapped(_) => true,
         });
     }

@@ -3,6 +3,7 @@
 
 use super::xml::{unescape_x, v};
 use super::{position, Note, ParsedPiece, ParsedRow};
+use crate::input::CellNote;
 
 /// Where a scan of the plain form stands: the input and the position.
 struct Scan<'x> {
@@ -185,21 +186,28 @@ fn scan_cell(
     value: &mut String,
 ) -> Option<Result<Option<Note>, String>> {
     let mut note = None;
+    let (mut formula, mut valued) = (false, false);
     loop {
         let tag = scan.tag()?;
         match (tag.name, tag.closing) {
+            // A formula without a `<v>`: its result was never saved.
+            (b"c", true) if formula && !valued => return Some(Ok(Some(CellNote::NoValue))),
             (b"c", true) => return Some(Ok(note)),
             (b"v", false) => {
                 value.clear();
                 if !tag.empty {
                     scan.text_until_close(b"v", value, false)?;
                 }
+                // An empty `<v/>` is a result only for a text formula (`t="str"`: Excel's
+                // empty string); programs that do not calculate write it for any formula.
+                valued = !value.is_empty() || kind == Some("str");
                 note = match v(value, kind, strings, out) {
                     Ok(n) => n,
                     Err(e) => return Some(Err(e)),
                 };
             }
             (b"f", false) => {
+                formula = true;
                 if !tag.empty {
                     let close = scan.tag()?;
                     if !close.closing || close.name != b"f" {

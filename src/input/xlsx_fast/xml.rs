@@ -197,6 +197,7 @@ fn cell(
     value: &mut String,
 ) -> Result<Option<Note>, String> {
     let mut note = None;
+    let (mut formula, mut valued) = (false, false);
     loop {
         match r.read_event().map_err(|e| e.to_string())? {
             Event::Start(e) => match e.local_name().as_ref() {
@@ -204,11 +205,23 @@ fn cell(
                 b"v" => {
                     value.clear();
                     read_text(r, b"v", false, value)?;
+                    // An empty `<v></v>` is a result only for a text formula (`t="str"`:
+                    // Excel's empty string).
+                    valued = !value.is_empty() || kind == Some("str");
                     note = v(value, kind, strings, out)?;
                 }
-                b"f" => skip_to_end(r, b"f")?,
+                b"f" => {
+                    formula = true;
+                    skip_to_end(r, b"f")?;
+                }
                 _ => return Err("a cell holds something other than v, f or is".to_owned()),
             },
+            Event::Empty(e) if e.local_name().as_ref() == b"f" => formula = true,
+            Event::Empty(e) if e.local_name().as_ref() == b"v" => valued |= kind == Some("str"),
+            // A formula without a `<v>`: its result was never saved.
+            Event::End(e) if e.local_name().as_ref() == b"c" && formula && !valued => {
+                return Ok(Some(CellNote::NoValue))
+            }
             Event::End(e) if e.local_name().as_ref() == b"c" => return Ok(note),
             Event::Eof => return Err("the sheet's XML ends inside a cell".to_owned()),
             _ => {}

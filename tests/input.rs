@@ -172,3 +172,24 @@ fn formulas_without_a_saved_result_are_errors_not_blanks() {
     assert!(doc["diagnostics"][0]["message"].as_str().unwrap().contains("never saved"), "{doc:#}");
     assert_eq!(doc["rows"][1]["action"], "invalid");
 }
+
+#[test]
+fn numbers_shown_with_leading_zeros_keep_them() {
+    // Extension 42 and 7 in a `0000` format show as 0042 and 0007; postal codes in `00000`
+    // show their zeros too. They are written as shown, with no finding.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run = hubcsv()
+        .args(["fix", "-q"])
+        .arg(fixture("input/zero-padded-numbers.xlsx"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stdout));
+    let fixed = std::fs::read_to_string(&out).unwrap();
+    assert!(fixed.contains("\r\nAna,ana@example.com,0042,+14085550101,HQ,TRUE,FALSE,02134\r\n"), "{fixed}");
+    assert!(fixed.contains("\r\nBen,ben@example.com,0007,+14085550102,HQ,TRUE,FALSE,00501\r\n"), "{fixed}");
+    let (_, doc) = check_json(&fixture("input/zero-padded-numbers.xlsx"), &[]);
+    assert_eq!(crate::util::findings(&doc), [], "{doc:#}");
+}

@@ -44,10 +44,27 @@ const MIN_PIECE: usize = 128 << 10;
 
 type Zip = zip::ZipArchive<Cursor<Vec<u8>>>;
 
-/// What reading a sheet needs: its part in the zip, and the shared strings.
+/// What reading a sheet needs: its part in the zip, and the workbook's tables.
 pub struct Plan {
     part: String,
-    strings: Arc<Vec<String>>,
+    strings: Arc<Tables>,
+}
+
+/// The workbook's tables that cells refer to.
+#[derive(Debug, Default)]
+pub(super) struct Tables {
+    /// The shared strings.
+    pub strings: Vec<String>,
+    /// Per cell style (`s`), the digits its number format pads a whole number to with
+    /// leading zeros (`0000` shows 42 as `0042`), or 0.
+    pub pads: Vec<u8>,
+}
+
+impl Tables {
+    /// The zero padding of cell style `s` (0: none).
+    pub fn pad(&self, s: Option<usize>) -> u8 {
+        s.and_then(|s| self.pads.get(s)).copied().unwrap_or(0)
+    }
 }
 
 /// An XML reader configured as calamine configures its own.
@@ -127,8 +144,8 @@ fn sheet_part(zip: &mut Zip, sheet: &str) -> Option<String> {
 /// Whether every cell style's number format is one calamine reads as a plain number (not
 /// a date, time or duration). Custom formats count only when they hold none of the letters
 /// of date and time codes, nor brackets.
-fn styles_are_plain(zip: &mut Zip) -> Option<bool> {
-    let Some(styles) = read_part(zip, "xl/styles.xml") else { return Some(true) };
+fn plain_styles(zip: &mut Zip) -> Option<Vec<u8>> {
+    let Some(styles) = read_part(zip, "xl/styles.xml") else { return Some(Vec::new()) };
     let mut custom: HashMap<String, String> = HashMap::new();
     let mut xfs: Vec<String> = Vec::new();
     let mut r = xml(&styles[..]);
@@ -154,7 +171,18 @@ fn styles_are_plain(zip: &mut Zip) -> Option<bool> {
         Some(code) => !code.contains(|c: char| "dDmMyYhHsSaApP[".contains(c)),
         None => !matches!(id.trim().parse::<u32>(), Ok(14..=22 | 45..=47)),
     };
-    Some(xfs.iter().all(plain))
+    if !xfs.iter().all(plain) {
+        return None;
+    }
+    // `0000`: whole numbers shown with leading zeros, as extensions and postal codes are.
+    let pad = |id: &String| {
+        custom
+            .get(id)
+            .map(|code| code.trim())
+            .filter(|code| code.len() >= 2 && code.bytes().all(|b| b == b'0'))
+            .map_or(0, |code| u8::try_from(code.len()).unwrap_or(u8::MAX))
+    };
+    Some(xfs.iter().map(pad).collect())
 }
 
 fn shared_strings(zip: &mut Zip) -> Option<Vec<String>> {
@@ -179,11 +207,9 @@ fn shared_strings(zip: &mut Zip) -> Option<Vec<String>> {
 #[must_use]
 pub fn plan(bytes: &[u8], sheet: &str) -> Option<Plan> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).ok()?;
-    if !styles_are_plain(&mut zip)? {
-        return None;
-    }
+    let pads = plain_styles(&mut zip)?;
     let part = sheet_part(&mut zip, sheet)?;
-    let strings = Arc::new(shared_strings(&mut zip)?);
+    let strings = Arc::new(Tables { strings: shared_strings(&mut zip)?, pads });
     Some(Plan { part, strings })
 }
 
@@ -266,7 +292,7 @@ fn last_row_tag(xml: &[u8]) -> Option<usize> {
 /// An xlsx sheet's rows, its XML parsed on every core.
 pub struct FastSheet {
     blocks: Receiver<Result<Vec<u8>, String>>,
-    strings: Arc<Vec<String>>,
+    strings: Arc<Tables>,
     /// Inflated XML not yet parsed (from a row tag on).
     carry: Vec<u8>,
     eof: bool,
@@ -611,8 +637,21 @@ mod tests {
     }
 
     #[test]
+    fn zero_padded_number_formats_keep_their_zeros() {
+        // Style 1 is `0000`: 42 shows as 0042 (and is not noted as a number: no zero was
+        // lost); 12345 is longer than the format; -7 and 4.5 are not whole digits.
+        let tables = Tables { strings: Vec::new(), pads: vec![0, 4] };
+        let xml = br#"<row r="2"><c r="A2" s="1"><v>42</v></c><c r="B2" s="1"><v>12345</v></c><c r="C2" s="0"><v>42</v></c><c r="D2" s="1"><v>-7</v></c><c r="E2" s="1"><v>4.5</v></c></row>"#;
+        let scanned = scan_piece(xml, &tables).unwrap().unwrap();
+        assert_eq!(flat(&scanned), flat(&parse_piece(xml, &tables).unwrap()));
+        assert_eq!(&scanned.text, "00421234542-74.5");
+        let notes: Vec<bool> = scanned.rows[0].cells.iter().map(|(_, _, note)| note.is_some()).collect();
+        assert_eq!(notes, [false, false, true, true, true]);
+    }
+
+    #[test]
     fn the_scanner_reads_plain_rows_and_declines_the_rest() {
-        let strings = vec!["s0".to_owned(), "s1".to_owned()];
+        let strings = Tables { strings: vec!["s0".to_owned(), "s1".to_owned()], pads: Vec::new() };
         let plain = br#"<row r="2" spans="1:4"><c r="A2" t="s"><v>1</v></c><c r="B2" s="3" t='inlineStr'><is><t xml:space="preserve"> a
 b</t></is></c><c r="C2"><v>14085550101</v></c><c r="D2" t="b"><v>1</v></c><c r="E2"/><c r="F2" t="str"><f>A1</f><v>x</v></c></row><row r="4"/>"#;
         let scanned = scan_piece(plain, &strings).unwrap().unwrap();
@@ -697,7 +736,7 @@ b</t></is></c><c r="C2"><v>14085550101</v></c><c r="D2" t="b"><v>1</v></c><c r="
             let xml = read_part(&mut zip, "xl/worksheets/sheet1.xml").unwrap();
             let (book, _) = open_streamed(bytes.clone(), false, None).unwrap();
             drop(book);
-            let strings = shared_strings(&mut zip).unwrap();
+            let strings = Tables { strings: shared_strings(&mut zip).unwrap(), pads: Vec::new() };
             let cuts = cuts(&xml, 8);
             for w in cuts.windows(2).skip(1) {
                 let piece = &xml[w[0]..w[1]];

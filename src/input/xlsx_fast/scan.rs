@@ -2,7 +2,7 @@
 //! reader; it declines anything else, which quick-xml then reads ([`super::xml`]).
 
 use super::xml::{unescape_x, v};
-use super::{position, Note, ParsedPiece, ParsedRow};
+use super::{position, Note, ParsedPiece, ParsedRow, Tables};
 use crate::input::CellNote;
 
 /// Where a scan of the plain form stands: the input and the position.
@@ -19,6 +19,7 @@ struct Tag<'x> {
     empty: bool,
     r: Option<&'x [u8]>,
     t: Option<&'x [u8]>,
+    s: Option<&'x [u8]>,
 }
 
 impl<'x> Scan<'x> {
@@ -37,7 +38,7 @@ impl<'x> Scan<'x> {
         }
         let qname = &xml[start..i];
         let name = qname.iter().rposition(|b| *b == b':').map_or(qname, |c| &qname[c + 1..]);
-        let (mut r, mut t, mut empty) = (None, None, false);
+        let (mut r, mut t, mut s, mut empty) = (None, None, None, false);
         loop {
             while xml.get(i).is_some_and(u8::is_ascii_whitespace) {
                 i += 1;
@@ -76,6 +77,7 @@ impl<'x> Scan<'x> {
                     match key {
                         b"r" => r = Some(value),
                         b"t" => t = Some(value),
+                        b"s" => s = Some(value),
                         _ => {}
                     }
                     i = value_end + 1;
@@ -83,7 +85,7 @@ impl<'x> Scan<'x> {
             }
         }
         self.at = i;
-        Some(Tag { name, closing, empty, r, t })
+        Some(Tag { name, closing, empty, r, t, s })
     }
 
     /// The text up to the next tag (which must close `name`), with line ends normalised.
@@ -118,7 +120,7 @@ fn push_text(out: &mut String, text: &str, escapes: bool) {
 /// processing instructions; cells of `v`, `f` and a single-`t` `is`) with a scanner, several
 /// times faster than an XML event reader. `None` when the piece holds anything else: then
 /// quick-xml parses it ([`parse_piece`]), so both read the same rows (tests compare them).
-pub(super) fn scan_piece(xml: &[u8], strings: &[String]) -> Option<Result<ParsedPiece, String>> {
+pub(super) fn scan_piece(xml: &[u8], strings: &Tables) -> Option<Result<ParsedPiece, String>> {
     if memchr::memchr(b'&', xml).is_some()
         || memchr::memmem::find(xml, b"<!").is_some()
         || memchr::memmem::find(xml, b"<?").is_some()
@@ -154,10 +156,15 @@ pub(super) fn scan_piece(xml: &[u8], strings: &[String]) -> Option<Result<Parsed
                     None => None,
                 };
                 let start = out.text.len();
+                let style = match tag.s {
+                    Some(s) => Some(std::str::from_utf8(s).ok()?.trim().parse::<usize>().ok()?),
+                    None => None,
+                };
+                let pad = strings.pad(style);
                 let note = if tag.empty {
                     None
                 } else {
-                    match scan_cell(&mut scan, kind, strings, &mut out.text, &mut value)? {
+                    match scan_cell(&mut scan, (kind, pad), strings, &mut out.text, &mut value)? {
                         Ok(note) => note,
                         Err(e) => return Some(Err(e)),
                     }
@@ -180,8 +187,8 @@ pub(super) fn scan_piece(xml: &[u8], strings: &[String]) -> Option<Result<Parsed
 /// The content of a plain `<c>` up to its `</c>`: `None` when it is not plain.
 fn scan_cell(
     scan: &mut Scan<'_>,
-    kind: Option<&str>,
-    strings: &[String],
+    (kind, pad): (Option<&str>, u8),
+    strings: &Tables,
     out: &mut String,
     value: &mut String,
 ) -> Option<Result<Option<Note>, String>> {
@@ -201,7 +208,7 @@ fn scan_cell(
                 // An empty `<v/>` is a result only for a text formula (`t="str"`: Excel's
                 // empty string); programs that do not calculate write it for any formula.
                 valued = !value.is_empty() || kind == Some("str");
-                note = match v(value, kind, strings, out) {
+                note = match v(value, (kind, pad), strings, out) {
                     Ok(n) => n,
                     Err(e) => return Some(Err(e)),
                 };

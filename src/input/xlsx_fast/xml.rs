@@ -4,7 +4,7 @@
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::{attribute, position, raw_attribute, xml, Note, ParsedPiece, ParsedRow};
+use super::{attribute, position, raw_attribute, xml, Note, ParsedPiece, ParsedRow, Tables};
 use crate::input::sheet::push_float_text;
 use crate::input::CellNote;
 
@@ -113,7 +113,7 @@ pub(super) fn read_string(r: &mut Reader<&[u8]>, end: &[u8], out: &mut String) -
 }
 
 /// Parses the cells of one piece (rows whole; the first piece may hold the sheet's head).
-pub(super) fn parse_piece(xml: &[u8], strings: &[String]) -> Result<ParsedPiece, String> {
+pub(super) fn parse_piece(xml: &[u8], strings: &Tables) -> Result<ParsedPiece, String> {
     let mut r = self::xml(xml);
     let mut out = ParsedPiece::default();
     let mut row: Option<ParsedRow> = None;
@@ -147,11 +147,16 @@ pub(super) fn parse_piece(xml: &[u8], strings: &[String]) -> Result<ParsedPiece,
             }
             Event::Start(e) if e.local_name().as_ref() == b"c" => {
                 // One pass over the attributes: the reference and the type.
-                let (mut reference, mut kind) = (None, None);
+                let (mut reference, mut kind, mut style) = (None, None, None);
                 for a in e.attributes().flatten() {
                     match a.key.as_ref() {
                         b"r" => reference = Some(a.value),
                         b"t" => kind = Some(a.value),
+                        b"s" => {
+                            style = std::str::from_utf8(&a.value)
+                                .ok()
+                                .and_then(|s| s.trim().parse::<usize>().ok());
+                        }
                         _ => {}
                     }
                 }
@@ -166,7 +171,7 @@ pub(super) fn parse_piece(xml: &[u8], strings: &[String]) -> Result<ParsedPiece,
                     Some(k) => Some(std::str::from_utf8(k).map_err(|_| "a cell type that is not text")?),
                 };
                 let start = out.text.len();
-                let note = cell(&mut r, kind, strings, &mut out.text, &mut value)?;
+                let note = cell(&mut r, (kind, strings.pad(style)), strings, &mut out.text, &mut value)?;
                 if let Some(row) = row.as_mut() {
                     row.cells.push((col, start..out.text.len(), note));
                 }
@@ -191,8 +196,8 @@ pub(super) fn parse_piece(xml: &[u8], strings: &[String]) -> Result<ParsedPiece,
 /// Reads one `<c>` element's value into `out`; returns the spreadsheet's note about it.
 fn cell(
     r: &mut Reader<&[u8]>,
-    kind: Option<&str>,
-    strings: &[String],
+    (kind, pad): (Option<&str>, u8),
+    strings: &Tables,
     out: &mut String,
     value: &mut String,
 ) -> Result<Option<Note>, String> {
@@ -208,7 +213,7 @@ fn cell(
                     // An empty `<v></v>` is a result only for a text formula (`t="str"`:
                     // Excel's empty string).
                     valued = !value.is_empty() || kind == Some("str");
-                    note = v(value, kind, strings, out)?;
+                    note = v(value, (kind, pad), strings, out)?;
                 }
                 b"f" => {
                     formula = true;
@@ -233,23 +238,28 @@ fn cell(
 /// left out workbooks with date formats).
 pub(super) fn v(
     value: &str,
-    t: Option<&str>,
-    strings: &[String],
+    (t, pad): (Option<&str>, u8),
+    strings: &Tables,
     out: &mut String,
 ) -> Result<Option<Note>, String> {
-    let number = |out: &mut String| -> Option<Note> {
-        match value.parse::<f64>() {
-            Ok(n) => {
-                push_float_text(out, n);
-                Some(CellNote::Number)
-            }
-            Err(_) => None,
+    // `None`: not a number. A whole number whose format pads it with zeros (`0000`) is
+    // written as shown (`0042`), and is not noted as a number: no zero was lost.
+    let number = |out: &mut String| -> Option<Option<Note>> {
+        let n = value.parse::<f64>().ok()?;
+        let start = out.len();
+        push_float_text(out, n);
+        let digits = out.len() - start;
+        if pad > 0 && out[start..].bytes().all(|b| b.is_ascii_digit()) {
+            let zeros = usize::from(pad).saturating_sub(digits);
+            out.insert_str(start, &"0".repeat(zeros));
+            return Some(None);
         }
+        Some(Some(CellNote::Number))
     };
     match t {
         Some("s") => {
             let index = value.parse::<usize>().unwrap_or(0);
-            out.push_str(strings.get(index).ok_or("a shared string index past the table")?);
+            out.push_str(strings.strings.get(index).ok_or("a shared string index past the table")?);
             Ok(None)
         }
         Some("b") => {
@@ -267,8 +277,8 @@ pub(super) fn v(
             Ok(None)
         }
         Some("n") if value.is_empty() => Ok(None),
-        Some("n") => number(out).map(Some).ok_or_else(|| format!("`{value}` is not a number")),
-        None => Ok(number(out).or_else(|| {
+        Some("n") => number(out).ok_or_else(|| format!("`{value}` is not a number")),
+        None => Ok(number(out).unwrap_or_else(|| {
             out.push_str(value);
             None
         })),

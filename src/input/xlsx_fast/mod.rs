@@ -141,9 +141,10 @@ fn sheet_part(zip: &mut Zip, sheet: &str) -> Option<String> {
     }
 }
 
-/// Whether every cell style's number format is one calamine reads as a plain number (not
-/// a date, time or duration). Custom formats count only when they hold none of the letters
-/// of date and time codes, nor brackets.
+/// The zero padding of every cell style ([`Tables::pads`]), when every style's number
+/// format is one calamine reads as a plain number (not a date, time or duration); `None`
+/// otherwise. Custom formats count only when they hold none of the letters of date and
+/// time codes, nor brackets.
 fn plain_styles(zip: &mut Zip) -> Option<Vec<u8>> {
     let Some(styles) = read_part(zip, "xl/styles.xml") else { return Some(Vec::new()) };
     let mut custom: HashMap<String, String> = HashMap::new();

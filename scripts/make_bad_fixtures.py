@@ -30,6 +30,10 @@ def main():
     write('nul-bytes.csv', (H + '\n' + OK + '\nBen,Ok\x00afor,ben@example.com,1002,+14085550102,HQ,TRUE\n').encode())
     write('cr-only.csv', (H + '\r' + OK + '\r' + NO_LOC + '\r').encode())
     write('mixed-line-endings.csv', (H + '\r\n' + OK + '\n' + 'Cy,Moss,cy@example.com,1003,+14085550103,HQ,TRUE\r' + NO_LOC + '\r\n').encode())
+    # José and Müller saved as UTF-8, Renée as Windows-1252: one file, two encodings.
+    write('mixed-utf8-and-cp1252.csv', b'First Name,Last Name,User ID/Email (Required),Location,Webex Calling [Sub1],Extension\r\n'
+          + b'Jos\xc3\xa9,M\xc3\xbcller,jose@acme.example.com,Z\xc3\xbcrich,TRUE,1001\r\n'
+          + b'Ren\xe9e,Dupont,renee@acme.example.com,HQ,TRUE,1002\r\n')
     write('utf16le-no-bom.csv', (H + '\r\n' + OK + '\r\n' + NO_LOC + '\r\n').encode('utf-16-le'))
     rows = [H] + ['User,N%d,user%d@example.com,%d,,HQ,FALSE' % (i, i, 2000 + i) for i in range(2500)]
     body = ('\n'.join(rows) + '\n').encode()

@@ -243,7 +243,7 @@ pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
             path: path.to_owned(),
             line: Some(line),
             reason: format!("invalid UTF-8 in field {} of line {line}", field + 1),
-            help: "save the file as \"CSV UTF-8 (Comma delimited)\" from your spreadsheet editor".to_owned(),
+            help: "save the file as \"CSV UTF-8 (Comma delimited)\" from your spreadsheet editor; if the whole file is in one other encoding, name it: --encoding windows-1252 (or macintosh, for Excel for Mac's \"CSV (Macintosh)\")".to_owned(),
         },
     }
 }

@@ -273,6 +273,9 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
             "give hubcsv the CSV exported from Control Hub, or the workbook (.xlsx, .ods, .xls) it was edited in",
         ));
     }
+    if reason == EncodingReason::Fallback {
+        refuse_mixed(&head, &path)?;
+    }
     let (text, _, _) = encoding.decode(&head);
     let delimiter = opts.delimiter.unwrap_or_else(|| sniff::delimiter(&text));
     let chained: Chained = io::Cursor::new(head).chain(reader);
@@ -294,6 +297,20 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
         sheet: None,
     };
     Ok((Opened::Text { reader, delimiter }, evidence))
+}
+
+/// Refuses a CSV prefix that is not UTF-8 yet holds UTF-8 letters ([`sniff::mixed_utf8`]):
+/// read as Windows-1252, they would be garbled without a word.
+fn refuse_mixed(head: &[u8], path: &str) -> Result<(), crate::Error> {
+    let Some((line, sample)) = sniff::mixed_utf8(head) else { return Ok(()) };
+    Err(crate::Error::Unreadable {
+        path: path.to_owned(),
+        line: Some(line),
+        reason: format!(
+            "the file mixes encodings: line {line} has bytes that are not UTF-8, while other text is UTF-8 (`{sample}`); read as Windows-1252, that text would be garbled"
+        ),
+        help: "save the file again as \"CSV UTF-8 (Comma delimited)\" and check the accented letters of that line; if the file is Windows-1252 throughout, say so: --encoding windows-1252".to_owned(),
+    })
 }
 
 /// Opens an input to read a record at a time (exports, templates, `profile init`).

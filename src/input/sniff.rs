@@ -147,6 +147,35 @@ pub fn encoding(head: &[u8], complete: bool) -> (&'static Encoding, EncodingReas
     }
 }
 
+/// Whether `head`, which is not valid UTF-8, also holds valid UTF-8 letters outside ASCII
+/// (`é` as two bytes): a file partly saved as UTF-8, which read as Windows-1252 would
+/// garble every such letter (`Ã©`). Returns the line (1-based) of the first byte that is
+/// not UTF-8, and a UTF-8 sample. Windows-1252 text rarely forms such sequences: a letter
+/// from `Â` to `ß` followed by one from `€` to `¿`.
+#[must_use]
+pub fn mixed_utf8(head: &[u8]) -> Option<(u64, String)> {
+    let mut sample = None;
+    let mut first_invalid = None;
+    let mut at = 0;
+    for chunk in head.utf8_chunks() {
+        let valid = chunk.valid();
+        if sample.is_none() {
+            sample = valid
+                .split(|c: char| c.is_ascii() && !c.is_alphanumeric())
+                .find(|w| !w.is_ascii())
+                .map(str::to_owned);
+        }
+        at += valid.len();
+        if first_invalid.is_none() && !chunk.invalid().is_empty() {
+            first_invalid = Some(at);
+        }
+        at += chunk.invalid().len();
+    }
+    let (sample, invalid) = (sample?, first_invalid?);
+    let line = 1 + memchr::memchr_iter(b'\n', &head[..invalid]).count() as u64;
+    Some((line, sample))
+}
+
 /// Fields per line for one delimiter, quotes respected, over the first lines of `text`.
 fn field_counts(text: &str, delimiter: char) -> Vec<usize> {
     let mut counts = Vec::new();

@@ -670,7 +670,11 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
         &ReadOptions { max_cells: opts.max_cells, max_columns: opts.max_columns, ..opts.read.clone() },
     )?;
     // Rules that look at raw text need the delimiter actually used.
-    let opts = &Options { delimiter: evidence.delimiter.unwrap_or(b','), ..opts.clone() };
+    let opts = &Options {
+        delimiter: evidence.delimiter.unwrap_or(b','),
+        sheet: evidence.sheet.is_some(),
+        ..opts.clone()
+    };
     let path = source.display_name();
     let mut batch = Batch::default();
     let header_at = find_header(&mut *rows, &mut batch, &path)?;

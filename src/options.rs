@@ -27,6 +27,9 @@ pub struct Options {
     /// The delimiter in use: set by `check` once the input is sniffed (rules that look at
     /// raw text need it); `read.delimiter` is the override.
     pub delimiter: u8,
+    /// The input is a spreadsheet's sheet: set by `check` once the input is opened (rules
+    /// word their help for a sheet, which has columns, not delimiters).
+    pub sheet: bool,
     /// Resource limit: cells (rows x columns) read before giving up.
     pub max_cells: u64,
     /// Resource limit: columns in the header.
@@ -50,6 +53,7 @@ impl Default for Options {
             region: None,
             read: ReadOptions::default(),
             delimiter: b',',
+            sheet: false,
             batch_size: 8192,
             max_cells: DEFAULT_MAX_CELLS,
             max_columns: DEFAULT_MAX_COLUMNS,

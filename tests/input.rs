@@ -193,3 +193,18 @@ fn numbers_shown_with_leading_zeros_keep_them() {
     let (_, doc) = check_json(&fixture("input/zero-padded-numbers.xlsx"), &[]);
     assert_eq!(crate::util::findings(&doc), [], "{doc:#}");
 }
+
+#[test]
+fn a_value_right_of_a_sheets_table_is_named_by_its_column() {
+    // A sheet without a `<dimension>` (as streaming writers leave it): Ana has a note in
+    // I2, right of the last header (G). Not the CSV advice about unquoted commas.
+    let (code, doc) = check_json(&fixture("input/value-right-of-table-no-dimension.xlsx"), &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(crate::util::findings(&doc), [("ragged-row".to_owned(), 2, Some("I2".to_owned()))]);
+    let d = &doc["diagnostics"][0];
+    assert!(
+        d["message"].as_str().unwrap().contains("column I, right of the table's last header (G)"),
+        "{doc:#}"
+    );
+    assert!(!d["help"].as_str().unwrap().contains("comma"), "{doc:#}");
+}

@@ -541,6 +541,19 @@ fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
             }
         }
     }
+    if ctx.opts.sheet && len > width {
+        // A sheet has no delimiters to misplace: a value right of the table's last header.
+        let first =
+            (width..len).find(|&c| !ctx.fields.get(c).unwrap_or("").trim().is_empty()).unwrap_or(width);
+        let (cell, last) = (column_letters(first), column_letters(width.saturating_sub(1)));
+        let mut d = ctx.row(
+            Rule::RaggedRow,
+            format!("this row has a value in column {cell}, right of the table's last header ({last})"),
+            "give the column a header in the header row, or clear the cell: Control Hub matches values to columns by header",
+        );
+        d.cell = Some(format!("{cell}{}", ctx.meta.sheet_row));
+        return Some(d);
+    }
     (len != width).then(|| {
         ctx.row(
             Rule::RaggedRow,

@@ -677,8 +677,13 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     };
     let path = source.display_name();
     let mut batch = Batch::default();
-    let header_at = find_header(&mut *rows, &mut batch, &path)?;
-    let header = Header::resolve(&batch, header_at, opts, &path)?;
+    // In a workbook, errors about the table name the sheet read.
+    let table = match &evidence.sheet {
+        Some(sheet) => format!("{path} (sheet `{sheet}`)"),
+        None => path.clone(),
+    };
+    let header_at = find_header(&mut *rows, &mut batch, &table)?;
+    let header = Header::resolve(&batch, header_at, opts, &table)?;
     let mut info = InputInfo {
         path,
         format: evidence.format.as_str(),

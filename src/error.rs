@@ -1,6 +1,7 @@
 //! [`Error`]: why an input could not be checked at all (exit code 2). Data problems are
 //! never errors: they are [`crate::Diagnostic`]s.
 
+use std::fmt::Write as _;
 use std::io;
 
 use crate::rules::Rule;
@@ -105,18 +106,24 @@ impl Error {
             Error::Io { .. } => "check the path and that you may read the file".to_owned(),
             Error::Unreadable { help, .. } => help.clone(),
             Error::Profile(p) => p.help.clone(),
-            Error::MissingEmailColumn { headers, .. } => {
+            Error::MissingEmailColumn { headers, path, .. } => {
                 let shown: Vec<&str> = headers.iter().take(8).map(|h| h.trim()).collect();
-                format!(
-                    "the header row must contain `User ID/Email (Required)` or an alias such as `Email`; it has: {}{}; if one of them holds the emails, a profile names it: [aliases] \"{}\" = \"User ID/Email (Required)\"",
+                let mut help = format!(
+                    "the header row must contain `User ID/Email (Required)` or an alias such as `Email`; it has: {}{}",
                     shown.join(", "),
                     if headers.len() > 8 { ", ..." } else { "" },
-                    headers
-                        .iter()
-                        .map(|h| h.trim())
-                        .find(|h| h.to_lowercase().contains("mail"))
-                        .unwrap_or("the emails' header"),
-                )
+                );
+                let mail = headers.iter().map(|h| h.trim()).find(|h| h.to_lowercase().contains("mail"));
+                if let Some(mail) = mail {
+                    let _ = write!(
+                        help,
+                        "; if `{mail}` holds the emails, a profile names it: [aliases] \"{mail}\" = \"User ID/Email (Required)\""
+                    );
+                }
+                if path.contains(" (sheet `") {
+                    help.push_str("; if the users are on another sheet, choose it: --sheet NAME (or its position, 1 for the first)");
+                }
+                help
             }
             Error::Output(_) => "check the output path and free disk space".to_owned(),
             Error::SamePath { .. } => "give each output a name of its own: -o OUT also writes \

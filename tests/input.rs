@@ -208,3 +208,21 @@ fn a_value_right_of_a_sheets_table_is_named_by_its_column() {
     );
     assert!(!d["help"].as_str().unwrap().contains("comma"), "{doc:#}");
 }
+
+#[test]
+fn a_sheet_without_the_table_is_named_and_help_points_at_sheet() {
+    // The first visible sheet is instructions; the users are on `Users`.
+    let out = crate::util::run(&["check", "fixtures/input/instructions-sheet-first.xlsx"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        stderr.contains(
+            "instructions-sheet-first.xlsx (sheet `Instructions`): no `User ID/Email (Required)` column"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--sheet NAME"), "{stderr}");
+    let out =
+        crate::util::run(&["check", "--sheet", "Users", "fixtures/input/instructions-sheet-first.xlsx"]);
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -226,3 +226,22 @@ fn a_sheet_without_the_table_is_named_and_help_points_at_sheet() {
         crate::util::run(&["check", "--sheet", "Users", "fixtures/input/instructions-sheet-first.xlsx"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn an_option_for_the_other_kind_of_file_is_refused() {
+    // --sheet on a CSV, --encoding on a workbook: a mistake about the file, not ignored.
+    for (args, says) in [
+        (
+            &["check", "--sheet", "Users", "fixtures/example/upload.csv"][..],
+            "--sheet chooses a sheet of a workbook",
+        ),
+        (
+            &["check", "--encoding", "utf-16le", "fixtures/input/packages.xlsx"],
+            "--encoding applies to CSV text",
+        ),
+    ] {
+        let out = crate::util::run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8(out.stderr).unwrap().contains(says), "{args:?}");
+    }
+}

@@ -208,6 +208,7 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
         reason,
         help: help.to_owned(),
     };
+    refuse_options_for_the_other_kind(sniff::is_container(&head), opts, &path)?;
     if sniff::is_container(&head) {
         reader.read_to_end(&mut head).map_err(io_err)?;
         let unreadable = |reason: String| unreadable(reason.clone(), workbook_help(&reason));
@@ -297,6 +298,32 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
         sheet: None,
     };
     Ok((Opened::Text { reader, delimiter }, evidence))
+}
+
+/// An option for the other kind of file is a mistake about the file: it is refused rather
+/// than ignored (a CSV saved from the wrong sheet looks like the right file).
+fn refuse_options_for_the_other_kind(
+    workbook: bool,
+    opts: &ReadOptions,
+    path: &str,
+) -> Result<(), crate::Error> {
+    let (reason, help) = match (workbook, &opts.encoding, &opts.sheet) {
+        (true, Some(_), _) => (
+            "--encoding applies to CSV text, and this file is a workbook (its cells are Unicode whatever the encoding)",
+            "leave --encoding out for workbooks",
+        ),
+        (false, _, Some(_)) => (
+            "--sheet chooses a sheet of a workbook, and this file is a CSV, which has one table",
+            "leave --sheet out, or give the workbook (.xlsx, .ods, ...) whose sheet you mean; a CSV saved from a workbook holds the sheet that was open",
+        ),
+        _ => return Ok(()),
+    };
+    Err(crate::Error::Unreadable {
+        path: path.to_owned(),
+        line: None,
+        reason: reason.to_owned(),
+        help: help.to_owned(),
+    })
 }
 
 /// Refuses a CSV prefix that is not UTF-8 yet holds UTF-8 letters ([`sniff::mixed_utf8`]):

@@ -127,6 +127,7 @@ rules! {
     NumberInUse = "HC045", "number-in-use", Warning, "The Phone Number or Extension belongs to another user in the current export (needs `--current`).";
     PackageColumnMissing = "HC046", "package-column-missing", Error, "An existing user's package has no column in the upload, so the upload cannot take it away (needs `--current`).";
     BasicLicenseColumnsMissing = "HC047", "basic-license-columns-missing", Warning, "Package columns but no basic license column: the default basic licenses cannot be set FALSE.";
+    ReplacementCharacter = "HC048", "replacement-character", Warning, "A cell holds U+FFFD: a letter was lost to a wrong encoding before hubcsv read the file.";
 }
 
 impl Rule {

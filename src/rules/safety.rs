@@ -75,6 +75,7 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
         too_long(ctx, col);
         whitespace(ctx, col);
         formula_injection(ctx, col);
+        replacement(ctx, col);
     };
     if ctx.overrides.is_empty() {
         // No cell replaced yet (nearly every row): the cells straight from the fields. The
@@ -158,6 +159,26 @@ fn edges_pass(first: u8, last: u8, exempt: impl FnOnce() -> bool) -> bool {
 #[allow(clippy::needless_bitwise_bool)]
 fn spaces(v: &[u8]) -> bool {
     v.iter().fold(false, |m, &b| m | matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF))
+}
+
+/// `replacement-character`: U+FFFD, which a program writes where it could not decode a
+/// letter (a file read in the wrong encoding before it reached hubcsv, or a UTF-16 file
+/// with half a character). The letter is lost: only the user can type it again. (Its first
+/// byte, 0xEF, is one [`spaces`] looks for, so such a cell is always looked at.)
+fn replacement(ctx: &mut RowCtx<'_>, col: usize) {
+    if !ctx.value(col).contains('\u{FFFD}') {
+        return;
+    }
+    let d = ctx.at(
+        Rule::ReplacementCharacter,
+        col,
+        format!(
+            "`{}` holds `\u{FFFD}`, the mark a program leaves where it could not read a letter: the letter is lost",
+            ctx.value(col)
+        ),
+        "type the letter again; the file went through the wrong encoding on its way (save it as CSV UTF-8, or give hubcsv the original)",
+    );
+    ctx.diags.push(d);
 }
 
 fn whitespace(ctx: &mut RowCtx<'_>, col: usize) {

@@ -509,3 +509,12 @@ fn email_characters_that_neither_webex_list_allows_are_errors() {
         ]
     );
 }
+
+#[test]
+fn a_new_calling_user_needs_both_names() {
+    // Bo is a new Webex Calling user with blank names; Cy exists (User Status), so her blank
+    // Last Name is no change; Di is a Meetings user.
+    let (code, doc) = check_json(&fixture("input/new-calling-user-without-names.csv"), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(findings(&doc), [("invalid-name".to_owned(), 3, Some("A3".to_owned()))], "{doc:#}");
+}

@@ -217,9 +217,30 @@ fn name_forbidden(b: u8) -> bool {
 }
 
 /// First and last names of calling users (Webex Calling limits, control-hub-csv.md §10).
-pub(super) fn names(ctx: &mut RowCtx<'_>, designated: Option<&Package>) {
+pub(super) fn names(ctx: &mut RowCtx<'_>, designated: Option<&Package>, new_user: bool) {
     if !designated.is_some_and(|p| p.calling) {
         return;
+    }
+    // A new calling user needs both names (control-hub-csv.md §10): a name column the file
+    // has, blank on such a row, is reported (for an existing user a blank cell is no
+    // change; a file without the column is left to Control Hub's defaults).
+    if new_user {
+        let blank = [ctx.schema.first_name, ctx.schema.last_name]
+            .into_iter()
+            .flatten()
+            .find(|&c| ctx.get(Some(c)).is_empty());
+        if let Some(col) = blank {
+            let d = ctx.at(
+                Rule::InvalidName,
+                col,
+                format!(
+                    "a new Webex Calling user needs a First Name and a Last Name; `{}` is blank",
+                    ctx.schema.name(col)
+                ),
+                "give the user both names: Webex Calling shows them to callers and in the directory",
+            );
+            ctx.diags.push(d);
+        }
     }
     for col in [ctx.schema.first_name, ctx.schema.last_name].into_iter().flatten() {
         let value = ctx.get(Some(col));

@@ -345,7 +345,9 @@ fn check_cells<'a>(
     let designated = lic.designated.and_then(|(_, p)| schema.catalogue.package(p));
     let (phone, extension) = calling::check(ctx, designated);
     meetings::check(ctx, designated, &mut scratch.site);
-    identity::names(ctx, designated);
+    // A user neither in the export nor from one (no User Status) is created by the row.
+    let new_user = ctx.existing.is_none() && !has_status;
+    identity::names(ctx, designated, new_user);
 
     if let Some(m) = matcher {
         state::in_use(ctx, m, phone.as_ref().map(|(_, number)| number.as_str()));

@@ -440,3 +440,18 @@ fn false_in_the_users_own_package_with_the_rest_blank_is_a_removal() {
         "{doc:#}"
     );
 }
+
+#[test]
+fn an_add_on_counts_the_package_the_user_keeps() {
+    // Ana's Webex Calling cell is blank: she keeps it, so Attendant Console is fine. Fay's
+    // is FALSE: a removal, which leaves the add-on without a package.
+    let export = fixture("current/export-calling-kept.csv");
+    let (code, doc) =
+        check_json(&fixture("current/upload-add-on.csv"), &["--current", export.to_str().unwrap()]);
+    assert_eq!(code, 1, "{doc:#}");
+    // (Ana's blank package cell is still `no-package`, a warning: the row assigns none.)
+    assert_eq!(
+        crate::util::findings(&doc),
+        [("no-package".to_owned(), 2, None), ("add-on-without-package".to_owned(), 3, Some("C3".to_owned()))]
+    );
+}

@@ -2,6 +2,7 @@
 //! and basic licenses beside a package (control-hub-csv.md §2, §4).
 
 use super::{RowCtx, Rule};
+use crate::schema::Package;
 
 /// A license cell, read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,6 +202,42 @@ fn read_cells(ctx: &mut RowCtx<'_>) -> Vec<Bool> {
         }
     }
     read
+}
+
+/// The packages an add-on such as Attendant Console needs (control-hub-csv.md §2.3: the
+/// API lists Webex Calling, Webex Suite and Customer Assist, some of its operations Webex
+/// Voice too).
+const ADD_ON_BASES: [&str; 4] = ["webex_calling", "webex_suite", "cx_essentials", "webex_voice"];
+
+/// `add-on-without-package`: an add-on TRUE on a row whose user will not hold a calling
+/// package: the row's own package, or with `--current` the one the user keeps.
+pub(super) fn add_ons(ctx: &mut RowCtx<'_>, designated: Option<&Package>, removal: bool) {
+    let base = match designated {
+        Some(p) => Some(p),
+        None if removal => None,
+        None => ctx.existing.and_then(|e| e.package()),
+    };
+    if base.is_some_and(|p| ADD_ON_BASES.contains(&p.id)) {
+        return;
+    }
+    let schema = ctx.schema;
+    for &col in &schema.add_ons {
+        if parse_bool(ctx.get(Some(col))).0 != Bool::True {
+            continue;
+        }
+        let holds = match base {
+            Some(p) => format!("this user gets {}", p.id),
+            None if removal => "this row removes the user's package".to_owned(),
+            None => "this row gives the user no package".to_owned(),
+        };
+        let d = ctx.at(
+            Rule::AddOnWithoutPackage,
+            col,
+            format!("`{}` is an add-on that needs a calling package (Webex Calling, Webex Suite, Customer Assist or Webex Voice); {holds}", schema.name(col)),
+            "give the user a calling package in the same row, or set the add-on to FALSE",
+        );
+        ctx.diags.push(d);
+    }
 }
 
 /// One package per user, and no workspace package on a user. Returns the designated

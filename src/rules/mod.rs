@@ -343,6 +343,9 @@ fn check_cells<'a>(
     }
     let lic = licenses::check(ctx, &mut scratch.licenses);
     let designated = lic.designated.and_then(|(_, p)| schema.catalogue.package(p));
+    if !schema.add_ons.is_empty() {
+        licenses::add_ons(ctx, designated, lic.all_false);
+    }
     let (phone, extension) = calling::check(ctx, designated);
     meetings::check(ctx, designated, &mut scratch.site);
     // A user neither in the export nor from one (no User Status) is created by the row.

@@ -128,6 +128,7 @@ rules! {
     PackageColumnMissing = "HC046", "package-column-missing", Error, "An existing user's package has no column in the upload, so the upload cannot take it away (needs `--current`).";
     BasicLicenseColumnsMissing = "HC047", "basic-license-columns-missing", Warning, "Package columns but no basic license column: the default basic licenses cannot be set FALSE.";
     ReplacementCharacter = "HC048", "replacement-character", Warning, "A cell holds U+FFFD: a letter was lost to a wrong encoding before hubcsv read the file.";
+    AddOnWithoutPackage = "HC049", "add-on-without-package", Error, "An add-on (Attendant Console) TRUE for a user without a calling package.";
 }
 
 impl Rule {

@@ -54,6 +54,9 @@ pub struct Schema {
     pub basic: Vec<usize>,
     /// Every column of TRUE/FALSE cells (packages, basic and other licenses), in order.
     pub booleans: Vec<usize>,
+    /// Add-on columns that need a calling package (`Attendant Console`, control-hub-csv.md
+    /// §2.3): other license columns, never rewritten.
+    pub add_ons: Vec<usize>,
     /// Columns whose header repeats an earlier one: (repeat, first).
     pub duplicates: Vec<(usize, usize)>,
     /// Columns whose header cell is blank.
@@ -63,6 +66,9 @@ pub struct Schema {
     /// The user's own headers, when a profile mapped them (empty otherwise).
     pub input_headers: Vec<String>,
 }
+
+/// The add-on that needs a calling package, as a header key.
+const ADD_ON: &str = "attendant console";
 
 /// Why a header could not be used at all.
 #[derive(Debug)]
@@ -271,6 +277,14 @@ impl Schema {
                 .collect(),
             basic: columns.iter().filter(|c| c.class == ColumnClass::BasicLicense).map(|c| c.index).collect(),
             booleans: columns.iter().filter(|c| c.class.is_boolean()).map(|c| c.index).collect(),
+            add_ons: columns
+                .iter()
+                .filter(|c| {
+                    c.class == ColumnClass::OtherLicense
+                        && split_license_header(&super::header_key(&c.canonical)).name == ADD_ON
+                })
+                .map(|c| c.index)
+                .collect(),
             duplicates: columns
                 .iter()
                 .filter_map(|c| match c.class {

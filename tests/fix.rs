@@ -746,3 +746,40 @@ fn outputs_never_overwrite_the_current_export_template_or_profile() {
     assert!(dir.path().join("export.part-001.csv").exists());
     assert!(read(&dir.path().join("p.toml")).contains("[packages]"));
 }
+
+/// SIGTERM (what `timeout`, cron wrappers and systemd send) and SIGINT stop a run without
+/// leaving its temporary files in the output folder.
+#[cfg(unix)]
+#[test]
+fn a_signal_leaves_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.csv");
+    std::fs::write(&input, big_upload(60_000)).unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let temporary = || {
+        std::fs::read_dir(&out_dir)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(".hubcsv-"))
+            .count()
+    };
+    for signal in ["-TERM", "-INT"] {
+        let mut child = std_hubcsv()
+            .args(["fix", "-q", "--force", "--format", "jsonl"])
+            .arg(&input)
+            .arg("-o")
+            .arg(out_dir.join("fixed.csv"))
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait for the run to have temporary files (or to have finished: then it is too quick
+        // to test here, and nothing is left either).
+        let started = std::time::Instant::now();
+        while temporary() == 0 && child.try_wait().unwrap().is_none() && started.elapsed().as_secs() < 20 {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let _ = std::process::Command::new("kill").arg(signal).arg(child.id().to_string()).status();
+        let status = child.wait().unwrap();
+        assert_eq!(temporary(), 0, "{signal}: {status:?}");
+    }
+}

@@ -50,6 +50,20 @@ pub(crate) mod exit {
     pub const UNREADABLE: u8 = 2;
 }
 
+/// On SIGINT, SIGTERM or SIGHUP (Ctrl-C, `timeout`, a scheduler stopping the job), removes
+/// `fix`'s temporary files before exiting with 128 + the signal, as a shell reports it; no
+/// output is renamed into place after that.
+fn remove_temporary_files_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
+    let _ = std::thread::Builder::new().name("hubcsv-signals".into()).spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            hubcsv::output::remove_pending();
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
 /// Prints `text` on stdout and returns `code`; a reader that stopped reading is no error
 /// (`hubcsv explain | head`), any other failure (a full disk) exits 2, saying so on stderr.
 pub(crate) fn emit(text: &str, code: u8) -> u8 {
@@ -86,7 +100,10 @@ pub fn main() -> ExitCode {
     let color = cli.color.enabled();
     let code = match cli.command {
         Command::Check(args) => check::run(&args, color),
-        Command::Fix(args) => fix::run(&args, color),
+        Command::Fix(args) => {
+            remove_temporary_files_on_signals();
+            fix::run(&args, color)
+        }
         Command::Profile(args) => profile::run(&args, color),
         Command::Explain(args) => explain::run(&args),
     };

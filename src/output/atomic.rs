@@ -28,6 +28,7 @@ impl AtomicFile {
             builder.permissions(std::fs::Permissions::from_mode(0o644));
         }
         let temp = builder.tempfile_in(dir)?;
+        pending().lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(temp.path().to_owned());
         Ok(AtomicFile { temp })
     }
 
@@ -69,6 +70,25 @@ impl Write for AtomicFile {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.temp.flush()
+    }
+}
+
+/// The temporary files created so far: a run stopped by a signal removes those still there
+/// ([`remove_pending`]). Committed ones are renamed away, dropped ones deleted, so their
+/// paths no longer exist; the list is not pruned (a run creates a few files per 20,000
+/// rows).
+fn pending() -> &'static std::sync::Mutex<Vec<PathBuf>> {
+    static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    &PENDING
+}
+
+/// Removes the temporary files of this process that are still there: for a run stopped by
+/// SIGINT or SIGTERM, whose destructors will not run. The hidden backups of earlier
+/// outputs (`.hubcsv-*.old`) are not touched: they may be the only copy.
+pub fn remove_pending() {
+    let paths = pending().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for path in paths.iter() {
+        let _ = std::fs::remove_file(path);
     }
 }
 

@@ -8,5 +8,5 @@ mod fixer;
 pub mod plan;
 mod swap;
 
-pub use atomic::{sibling, AtomicFile};
+pub use atomic::{remove_pending, sibling, AtomicFile};
 pub use fixer::{FixOptions, FixWriter, Written, WrittenFile};

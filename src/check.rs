@@ -422,6 +422,29 @@ fn find_header(rows: &mut dyn BatchSource, batch: &mut Batch, path: &str) -> Res
     }
 }
 
+/// With a profile, a `duplicate-header` finding names the mapped columns: it is said again
+/// with the user's own letters and headers (two HR columns mapped to one Control Hub
+/// column, such as `Work Email` and `Email`).
+fn name_own_columns(schema: &Schema, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics.iter_mut().filter(|d| d.rule == Rule::DuplicateHeader) {
+        let Some(repeat) = d.col_index else { continue };
+        let Some(&(_, first)) = schema.duplicates.iter().find(|(r, _)| *r == repeat) else { continue };
+        let own = |c: usize| {
+            let source = schema.source_col(c)?;
+            Some((crate::schema::column_letters(source), schema.input_headers.get(source)?.trim().to_owned()))
+        };
+        let (Some((repeat_letters, repeat_name)), Some((kept_letters, kept_name))) =
+            (own(repeat), own(first))
+        else {
+            continue;
+        };
+        d.message = format!(
+            "column {repeat_letters} `{repeat_name}` repeats column {kept_letters} `{kept_name}`: hubcsv fix keeps column {kept_letters} and leaves {repeat_letters} out"
+        );
+        d.value = Some(repeat_name);
+    }
+}
+
 /// The header row, resolved.
 struct Header {
     schema: Schema,
@@ -457,6 +480,7 @@ impl Header {
             // Findings point at the user's own columns.
             schema.origin.clone_from(&m.origin);
             schema.input_headers.clone_from(&input_headers);
+            name_own_columns(&schema, &mut diagnostics);
         }
         // Header cells are on the header's row, which blank rows (or a sheet's table that
         // starts lower down) may push below row 1.

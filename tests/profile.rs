@@ -248,3 +248,20 @@ fn profile_init_proposes_one_key_for_values_that_differ_in_case() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains(r#"# values = { "Suite" = "", "Voix" = "" }"#), "{stdout}");
 }
+
+#[test]
+fn a_duplicate_header_with_a_profile_names_the_hr_columns() {
+    // `Work Email` (B) and `Email` (C) both map to the email column: the finding names the
+    // HR file's letters and headers, as its cell does.
+    let (_, doc) = crate::util::check_json(
+        &fixture("profiles/two-email-columns.csv"),
+        &["--profile", "fixtures/profiles/region-only.toml"],
+    );
+    let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "duplicate-header").unwrap();
+    assert_eq!(d["cell"], "C1", "{doc:#}");
+    assert_eq!(d["value"], "Email", "{doc:#}");
+    assert!(
+        d["message"].as_str().unwrap().starts_with("column C `Email` repeats column B `Work Email`"),
+        "{doc:#}"
+    );
+}

@@ -125,6 +125,9 @@ impl Error {
                 }
                 help
             }
+            Error::Output(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                "the file appeared while hubcsv ran (another run writing the same -o?): nothing was replaced; run again, with --force to replace it".to_owned()
+            }
             Error::Output(_) => "check the output path and free disk space".to_owned(),
             Error::SamePath { .. } => "give each output a name of its own: -o OUT also writes \
                 OUT.rejected.csv (and OUT.part-001.csv, ... over --max-rows), --changes takes a file \

@@ -355,6 +355,7 @@ fn output_appearing_during_the_run_leaves_no_partial_set() {
     let run = child.wait_with_output().unwrap();
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
     assert!(stderr(&run).contains("log.jsonl: exists already"), "{}", stderr(&run));
+    assert!(stderr(&run).contains("appeared while hubcsv ran"), "{}", stderr(&run));
     assert_eq!(entries(dir.path()), ["log.jsonl"], "no output was renamed into place");
     assert_eq!(read(&dir.path().join("log.jsonl")), "someone else's");
 }

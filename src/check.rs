@@ -151,6 +151,8 @@ pub struct Record<'a> {
     pub fields: Fields<'a>,
     /// The source text of the record.
     pub raw: &'a [u8],
+    /// The user's fields before a profile mapped them (`None` without a profile).
+    pub source: Option<Fields<'a>>,
 }
 
 /// Two sinks fed with the same results, e.g. a report and the corrected output.
@@ -480,6 +482,7 @@ impl Header {
             // Findings point at the user's own columns.
             schema.origin.clone_from(&m.origin);
             schema.input_headers.clone_from(&input_headers);
+            schema.generated = m.generated();
             name_own_columns(&schema, &mut diagnostics);
         }
         // Header cells are on the header's row, which blank rows (or a sheet's table that
@@ -496,7 +499,7 @@ impl Header {
     }
 
     fn record<'a>(&'a self, raw: &'a [u8]) -> Record<'a> {
-        Record { line: self.meta.line, fields: self.row.fields(0), raw }
+        Record { line: self.meta.line, fields: self.row.fields(0), raw, source: None }
     }
 }
 
@@ -578,7 +581,12 @@ impl Run<'_> {
                 if let Some(row) = row {
                     items.push((
                         row,
-                        Record { line: row.meta.line, fields: rows.fields(i), raw: batch.raw(p, i) },
+                        Record {
+                            line: row.meta.line,
+                            fields: rows.fields(i),
+                            raw: batch.raw(p, i),
+                            source: self.mapping.map(|_| batch.pieces()[p].fields(i)),
+                        },
                     ));
                 }
             }

@@ -20,6 +20,10 @@ pub const REWRITE: &str = "add-and-remove-services";
 /// The name logged for header cells written in Control Hub's spelling.
 pub const CANONICAL_HEADER: &str = "canonical-header";
 
+/// The name logged for cells and columns a `--profile` filled in (its `[defaults]`,
+/// `[[when]]` sets and `[packages]` value map).
+pub const PROFILE: &str = "profile";
+
 /// One changed cell, as `--changes` logs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
@@ -90,13 +94,13 @@ pub fn corrected_header(schema: &Schema) -> Vec<String> {
 /// `fields` are the values as read; `row` is what `check` found for them. Values are
 /// borrowed (from the row as read, its fixes, or the rewrite's TRUE/FALSE): nothing is
 /// allocated for a row that needs no change. The changes are listed only when `log` is set
-/// (the `--changes` log).
+/// (the `--changes` log), with the user's fields before a profile mapped them, if one did.
 pub fn correct_row<'a>(
     fields: Fields<'a>,
     row: &'a RowOutcome,
     schema: &Schema,
     values: &mut Vec<&'a str>,
-    log: bool,
+    log: Option<Option<Fields<'_>>>,
 ) -> Vec<Change> {
     values.clear();
     values.extend(fields.iter());
@@ -123,13 +127,24 @@ pub fn correct_row<'a>(
         }
     }
     let mut changes = Vec::new();
-    if !log {
-        return changes;
-    }
+    // Logged against the user's own cells: with a profile, those it came from (a generated
+    // column's are empty).
+    let Some(source) = log else { return changes };
     for (col, new) in values.iter().enumerate() {
-        let old = fields.get(col).unwrap_or("");
+        let mapped = fields.get(col).unwrap_or("");
+        let old = match source {
+            Some(_) if schema.generated.get(col).copied().unwrap_or(false) => "",
+            Some(source) => {
+                schema.origin.get(col).copied().flatten().and_then(|i| source.get(i)).unwrap_or("")
+            }
+            None => mapped,
+        };
         if *new != old {
-            let rule = rules.iter().rev().find(|(c, _)| *c == col).map_or(REWRITE, |(_, r)| r);
+            let rule = match rules.iter().rev().find(|(c, _)| *c == col) {
+                Some((_, rule)) => rule,
+                None if mapped != old && *new == mapped => PROFILE,
+                None => REWRITE,
+            };
             changes.push(Change {
                 line: row.meta.line,
                 column: schema.name(col).to_owned(),

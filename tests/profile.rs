@@ -265,3 +265,50 @@ fn a_duplicate_header_with_a_profile_names_the_hr_columns() {
         "{doc:#}"
     );
 }
+
+#[test]
+fn the_changes_log_lists_what_the_profile_changed() {
+    // `E-mail`, `Site` and `Poste` are renamed; the profile adds `Preferred Webex Site` and
+    // fills it: every change against the HR file's own cells.
+    let dir = tempfile::tempdir().unwrap();
+    let (out, log) = (dir.path().join("p.csv"), dir.path().join("changes.jsonl"));
+    let run = hubcsv()
+        .args([
+            "fix",
+            "-q",
+            "--profile",
+            "fixtures/profiles/default-site.toml",
+            "fixtures/profiles/aliases-and-default.csv",
+        ])
+        .arg("-o")
+        .arg(&out)
+        .arg("--changes")
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stdout));
+    let lines: Vec<(u64, String, String, String, String)> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let s = |k: &str| v[k].as_str().unwrap().to_owned();
+            (v["line"].as_u64().unwrap(), s("column"), s("old"), s("new"), s("rule"))
+        })
+        .collect();
+    let change = |line, column: &str, old: &str, new: &str, rule: &str| {
+        (line, column.to_owned(), old.to_owned(), new.to_owned(), rule.to_owned())
+    };
+    assert_eq!(
+        lines,
+        [
+            change(1, "User ID/Email (Required)", "E-mail", "User ID/Email (Required)", "canonical-header"),
+            change(1, "Location", "Site", "Location", "canonical-header"),
+            change(1, "Extension", "Poste", "Extension", "canonical-header"),
+            change(1, "Preferred Webex Site", "", "Preferred Webex Site", "profile"),
+            change(2, "Preferred Webex Site", "", "acme.webex.com", "profile"),
+        ]
+    );
+    let explained = crate::util::run(&["explain", "profile"]);
+    assert!(String::from_utf8(explained.stdout).unwrap().starts_with("# profile"));
+}

@@ -53,6 +53,13 @@ fn not_a_rule(key: &str) -> Option<&'static str> {
              Hub's spelling (an alias such as `E-mail` or `Courriel` became `User ID/Email (Required)`).\n\
              See docs/fix.md.\n",
         ),
+        hubcsv::fix::PROFILE => Some(
+            "# profile\n\n\
+             Not a rule: the name `hubcsv fix --changes` gives to a cell or a column that a `--profile`\n\
+             filled in: a value of its `[defaults]` or of a `[[when]]` set, the package cells its\n\
+             `[packages]` value map sets from the offer column, or a column it adds (its `old` is then\n\
+             empty). See docs/profiles.md.\n",
+        ),
         _ => None,
     }
 }

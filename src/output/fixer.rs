@@ -223,7 +223,7 @@ impl Render<'_> {
                             out.csv.extend_from_slice(line.as_bytes());
                             out.csv.extend_from_slice(b"\r\n");
                         }
-                        None => self.correct(&mut out, record.fields, row, &mut values)?,
+                        None => self.correct(&mut out, *record, row, &mut values)?,
                     }
                     Dest::Corrected
                 }
@@ -245,11 +245,12 @@ impl Render<'_> {
     fn correct<'v>(
         &self,
         out: &mut Rendered,
-        fields: Fields<'v>,
+        record: Record<'v>,
         row: &'v RowOutcome,
         values: &mut Vec<&'v str>,
     ) -> io::Result<()> {
-        let changes = correct_row(fields, row, self.schema, values, self.log_changes);
+        let log = self.log_changes.then_some(record.source);
+        let changes = correct_row(record.fields, row, self.schema, values, log);
         let kept = values
             .iter()
             .enumerate()
@@ -548,17 +549,28 @@ impl Sink for FixWriter {
                 .filter(|(c, _)| crate::fix::rejects_column(schema, *c))
                 .map(|(_, h)| h.to_owned()),
         );
+        // With a profile, the header is logged against the HR file's own (a column the
+        // profile added has none).
+        let mapped = !schema.input_headers.is_empty();
         let renamed: Vec<Change> = record
             .fields
             .iter()
             .zip(&schema.columns)
+            .map(|(read, c)| {
+                let generated = schema.generated.get(c.index).copied().unwrap_or(false);
+                let own = schema.origin.get(c.index).copied().flatten().filter(|_| !generated);
+                let own = own.and_then(|i| schema.input_headers.get(i));
+                (if mapped { own.map_or("", |h| h.as_str()) } else { read }, c)
+            })
             .filter(|(old, c)| *old != c.canonical && crate::fix::keeps_column(schema, c.index))
             .map(|(old, c)| Change {
                 line: record.line,
                 column: c.canonical.clone(),
                 old: old.to_owned(),
                 new: c.canonical.clone(),
-                rule: if diagnostics
+                rule: if mapped && old.is_empty() {
+                    crate::fix::PROFILE.to_owned()
+                } else if diagnostics
                     .iter()
                     .any(|d| d.rule == Rule::RenamedColumn && d.col_index == Some(c.index))
                 {

@@ -65,6 +65,9 @@ pub struct Schema {
     pub origin: Vec<Option<usize>>,
     /// The user's own headers, when a profile mapped them (empty otherwise).
     pub input_headers: Vec<String>,
+    /// Per column, whether a profile filled it (defaults, the package value map) rather than
+    /// copied it from one of the user's columns (empty without a profile).
+    pub generated: Vec<bool>,
 }
 
 /// The add-on that needs a calling package, as a header key.
@@ -295,6 +298,7 @@ impl Schema {
             blank: columns.iter().filter(|c| c.class == ColumnClass::Blank).map(|c| c.index).collect(),
             origin: (0..columns.len()).map(Some).collect(),
             input_headers: Vec::new(),
+            generated: Vec::new(),
             columns,
             catalogue,
         };

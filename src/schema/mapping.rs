@@ -162,6 +162,12 @@ impl Mapping {
         Ok(m)
     }
 
+    /// Per output column, whether the profile fills it rather than copying an input column.
+    #[must_use]
+    pub fn generated(&self) -> Vec<bool> {
+        self.from.iter().map(|f| matches!(f, From::Generated)).collect()
+    }
+
     fn push(&mut self, name: String, origin: Option<usize>, from: From) {
         self.header.push(name);
         self.origin.push(origin);

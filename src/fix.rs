@@ -48,7 +48,8 @@ pub struct Change {
 ///   package FALSE and none TRUE): every package and basic license FALSE;
 /// - no package TRUE and some package cells blank (`no-package`): the blank package cells
 ///   stay blank, the only safe reading when the user's package is unknown ("no change"),
-///   while basic licenses are still set FALSE so that Control Hub adds none.
+///   while basic licenses are still set FALSE so that Control Hub adds none;
+/// - a workspace package (Common Area Calling) FALSE on every row: a user never holds it.
 #[must_use]
 pub fn rewritten(
     schema: &Schema,
@@ -58,6 +59,8 @@ pub fn rewritten(
 ) -> Option<&'static str> {
     match schema.columns.get(col)?.class {
         ColumnClass::Package(_) if removal => Some("FALSE"),
+        // A workspace package (Common Area Calling) is never a user's: FALSE on every row.
+        ColumnClass::Package(p) if schema.catalogue.package(p).is_some_and(|p| !p.user) => Some("FALSE"),
         ColumnClass::Package(_) => package_col.map(|d| if d == col { "TRUE" } else { "FALSE" }),
         ColumnClass::BasicLicense => Some("FALSE"),
         _ => None,

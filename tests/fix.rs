@@ -784,3 +784,20 @@ fn a_signal_leaves_no_temporary_files() {
         assert_eq!(temporary(), 0, "{signal}: {status:?}");
     }
 }
+
+/// Common Area Calling is never a user's: on a row with no package TRUE (whose blank
+/// package cells stay blank), `fix` still writes it FALSE.
+#[test]
+fn common_area_calling_is_false_on_every_uploaded_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run = hubcsv()
+        .args(["fix", "-q"])
+        .arg(fixture("input/common-area-on-no-package-row.csv"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stdout));
+    assert_eq!(read(&out).lines().nth(1), Some("lobby@example.com,,FALSE,FALSE"));
+}

@@ -158,6 +158,17 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
     Short::new(value)
 }
 
+/// Whether a calling field is missing: the upload clears it (`REMOVE`), or leaves it blank
+/// (`value`) and the export (`kept`: an existing calling user) has none to keep.
+#[inline]
+fn missing(value: &str, kept: Option<crate::current::Existing<'_>>, name: &str) -> bool {
+    if value.is_empty() {
+        kept.is_none_or(|e| e.field(name).is_empty())
+    } else {
+        is_remove(value)
+    }
+}
+
 /// A duplicate key and the value it stands for.
 type Keyed = Option<(u128, Short)>;
 
@@ -183,18 +194,9 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) -> (Keye
         // (blank = no change). A user changing to a calling package from another one must
         // bring them (control-hub-csv.md §3).
         let kept = ctx.existing.filter(|e| e.package().is_some_and(|p| p.calling));
-        // A field is missing when the upload clears it (`REMOVE`), or leaves it blank and
-        // the export has none to keep.
-        let missing = |c: Option<usize>, name: &str| {
-            let v = ctx.get(c);
-            if v.is_empty() {
-                kept.is_none_or(|e| e.field(name).is_empty())
-            } else {
-                is_remove(v)
-            }
-        };
-        let no_location = missing(schema.location, "Location");
-        let no_number = missing(schema.phone, "Phone Number") && missing(schema.extension, "Extension");
+        let no_location = missing(ctx.get(schema.location), kept, "Location");
+        let no_number = missing(ctx.get(schema.phone), kept, "Phone Number")
+            && missing(ctx.get(schema.extension), kept, "Extension");
         if no_location {
             let help = "calling users need the name of a calling location that exists in Control Hub";
             let d = match schema.location {

@@ -518,3 +518,20 @@ fn a_new_calling_user_needs_both_names() {
     assert_eq!(code, 0, "{doc:#}");
     assert_eq!(findings(&doc), [("invalid-name".to_owned(), 3, Some("A3".to_owned()))], "{doc:#}");
 }
+
+#[test]
+fn an_add_on_for_a_user_whose_package_the_file_does_not_show_is_not_an_error() {
+    // Ana exists (User Status) and her package cell is blank: she keeps a package only an
+    // export could name, so Attendant Console is not judged (only `no-package` warns).
+    let (code, doc) = check_json(&fixture("input/add-on-existing-user.csv"), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(findings(&doc), [("no-package".to_owned(), 2, None)]);
+}
+
+#[test]
+fn a_file_without_user_package_columns_has_no_no_package() {
+    // Common Area Calling is the only package column: nothing to assign a user, nothing to
+    // warn about.
+    let (code, doc) = check_json(&fixture("input/common-area-only-column.csv"), &[]);
+    assert_eq!((code, findings(&doc)), (0, vec![]), "{doc:#}");
+}

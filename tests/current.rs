@@ -439,6 +439,8 @@ fn false_in_the_users_own_package_with_the_rest_blank_is_a_removal() {
         ],
         "{doc:#}"
     );
+    // Ana's row is a removal: `no-package` is for rows whose effect is unknown, as Ed's.
+    assert_eq!(crate::util::findings(&doc), [("no-package".to_owned(), 3, None)], "{doc:#}");
 }
 
 #[test]
@@ -449,9 +451,29 @@ fn an_add_on_counts_the_package_the_user_keeps() {
     let (code, doc) =
         check_json(&fixture("current/upload-add-on.csv"), &["--current", export.to_str().unwrap()]);
     assert_eq!(code, 1, "{doc:#}");
+    // Ana's add-on is a change: the export has no such column, so --only-changes keeps her.
+    assert_eq!(doc["rows"][0]["action"], "modify", "{doc:#}");
+    assert_eq!(
+        doc["rows"][0]["changes"],
+        json!([{"column": "Attendant Console [Sub1]", "old": "", "new": "TRUE"}])
+    );
     // (Ana's blank package cell is still `no-package`, a warning: the row assigns none.)
     assert_eq!(
         crate::util::findings(&doc),
         [("no-package".to_owned(), 2, None), ("add-on-without-package".to_owned(), 3, Some("C3".to_owned()))]
+    );
+}
+
+#[test]
+fn remove_in_a_calling_users_location_is_a_move() {
+    // Ana is a calling user in HQ: REMOVE would reset her Location, a move the CSV cannot
+    // make (calling-location-change), not a missing Location.
+    let export = fixture("current/export-calling-kept.csv");
+    let (code, doc) =
+        check_json(&fixture("current/upload-location-remove.csv"), &["--current", export.to_str().unwrap()]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(
+        crate::util::findings(&doc),
+        [("calling-location-change".to_owned(), 2, Some("B2".to_owned()))]
     );
 }

@@ -138,3 +138,12 @@ fn invisible_characters_and_decomposed_accents_do_not_make_another_header() {
     );
     assert!(corrected.contains(",jose@example.com,"), "{corrected}");
 }
+
+#[test]
+fn unknown_columns_keep_their_header_as_written() {
+    // `Café Code` with a decomposed accent and `Cost Center` with a soft hyphen are not
+    // Control Hub columns: they are the user's, carried through byte for byte.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, corrected, _) = fix("input/unknown-headers-as-written.csv", dir.path());
+    assert_eq!(corrected.lines().next(), Some("User ID/Email (Required),Cafe\u{301} Code,Cost\u{ad}Center"));
+}

@@ -274,7 +274,9 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
             "give hubcsv the CSV exported from Control Hub, or the workbook (.xlsx, .ods, .xls) it was edited in",
         ));
     }
-    if reason == EncodingReason::Fallback {
+    // Only the upload: an export or a template has no `--encoding` of its own to overrule
+    // the refusal with.
+    if reason == EncodingReason::Fallback && stream {
         refuse_mixed(&head, &path)?;
     }
     let (text, _, _) = encoding.decode(&head);

@@ -147,13 +147,21 @@ pub fn encoding(head: &[u8], complete: bool) -> (&'static Encoding, EncodingReas
     }
 }
 
-/// Whether `head`, which is not valid UTF-8, also holds valid UTF-8 letters outside ASCII
-/// (`é` as two bytes): a file partly saved as UTF-8, which read as Windows-1252 would
-/// garble every such letter (`Ã©`). Returns the line (1-based) of the first byte that is
-/// not UTF-8, and a UTF-8 sample. Windows-1252 text rarely forms such sequences: a letter
-/// from `Â` to `ß` followed by one from `€` to `¿`.
+/// Whether `head`, which is not valid UTF-8, also holds UTF-8 letters of Western European
+/// text (`é`, `ü`, `ç` as two bytes, U+00C0 to U+017F): a file partly saved as UTF-8,
+/// which read as Windows-1252 would garble every such letter (`Ã©`). Two such letters at
+/// least: in Windows-1252 text each would be `Ã`, `Ä` or `Å` followed by a symbol from `€`
+/// to `¿`, which names and titles do not hold, where other pairs that happen to be UTF-8
+/// (`É` and a non-breaking space, `ß` and a quote) are common. Returns the line (1-based)
+/// of the first byte that is not UTF-8, and a word with such a letter.
 #[must_use]
 pub fn mixed_utf8(head: &[u8]) -> Option<(u64, String)> {
+    let latin = |c: char| ('\u{C0}'..='\u{17F}').contains(&c) && c.is_alphabetic();
+    let letters: usize =
+        head.utf8_chunks().map(|chunk| chunk.valid().chars().filter(|&c| latin(c)).count()).sum();
+    if letters < 2 {
+        return None;
+    }
     let mut sample = None;
     let mut first_invalid = None;
     let mut at = 0;
@@ -162,7 +170,7 @@ pub fn mixed_utf8(head: &[u8]) -> Option<(u64, String)> {
         if sample.is_none() {
             sample = valid
                 .split(|c: char| c.is_ascii() && !c.is_alphanumeric())
-                .find(|w| !w.is_ascii())
+                .find(|w| w.chars().any(latin))
                 .map(str::to_owned);
         }
         at += valid.len();
@@ -258,6 +266,21 @@ mod tests {
         assert_eq!(encoding("Inès".as_bytes(), true), (UTF_8, EncodingReason::ValidUtf8));
         assert_eq!(encoding(b"In\xC3", false), (UTF_8, EncodingReason::ValidUtf8));
         assert_eq!(encoding(b"In\xE8s;Dupr\xE9", true), (WINDOWS_1252, EncodingReason::Fallback));
+    }
+
+    #[test]
+    fn mixed_encodings_need_utf8_letters() {
+        // Windows-1252 pairs that happen to be UTF-8: `É` + NBSP, `ß` + a curly quote.
+        let cp1252 = |s: &str| encoding_rs::WINDOWS_1252.encode(s).0.into_owned();
+        assert_eq!(super::mixed_utf8(&cp1252("Renée;JOSÉ\u{a0};Service „Weiß“\n")), None);
+        // UTF-8 `José` and `Müller`, then a Windows-1252 `é` on line 2.
+        let mut mixed = "José;Müller\n".as_bytes().to_vec();
+        mixed.extend(cp1252("Renée\n"));
+        assert_eq!(super::mixed_utf8(&mixed), Some((2, "José".to_owned())));
+        // One UTF-8 letter alone is not enough to tell.
+        let mut one = "José\n".as_bytes().to_vec();
+        one.extend(cp1252("Renée\n"));
+        assert_eq!(super::mixed_utf8(&one), None);
         assert_eq!(encoding(b"a\x00b\x00c\x00d\x00", true), (UTF_16LE, EncodingReason::Guessed));
     }
 

@@ -194,7 +194,11 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) -> (Keye
         // (blank = no change). A user changing to a calling package from another one must
         // bring them (control-hub-csv.md §3).
         let kept = ctx.existing.filter(|e| e.package().is_some_and(|p| p.calling));
-        let no_location = missing(ctx.get(schema.location), kept, "Location");
+        // `REMOVE` in an existing calling user's Location is a move, which
+        // `calling-location-change` reports (with `--current`), not a missing Location.
+        let location = ctx.get(schema.location);
+        let moved = is_remove(location) && kept.is_some_and(|e| !e.field("Location").is_empty());
+        let no_location = !moved && missing(location, kept, "Location");
         let no_number = missing(ctx.get(schema.phone), kept, "Phone Number")
             && missing(ctx.get(schema.extension), kept, "Extension");
         if no_location {

@@ -128,11 +128,12 @@ fn decide(ctx: &mut RowCtx<'_>, read: &[Bool], unmapped: bool) -> Licenses {
     // a user does not hold it, so its cell does not make or unmake a removal.
     let is_user = |p: usize| schema.catalogue.package(p).is_some_and(|p| p.user);
     let mut user_columns = schema.packages.iter().filter(|&&(_, p)| is_user(p)).peekable();
-    let all_false = user_columns.peek().is_some() && user_columns.all(|&(c, _)| read[c] == Bool::False);
-    if !schema.packages.is_empty() && !any_true && !all_false && !unmapped {
+    let has_user_columns = user_columns.peek().is_some();
+    let all_false = has_user_columns && user_columns.all(|&(c, _)| read[c] == Bool::False);
+    if has_user_columns && !any_true && !all_false && !unmapped {
         let d = ctx.row(
             Rule::NoPackage,
-            "no package is TRUE and not all are FALSE: the upload assigns no package to this user".to_owned(),
+            "no package is TRUE and not all user packages are FALSE: the upload assigns no package to this user".to_owned(),
             "set the user's package to TRUE; to remove the user, set every package to FALSE",
         );
         ctx.diags.push(d);
@@ -212,10 +213,12 @@ const ADD_ON_BASES: [&str; 4] = ["webex_calling", "webex_suite", "cx_essentials"
 /// `add-on-without-package`: an add-on TRUE on a row whose user will not hold a calling
 /// package: the row's own package, or with `--current` the one the user keeps.
 pub(super) fn add_ons(ctx: &mut RowCtx<'_>, designated: Option<&Package>, removal: bool) {
-    let base = match designated {
-        Some(p) => Some(p),
-        None if removal => None,
-        None => ctx.existing.and_then(|e| e.package()),
+    let base = match (designated, ctx.existing) {
+        (Some(p), _) => Some(p),
+        (None, _) if removal => None,
+        // No package TRUE: the user keeps theirs, which only the export knows.
+        (None, Some(existing)) => existing.package(),
+        (None, None) => return,
     };
     if base.is_some_and(|p| ADD_ON_BASES.contains(&p.id)) {
         return;
@@ -228,12 +231,12 @@ pub(super) fn add_ons(ctx: &mut RowCtx<'_>, designated: Option<&Package>, remova
         let holds = match base {
             Some(p) => format!("this user gets {}", p.id),
             None if removal => "this row removes the user's package".to_owned(),
-            None => "this row gives the user no package".to_owned(),
+            None => "the user has no package in the current export, and this row gives none".to_owned(),
         };
         let d = ctx.at(
             Rule::AddOnWithoutPackage,
             col,
-            format!("`{}` is an add-on that needs a calling package (Webex Calling, Webex Suite, Customer Assist or Webex Voice); {holds}", schema.name(col)),
+            format!("`{}` is an add-on that needs Webex Calling, Webex Suite, Customer Assist or Webex Voice (a Professional calling license); {holds}", schema.name(col)),
             "give the user a calling package in the same row, or set the add-on to FALSE",
         );
         ctx.diags.push(d);

@@ -19,7 +19,7 @@ mod safety;
 pub mod state;
 
 pub use registry::{Rule, Severity, ALL};
-pub use safety::{is_formula, is_zero_width as is_invisible};
+pub use safety::{is_formula, is_invisible};
 
 use crate::actions::{Action, Evidence};
 use crate::input::batch::Fields;

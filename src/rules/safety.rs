@@ -5,25 +5,34 @@ use super::{RowCtx, Rule};
 use crate::input::batch::Fields;
 use crate::schema::ColumnClass;
 
-/// Characters that take no room on screen: zero-width spaces and joiners, the byte-order
-/// mark, the soft hyphen, and the bidirectional marks and controls that text pasted from
-/// right-to-left mail clients carries (each starts with a byte `spaces` looks for).
+/// Characters that take no room on screen and mean nothing inside a value: zero-width
+/// spaces and joiners, the byte-order mark, the soft hyphen (each starts with a byte
+/// `spaces` looks for). Removed wherever they are.
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
+}
+
+/// The bidirectional marks and controls that text pasted from right-to-left mail clients
+/// carries. Inside a value they order its right-to-left and left-to-right runs (a Hebrew
+/// name with `(IT)`), so they stay; at its ends they are removed, as spaces are.
+fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether a character is invisible: zero-width, or a bidirectional mark. Headers match
+/// without them.
 #[must_use]
-pub fn is_zero_width(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}'
-            | '\u{2060}'
-            | '\u{FEFF}'
-            | '\u{00AD}'
-            | '\u{180E}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-    )
+pub fn is_invisible(c: char) -> bool {
+    is_zero_width(c) || is_bidi(c)
 }
 
 fn is_blank(c: char) -> bool {
     c.is_whitespace() || c == '\u{00A0}'
+}
+
+/// What is trimmed from a value's ends: white space and bidirectional marks.
+fn is_edge(c: char) -> bool {
+    is_blank(c) || is_bidi(c)
 }
 
 /// The cell cleaned: zero-width characters removed, non-breaking spaces made plain spaces,
@@ -36,19 +45,19 @@ pub fn clean(value: &str) -> Option<String> {
         let bytes = value.as_bytes();
         return (space(bytes.first()) || space(bytes.last())).then(|| value.trim().to_owned());
     }
-    let dirty = value.starts_with(is_blank)
-        || value.ends_with(is_blank)
+    let dirty = value.starts_with(is_edge)
+        || value.ends_with(is_edge)
         || value.chars().any(|c| is_zero_width(c) || c == '\u{00A0}');
     if !dirty {
         return None;
     }
     let cleaned: String =
         value.chars().filter(|c| !is_zero_width(*c)).map(|c| if c == '\u{00A0}' { ' ' } else { c }).collect();
-    Some(cleaned.trim().to_owned())
+    Some(cleaned.trim_matches(is_edge).to_owned())
 }
 
 fn describe(value: &str) -> &'static str {
-    if value.chars().any(is_zero_width) {
+    if value.chars().any(is_zero_width) || value.starts_with(is_bidi) || value.ends_with(is_bidi) {
         "holds invisible zero-width characters"
     } else if value.contains('\u{00A0}') {
         "holds non-breaking spaces"
@@ -445,6 +454,7 @@ mod tests {
         assert_eq!(clean("a\u{200B}"), Some("a".into()));
         assert_eq!(clean("a@example.com\u{200E}"), Some("a@example.com".into()), "left-to-right mark");
         assert_eq!(clean("\u{202B}HQ\u{202C}"), Some("HQ".into()), "bidi embedding");
+        assert_eq!(clean("משה כהן\u{200F} (IT)"), None, "a mark inside a value orders it");
         assert_eq!(clean("Ro\u{00AD}sa"), Some("Rosa".into()), "soft hyphen");
         assert_eq!(clean("a b"), None);
     }

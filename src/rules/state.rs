@@ -214,8 +214,13 @@ pub(super) fn compare(
         }
     }
     // No package TRUE, and every cell of the user's own package FALSE: whatever the other
-    // cells say, the user is left without a package. That is a removal.
-    let removal = removal || (designated.is_none() && !held.is_empty() && held.iter().all(|&f| f));
+    // cells say, the user is left without a package. That is a removal (and `no-package`,
+    // which could not know, does not apply).
+    let own_false = designated.is_none() && !held.is_empty() && held.iter().all(|&f| f);
+    if own_false && !removal {
+        ctx.diags.retain(|d| d.rule != Rule::NoPackage);
+    }
+    let removal = removal || own_false;
     let after = match (removal, designated) {
         (true, _) => None,
         (false, Some((_, p))) => Some(p),
@@ -237,9 +242,10 @@ pub(super) fn compare(
         }
         let Some(export_col) = *export_col else {
             // A column the export lacks: its value there is unknown, so a filled cell is a
-            // change (not "unchanged": --only-changes would drop it). License columns are
-            // not: the package change covers them.
-            if !class.is_boolean() && writable(class) {
+            // change (not "unchanged": --only-changes would drop it). Package and basic
+            // license columns are not: the package change covers them. Other licenses
+            // (an add-on such as Attendant Console) are.
+            if !matches!(class, ColumnClass::Package(_) | ColumnClass::BasicLicense) && writable(class) {
                 changes.push(FieldChange {
                     column: schema.name(col).to_owned(),
                     old: String::new(),

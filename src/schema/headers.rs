@@ -127,14 +127,17 @@ fn classify(
     };
     let canonical = match (class, catalogue.display_name(parts.name)) {
         (ColumnClass::Package(_) | ColumnClass::BasicLicense, Some(display)) => {
-            let spelled = spelled(written, parts.name, display);
+            let spelled = spelled(written.clone(), parts.name, display);
             match spelled.rfind('(').filter(|_| parts.suspended) {
                 // Control Hub writes the mark `(Suspended)`.
                 Some(mark) => format!("{}(Suspended)", &spelled[..mark]),
                 None => spelled,
             }
         }
-        _ => written,
+        // Other licenses are written cleaned; a column hubcsv does not know is the user's,
+        // carried through as written (contract §1).
+        (ColumnClass::OtherLicense, _) => written,
+        _ => header.split_whitespace().collect::<Vec<_>>().join(" "),
     };
     (canonical, class, parts.suspended)
 }

@@ -225,11 +225,12 @@ pub(super) fn names(ctx: &mut RowCtx<'_>, designated: Option<&Package>, new_user
     // has, blank on such a row, is reported (for an existing user a blank cell is no
     // change; a file without the column is left to Control Hub's defaults).
     if new_user {
-        let blank = [ctx.schema.first_name, ctx.schema.last_name]
+        let blank: Vec<usize> = [ctx.schema.first_name, ctx.schema.last_name]
             .into_iter()
             .flatten()
-            .find(|&c| ctx.get(Some(c)).is_empty());
-        if let Some(col) = blank {
+            .filter(|&c| ctx.get(Some(c)).is_empty())
+            .collect();
+        for col in blank {
             let d = ctx.at(
                 Rule::InvalidName,
                 col,

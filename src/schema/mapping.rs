@@ -206,7 +206,7 @@ impl Mapping {
             }
         }
         for rule in &self.when {
-            if input.get(rule.column).is_some_and(|v| v.trim().to_lowercase() == rule.value) {
+            if input.get(rule.column).is_some_and(|v| super::profile::value_key(v) == rule.value) {
                 for (c, v) in &rule.set {
                     let from_input = matches!(self.from[*c], From::Input(i) if !input.get(i).unwrap_or("").trim().is_empty());
                     if !from_input {
@@ -216,7 +216,7 @@ impl Mapping {
             }
         }
         if let Some((offer, cols)) = &self.packages {
-            let offered = input.get(*offer).unwrap_or("").trim().to_lowercase();
+            let offered = super::profile::value_key(input.get(*offer).unwrap_or(""));
             if !offered.is_empty() {
                 match self.package_values.iter().find(|(k, _)| *k == offered) {
                     Some((_, id)) => {

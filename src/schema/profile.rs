@@ -267,7 +267,7 @@ impl Profile {
             let mut values = BTreeMap::new();
             let mut seen = Seen::default();
             for (hr, id) in &p.values {
-                let key = hr.get_ref().trim().to_lowercase();
+                let key = value_key(hr.get_ref());
                 seen.first("[packages] values", hr, key.clone())?;
                 values.insert(key, known_package(id)?);
             }
@@ -297,7 +297,7 @@ impl Profile {
             profile.when.push(When {
                 column: header_key(w.column.get_ref()),
                 column_span: w.column.span(),
-                value: w.value.trim().to_lowercase(),
+                value: value_key(&w.value),
                 set: defaults(&w.set, "[[when]] set")?,
             });
         }
@@ -427,6 +427,14 @@ pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
     ("webex site", "Preferred Webex Site"),
     ("site webex", "Preferred Webex Site"),
 ];
+
+/// How an HR value is matched (value-map keys, `[[when]]` values): trimmed, lower-case,
+/// accents composed (NFC: `Réunions` typed on macOS is `e` + U+0301).
+#[must_use]
+pub fn value_key(value: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    value.trim().nfc().flat_map(char::to_lowercase).collect()
+}
 
 #[cfg(test)]
 mod tests {

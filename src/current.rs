@@ -82,6 +82,18 @@ impl<'a> Existing<'a> {
         self.current.lines[self.index]
     }
 
+    /// The header of the export column that gives the user their package (with its
+    /// `[Sub...]` subscription, if any).
+    #[must_use]
+    pub fn package_header(&self) -> Option<&'a str> {
+        let schema = &self.current.schema;
+        schema.packages.iter().find_map(|&(col, p)| {
+            let package = schema.catalogue.package(p)?;
+            (package.user && crate::rules::is_true(self.value(col)))
+                .then(|| schema.columns[col].canonical.as_str())
+        })
+    }
+
     /// The user's package in the export: the first user package column set TRUE.
     #[must_use]
     pub fn package(&self) -> Option<&'a Package> {

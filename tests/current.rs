@@ -477,3 +477,38 @@ fn remove_in_a_calling_users_location_is_a_move() {
         [("calling-location-change".to_owned(), 2, Some("B2".to_owned()))]
     );
 }
+
+#[test]
+fn a_template_that_marks_a_column_suspended_decides_suspended_service_assigned() {
+    // The org's Webex Suite [Sub1] is now `(Suspended)`: fix writes that header, so TRUE in
+    // it would make Control Hub refuse the file. Both Suite rows are errors.
+    let template = fixture("current/template-suspended.csv");
+    let (code, doc) = check_json(
+        &fixture("current/upload-suspended-by-template.csv"),
+        &["--template", template.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{doc:#}");
+    let suspended: Vec<u64> = crate::util::findings(&doc)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "suspended-service-assigned")
+        .map(|(_, line, _)| line)
+        .collect();
+    assert_eq!(suspended, [2, 3], "{doc:#}");
+}
+
+#[test]
+fn a_package_column_of_another_subscription_cannot_take_the_users_away() {
+    // Ana holds Webex Calling [Sub1]; the upload has Webex Calling [Sub2] only: FALSE there
+    // leaves her [Sub1], beside the Webex Meetings the row gives her.
+    let export = fixture("current/export-other-subscription.csv");
+    let (code, doc) = check_json(
+        &fixture("current/upload-other-subscription.csv"),
+        &["--current", export.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(
+        crate::util::findings(&doc),
+        [("package-column-missing".to_owned(), 2, Some("F2".to_owned()))]
+    );
+    assert!(doc["diagnostics"][0]["message"].as_str().unwrap().contains("`Webex Calling [Sub1]`"), "{doc:#}");
+}

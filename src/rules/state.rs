@@ -145,7 +145,7 @@ fn package_column_missing(
     held: &Package,
     designated: Option<(usize, &Package)>,
 ) {
-    let name = held.display.first().copied().unwrap_or(held.id);
+    let name = existing.package_header().unwrap_or_else(|| held.display.first().copied().unwrap_or(held.id));
     let whom =
         format!("{} holds {} in the current export (line {})", existing.email(), held.id, existing.line());
     let d = match designated {
@@ -167,6 +167,31 @@ fn package_column_missing(
 const PACKAGE_COLUMN_HELP: &str = "add the package's column, with the org's header as in a fresh Control Hub export, and FALSE for this user; or change the user's package in Control Hub";
 
 const IN_USE_HELP: &str = "a number or extension must be unused: give this user another, or free it first (its current user's change in a separate upload, or in Control Hub)";
+
+/// The upload's cells of the user's package (`before`), each read as FALSE or not, in the
+/// columns that name the user's subscription (or none, as one subscription's uploads do);
+/// empty when the upload has no such column. `Webex Calling [Sub2]` cannot take away
+/// `Webex Calling [Sub1]`.
+fn held_cells(ctx: &RowCtx<'_>, existing: Existing<'_>, before: Option<&Package>) -> Vec<bool> {
+    let schema = ctx.schema;
+    let subscription = existing.package_header().and_then(|h| {
+        let key = crate::schema::header_key(h);
+        crate::schema::split_license_header(&key).suffix.map(str::to_owned)
+    });
+    before.map_or_else(Vec::new, |b| {
+        schema
+            .packages
+            .iter()
+            .filter(|&&(col, p)| {
+                let key = crate::schema::header_key(&schema.columns[col].canonical);
+                let suffix = crate::schema::split_license_header(&key).suffix;
+                schema.catalogue.package(p).is_some_and(|p| p.id == b.id)
+                    && (suffix.is_none() || suffix == subscription.as_deref())
+            })
+            .map(|&(col, _)| super::is_false(ctx.get(Some(col))))
+            .collect()
+    })
+}
 
 /// Compares an uploaded row with its user in the export; returns the changes, the package
 /// before, and the action.
@@ -198,15 +223,7 @@ pub(super) fn compare(
     let schema = ctx.schema;
     let mut changes = Vec::new();
     let before = existing.package();
-    // The upload's cells of the user's package: none (no column), or each read.
-    let held: Vec<bool> = before.map_or_else(Vec::new, |b| {
-        schema
-            .packages
-            .iter()
-            .filter(|&&(_, p)| schema.catalogue.package(p).is_some_and(|p| p.id == b.id))
-            .map(|&(col, _)| super::is_false(ctx.get(Some(col))))
-            .collect()
-    });
+    let held = held_cells(ctx, existing, before);
     if let Some(b) = before.filter(|b| held.is_empty() && designated.is_none_or(|(_, p)| p.id != b.id)) {
         if removal || designated.is_some() {
             package_column_missing(ctx, existing, b, designated);

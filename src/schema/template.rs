@@ -98,6 +98,9 @@ impl Template {
                 .on_header(u.index, new.clone());
                 diagnostics.push(d);
                 u.canonical = new;
+                // The org's mark decides: a subscription suspended since (or resumed) is
+                // what the upload meets, and what `suspended-service-assigned` judges.
+                u.suspended = columns[t].suspended;
                 known_here.push(u.index);
                 continue;
             }

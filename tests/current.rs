@@ -512,3 +512,21 @@ fn a_package_column_of_another_subscription_cannot_take_the_users_away() {
     );
     assert!(doc["diagnostics"][0]["message"].as_str().unwrap().contains("`Webex Calling [Sub1]`"), "{doc:#}");
 }
+
+#[test]
+fn a_change_of_subscription_shows_its_cells_in_the_human_report() {
+    // Ana moves from Webex Calling [Sub1] to [Sub2]: the same package, so no package line;
+    // the report shows the two cells instead of a bare `modify`.
+    let export = fixture("current/export-subscription-change.csv");
+    let out = hubcsv()
+        .args(["check", "--current"])
+        .arg(&export)
+        .arg(fixture("current/upload-subscription-change.csv"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("modify     webex_calling  (Webex Calling [Sub1]: TRUE -> FALSE; Webex Calling [Sub2]: FALSE -> TRUE)"),
+        "{stdout}"
+    );
+}

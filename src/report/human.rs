@@ -301,16 +301,18 @@ impl<W: Write> Sink for Human<W> {
 }
 
 /// A compact diff of a row against the current export: `webex_meetings -> webex_suite;
-/// Phone Number: +14085550101 -> +14085550102`. License cells are left out: the package
-/// line says it.
+/// Phone Number: +14085550101 -> +14085550102`. Package cells are left out when the
+/// package line says it; a change of subscription within one package (`Webex Calling
+/// [Sub1]` to `[Sub2]`) has no package line, and shows its cells.
 fn diff(row: &RowOutcome, package_columns: &[String]) -> String {
     let Some(changes) = &row.changes else { return String::new() };
+    let package_changed = changes.iter().any(|c| c.column == "package");
     let mut parts = Vec::new();
     for c in changes {
         if c.column == "package" {
             let show = |v: &str| if v.is_empty() { "none".to_owned() } else { v.to_owned() };
             parts.push(format!("{} -> {}", show(&c.old), show(&c.new)));
-        } else if !package_columns.contains(&c.column) {
+        } else if !(package_changed && package_columns.contains(&c.column)) {
             // Package cells are the package change above; a basic license's is shown.
             parts.push(format!(
                 "{}: {} -> {}",

@@ -530,3 +530,19 @@ fn a_change_of_subscription_shows_its_cells_in_the_human_report() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_same_package_in_another_subscription_is_a_second_license() {
+    // Ana holds Webex Calling [Sub1]; the upload sets Webex Calling [Sub2] TRUE and has no
+    // [Sub1] column: she would hold both.
+    let export = fixture("current/export-other-subscription.csv");
+    let (code, doc) = check_json(
+        &fixture("current/upload-same-package-other-subscription.csv"),
+        &["--current", export.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(
+        crate::util::findings(&doc),
+        [("package-column-missing".to_owned(), 2, Some("D2".to_owned()))]
+    );
+}

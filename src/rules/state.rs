@@ -149,10 +149,13 @@ fn package_column_missing(
     let whom =
         format!("{} holds {} in the current export (line {})", existing.email(), held.id, existing.line());
     let d = match designated {
-        Some((col, p)) => ctx.at(
+        Some((col, _)) => ctx.at(
             Rule::PackageColumnMissing,
             col,
-            format!("{whom}, and the upload has no `{name}` column to set FALSE: the user would hold it beside {}", p.id),
+            format!(
+                "{whom}, and the upload has no `{name}` column to set FALSE: the user would hold it beside `{}`",
+                ctx.schema.name(col)
+            ),
             PACKAGE_COLUMN_HELP,
         ),
         None => ctx.row(
@@ -224,7 +227,10 @@ pub(super) fn compare(
     let mut changes = Vec::new();
     let before = existing.package();
     let held = held_cells(ctx, existing, before);
-    if let Some(b) = before.filter(|b| held.is_empty() && designated.is_none_or(|(_, p)| p.id != b.id)) {
+    // (The designated column, when it is the user's package in the user's subscription or
+    // in none, is one of `held`: so an empty `held` with a designated column is another
+    // package, or the same package in another subscription: a second license either way.)
+    if let Some(b) = before.filter(|_| held.is_empty()) {
         if removal || designated.is_some() {
             package_column_missing(ctx, existing, b, designated);
             return (changes, Some(b.id.to_owned()), Action::Invalid);

@@ -465,9 +465,10 @@ impl Header {
         let input_fields = piece.fields(at.1);
         limit_columns(input_fields.len(), opts, path, meta.line)?;
         let input_headers: Vec<String> = input_fields.iter().map(str::to_owned).collect();
-        let mapping = match opts.profile.as_deref() {
-            Some(p) => Some(Mapping::new(p, &opts.catalogue, &input_headers, path)?),
-            None => None,
+        let mapping = match (opts.profile.as_deref(), opts.template.as_deref()) {
+            (Some(p), Some(t)) => Some(Mapping::new(&t.adapt(p), &opts.catalogue, &input_headers, path)?),
+            (Some(p), None) => Some(Mapping::new(p, &opts.catalogue, &input_headers, path)?),
+            (None, _) => None,
         };
         let headers = mapping.as_ref().map_or_else(|| input_headers.clone(), |m| m.header.clone());
         let (mut schema, mut diagnostics) =

@@ -330,3 +330,36 @@ fn decomposed_accents_in_hr_values_match_the_profile() {
     };
     assert_eq!(actions("profiles/rh-fr-nfd.csv"), actions("profiles/rh-fr.csv"));
 }
+
+#[test]
+fn with_a_template_the_profile_builds_the_orgs_columns() {
+    // The profile names no package headers: the template's `[Sub100200]` columns are used,
+    // and no basic license column the org lacks is added. Nothing is `column-not-in-template`.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run = hubcsv()
+        .args([
+            "fix",
+            "-q",
+            "--format",
+            "json",
+            "--profile",
+            "fixtures/profiles/fr-no-catalogue.toml",
+            "--template",
+            "fixtures/profiles/template-fr.csv",
+            "fixtures/profiles/rh-fr.csv",
+        ])
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let rules: Vec<&str> =
+        doc["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert!(!rules.contains(&"column-not-in-template"), "{doc:#}");
+    let header = std::fs::read_to_string(&out).unwrap().lines().next().unwrap().to_owned();
+    assert!(
+        header.ends_with(",Webex Meetings [Sub100200],Webex Suite [Sub100200],Webex Voice [Sub100200]"),
+        "{header}"
+    );
+}

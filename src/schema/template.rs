@@ -40,6 +40,44 @@ impl Template {
         }
     }
 
+    /// `profile` with the org's columns where it names none: with a template, the package
+    /// and basic license columns a profile builds are the org's (its `[catalogue]`, when it
+    /// has one, still wins). The package headers are taken only when the org has a column
+    /// for every package the value map assigns: otherwise those users would get no TRUE
+    /// anywhere, and the template's findings say which column the org lacks.
+    #[must_use]
+    pub fn adapt(&self, profile: &super::Profile) -> super::Profile {
+        let mut adapted = profile.clone();
+        let columns = || self.schema.columns.iter().filter(|c| !c.class.is_dropped());
+        if let (true, Some(map)) = (profile.package_headers.is_empty(), &profile.packages) {
+            let ids: std::collections::BTreeSet<&str> =
+                map.values.values().map(String::as_str).filter(|v| *v != super::profile::REMOVE).collect();
+            let header = |id: &str| {
+                let mut of = columns().filter(|c| match c.class {
+                    ColumnClass::Package(p) => self.schema.catalogue.package(p).is_some_and(|p| p.id == id),
+                    _ => false,
+                });
+                // An active subscription before a suspended one.
+                let all: Vec<_> = of.by_ref().collect();
+                all.iter().find(|c| !c.suspended).or(all.first()).map(|c| c.canonical.clone())
+            };
+            let found: Option<std::collections::BTreeMap<String, String>> =
+                ids.iter().map(|id| header(id).map(|h| ((*id).to_owned(), h))).collect();
+            if let Some(found) = found.filter(|f| !f.is_empty()) {
+                adapted.package_headers = found;
+            }
+        }
+        if profile.basic_headers.is_none() {
+            adapted.basic_headers = Some(
+                columns()
+                    .filter(|c| c.class == ColumnClass::BasicLicense)
+                    .map(|c| c.canonical.clone())
+                    .collect(),
+            );
+        }
+        adapted
+    }
+
     /// Matches `upload`'s columns to the template: matched columns take the template's exact
     /// spelling; an old name of a package column is `renamed-column` (fixed); the rest is
     /// reported as `column-not-in-template` and `template-column-missing`. `unknown-column`

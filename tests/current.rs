@@ -546,3 +546,18 @@ fn the_same_package_in_another_subscription_is_a_second_license() {
         [("package-column-missing".to_owned(), 2, Some("D2".to_owned()))]
     );
 }
+
+#[test]
+fn an_export_column_without_subscription_is_the_packages_in_any_upload_column() {
+    // The export writes `Webex Calling` without `[Sub...]`; the upload `Webex Calling [Sub1]`:
+    // the same column. Ana keeps her package (unchanged), Ben's Meetings FALSE removes it.
+    let export = fixture("current/export-no-subscription.csv");
+    let (code, doc) = check_json(
+        &fixture("current/upload-with-subscription.csv"),
+        &["--current", export.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    let actions: Vec<&str> =
+        doc["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["unchanged", "remove"], "{doc:#}");
+}

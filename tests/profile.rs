@@ -334,7 +334,9 @@ fn decomposed_accents_in_hr_values_match_the_profile() {
 #[test]
 fn with_a_template_the_profile_builds_the_orgs_columns() {
     // The profile names no package headers: the template's `[Sub100200]` columns are used,
-    // and no basic license column the org lacks is added. Nothing is `column-not-in-template`.
+    // every one of them (Webex Calling too, which the value map does not assign, so that it
+    // is written FALSE), and no basic license column the org lacks is added. Nothing is
+    // `column-not-in-template`.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("fixed.csv");
     let run = hubcsv()
@@ -359,7 +361,9 @@ fn with_a_template_the_profile_builds_the_orgs_columns() {
     assert!(!rules.contains(&"column-not-in-template"), "{doc:#}");
     let header = std::fs::read_to_string(&out).unwrap().lines().next().unwrap().to_owned();
     assert!(
-        header.ends_with(",Webex Meetings [Sub100200],Webex Suite [Sub100200],Webex Voice [Sub100200]"),
+        header.ends_with(
+            ",Webex Calling [Sub100200],Webex Meetings [Sub100200],Webex Suite [Sub100200],Webex Voice [Sub100200]"
+        ),
         "{header}"
     );
 }

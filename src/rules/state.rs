@@ -172,7 +172,8 @@ const PACKAGE_COLUMN_HELP: &str = "add the package's column, with the org's head
 const IN_USE_HELP: &str = "a number or extension must be unused: give this user another, or free it first (its current user's change in a separate upload, or in Control Hub)";
 
 /// The upload's cells of the user's package (`before`), each read as FALSE or not, in the
-/// columns that name the user's subscription (or none, as one subscription's uploads do);
+/// columns that name the user's subscription (or none, on either side, as one
+/// subscription's files do);
 /// empty when the upload has no such column. `Webex Calling [Sub2]` cannot take away
 /// `Webex Calling [Sub1]`.
 fn held_cells(ctx: &RowCtx<'_>, existing: Existing<'_>, before: Option<&Package>) -> Vec<bool> {
@@ -188,8 +189,9 @@ fn held_cells(ctx: &RowCtx<'_>, existing: Existing<'_>, before: Option<&Package>
             .filter(|&&(col, p)| {
                 let key = crate::schema::header_key(&schema.columns[col].canonical);
                 let suffix = crate::schema::split_license_header(&key).suffix;
+                // A column without a subscription, on either side, is the package's.
                 schema.catalogue.package(p).is_some_and(|p| p.id == b.id)
-                    && (suffix.is_none() || suffix == subscription.as_deref())
+                    && (suffix.is_none() || subscription.is_none() || suffix == subscription.as_deref())
             })
             .map(|&(col, _)| super::is_false(ctx.get(Some(col))))
             .collect()

@@ -41,10 +41,12 @@ impl Template {
     }
 
     /// `profile` with the org's columns where it names none: with a template, the package
-    /// and basic license columns a profile builds are the org's (its `[catalogue]`, when it
-    /// has one, still wins). The package headers are taken only when the org has a column
-    /// for every package the value map assigns: otherwise those users would get no TRUE
-    /// anywhere, and the template's findings say which column the org lacks.
+    /// and basic license columns a profile builds are the org's, every package column of
+    /// the org (so that the rewrite sets the ones a user does not get FALSE), and its
+    /// `[catalogue]`, when it has one, still wins. The package headers are taken only when
+    /// the org has a column for every package the value map assigns: otherwise those users
+    /// would get no TRUE anywhere, and the template's findings say which column the org
+    /// lacks.
     #[must_use]
     pub fn adapt(&self, profile: &super::Profile) -> super::Profile {
         let mut adapted = profile.clone();
@@ -61,10 +63,15 @@ impl Template {
                 let all: Vec<_> = of.by_ref().collect();
                 all.iter().find(|c| !c.suspended).or(all.first()).map(|c| c.canonical.clone())
             };
-            let found: Option<std::collections::BTreeMap<String, String>> =
-                ids.iter().map(|id| header(id).map(|h| ((*id).to_owned(), h))).collect();
-            if let Some(found) = found.filter(|f| !f.is_empty()) {
-                adapted.package_headers = found;
+            let org: std::collections::BTreeMap<String, String> = self
+                .schema
+                .catalogue
+                .packages
+                .iter()
+                .filter_map(|p| header(p.id).map(|h| (p.id.to_owned(), h)))
+                .collect();
+            if !ids.is_empty() && ids.iter().all(|id| org.contains_key(*id)) {
+                adapted.package_headers = org;
             }
         }
         if profile.basic_headers.is_none() {

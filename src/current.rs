@@ -30,6 +30,9 @@ pub struct Current {
     numbers: HashMap<Box<str>, u32>,
     /// Each extension, by location (lower-cased) and extension, with the user who has it.
     extensions: HashMap<(Box<str>, Box<str>), u32>,
+    /// Each column by its header key (the first, for a header named twice): looked up per
+    /// row, so the export's headers are normalised once.
+    by_key: HashMap<String, usize>,
 }
 
 /// One user of the export.
@@ -55,13 +58,7 @@ impl<'a> Existing<'a> {
     /// The value of the export column with this canonical header ("" when absent).
     #[must_use]
     pub fn field(&self, canonical: &str) -> &'a str {
-        let key = header_key(canonical);
-        self.current
-            .schema
-            .columns
-            .iter()
-            .find(|c| header_key(&c.canonical) == key)
-            .map_or("", |c| self.value(c.index))
+        self.current.by_key.get(&header_key(canonical)).map_or("", |&col| self.value(col))
     }
 
     /// Whether `other` is this same user of the same export.
@@ -135,7 +132,11 @@ impl Current {
             lines: Vec::new(),
             numbers: HashMap::new(),
             extensions: HashMap::new(),
+            by_key: HashMap::new(),
         };
+        for c in &current.schema.columns {
+            current.by_key.entry(header_key(&c.canonical)).or_insert(c.index);
+        }
         let mut notes = Vec::new();
         while let Some(meta) =
             records.read(&mut record, &mut notes).map_err(|e| read_error(&current.path, e))?
@@ -266,8 +267,6 @@ impl Current {
     /// For each column of `upload`, the export column with the same canonical header.
     #[must_use]
     pub fn column_map(&self, upload: &Schema) -> Vec<Option<usize>> {
-        let by_key: HashMap<String, usize> =
-            self.schema.columns.iter().map(|c| (header_key(&c.canonical), c.index)).collect();
         upload
             .columns
             .iter()
@@ -276,7 +275,7 @@ impl Current {
                 | ColumnClass::Annotation
                 | ColumnClass::Blank
                 | ColumnClass::Duplicate(_) => None,
-                _ => by_key.get(&header_key(&c.canonical)).copied(),
+                _ => self.by_key.get(&header_key(&c.canonical)).copied(),
             })
             .collect()
     }

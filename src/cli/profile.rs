@@ -33,7 +33,7 @@ enum ProfileCommand {
     },
 }
 
-/// A column's distinct values: lower case -> the first spelling met.
+/// A column's distinct values: their value-map key -> the first spelling met.
 type Distinct = BTreeMap<String, String>;
 
 /// Rows read to find the distinct values of unmapped columns.
@@ -56,8 +56,8 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
     let unmapped: Vec<usize> = (0..headers.len())
         .filter(|&i| resolve_name(&headers[i]).is_none() && !is_license(&headers[i]))
         .collect();
-    // Distinct values by their lower case (a profile's value map matches them
-    // case-insensitively, so `Voix` and `VOIX` are one key), each as first written.
+    // Distinct values as a profile's value map matches them (case-insensitively, accents
+    // composed: `Voix` and `VOIX` are one key), each as first written.
     let mut values: Vec<Distinct> = vec![Distinct::new(); headers.len()];
     let (mut record, mut notes) = (csv::StringRecord::new(), Vec::new());
     for _ in 0..SAMPLE_ROWS {
@@ -65,7 +65,9 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
             Ok(Some(meta)) => {
                 for &i in &unmapped {
                     if let Some(v) = record.get(i).map(str::trim).filter(|v| !v.is_empty()) {
-                        values[i].entry(v.to_lowercase()).or_insert_with(|| v.to_owned());
+                        values[i]
+                            .entry(hubcsv::schema::profile::value_key(v))
+                            .or_insert_with(|| v.to_owned());
                     }
                 }
                 records.release_before(meta.end);

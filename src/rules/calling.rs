@@ -196,7 +196,6 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) -> (Keye
         let kept = ctx.existing.filter(|e| e.package().is_some_and(|p| p.calling));
         // `REMOVE` in an existing calling user's Location is a move, which
         // `calling-location-change` reports (with `--current`), not a missing Location.
-        let location = ctx.get(schema.location);
         let moved = is_remove(location) && kept.is_some_and(|e| !e.field("Location").is_empty());
         let no_location = !moved && missing(location, kept, "Location");
         let no_number = missing(ctx.get(schema.phone), kept, "Phone Number")

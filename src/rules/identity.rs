@@ -225,12 +225,10 @@ pub(super) fn names(ctx: &mut RowCtx<'_>, designated: Option<&Package>, new_user
     // has, blank on such a row, is reported (for an existing user a blank cell is no
     // change; a file without the column is left to Control Hub's defaults).
     if new_user {
-        let blank: Vec<usize> = [ctx.schema.first_name, ctx.schema.last_name]
-            .into_iter()
-            .flatten()
-            .filter(|&c| ctx.get(Some(c)).is_empty())
-            .collect();
-        for col in blank {
+        for col in [ctx.schema.first_name, ctx.schema.last_name].into_iter().flatten() {
+            if !ctx.get(Some(col)).is_empty() {
+                continue;
+            }
             let d = ctx.at(
                 Rule::InvalidName,
                 col,

@@ -112,11 +112,7 @@ fn classify(
     }
     let parts = split_license_header(key);
     // As written, but cleaned as the key is: no invisible characters, accents composed.
-    let written = {
-        use unicode_normalization::UnicodeNormalization;
-        let visible: String = header.chars().filter(|&c| !crate::rules::is_invisible(c)).nfc().collect();
-        visible.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
+    let written = super::clean_header(header);
     let class = match catalogue.classify(parts.name) {
         Some(LicenseKind::Package(p)) => ColumnClass::Package(p),
         Some(LicenseKind::Basic) => ColumnClass::BasicLicense,

@@ -14,23 +14,21 @@ pub use packages::{split_license_header, Catalogue, LicenseKind, Package};
 pub use profile::Profile;
 pub use template::Template;
 
-/// Normalises a header for matching: trimmed, lower-case, inner runs of white space folded
-/// to one space (contract §1), invisible characters left out, accents composed (NFC).
+/// A header as written, cleaned: invisible characters (a second byte-order mark, a
+/// zero-width space pasted with the name) left out, decomposed accents (`e` + U+0301, as
+/// macOS and PDFs write `é`) composed (NFC), inner runs of white space folded to one space,
+/// trimmed.
+#[must_use]
+pub fn clean_header(header: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let visible: String = header.chars().filter(|&c| !crate::rules::is_invisible(c)).nfc().collect();
+    visible.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Normalises a header for matching: [`clean_header`], lower-case (contract §1).
 #[must_use]
 pub fn header_key(header: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mut out = String::with_capacity(header.len());
-    // Invisible characters (a second byte-order mark, a zero-width space pasted with the
-    // name) and decomposed accents (`e` + U+0301, as macOS and PDFs write `é`) do not make
-    // another header.
-    let visible: String = header.chars().filter(|&c| !crate::rules::is_invisible(c)).nfc().collect();
-    for word in visible.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    out
+    clean_header(header).chars().flat_map(char::to_lowercase).collect()
 }
 
 /// The canonical Control Hub name for a header: a known column (or one of its aliases), or

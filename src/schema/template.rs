@@ -55,12 +55,15 @@ impl Template {
             let ids: std::collections::BTreeSet<&str> =
                 map.values.values().map(String::as_str).filter(|v| *v != super::profile::REMOVE).collect();
             let header = |id: &str| {
-                let mut of = columns().filter(|c| match c.class {
-                    ColumnClass::Package(p) => self.schema.catalogue.package(p).is_some_and(|p| p.id == id),
-                    _ => false,
-                });
+                let all: Vec<_> = columns()
+                    .filter(|c| match c.class {
+                        ColumnClass::Package(p) => {
+                            self.schema.catalogue.package(p).is_some_and(|p| p.id == id)
+                        }
+                        _ => false,
+                    })
+                    .collect();
                 // An active subscription before a suspended one.
-                let all: Vec<_> = of.by_ref().collect();
                 all.iter().find(|c| !c.suspended).or(all.first()).map(|c| c.canonical.clone())
             };
             let org: std::collections::BTreeMap<String, String> = self

@@ -561,3 +561,23 @@ fn an_export_column_without_subscription_is_the_packages_in_any_upload_column() 
         doc["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["unchanged", "remove"], "{doc:#}");
 }
+
+#[test]
+fn a_read_only_timestamp_as_a_spreadsheet_saves_it_is_not_an_edit() {
+    let export = fixture("current/export.csv");
+    let (code, doc) = check_json(
+        &fixture("current/upload-read-only-as-saved.csv"),
+        &["--current", export.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "warnings only");
+    let found: Vec<(&str, u64, Option<&str>)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["line"].as_u64().unwrap(), d["cell"].as_str()))
+        .collect();
+    assert_eq!(found, vec![("read-only-modified", 4, Some("F4"))], "only Chloé's day-later time");
+    let actions: Vec<&str> =
+        doc["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, vec!["unchanged"; 3]);
+}

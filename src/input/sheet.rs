@@ -29,17 +29,21 @@ pub fn cell_text(cell: &Data) -> String {
 }
 
 /// A date cell: ISO 8601, the date alone at midnight, the time alone for a time of day (a
-/// serial below 1, which has no date: `13:30:00`, not `1899-12-31T13:30:00`); a duration as
+/// serial below 1, which has no date: `13:30:00`, not `1899-12-31T13:30:00`); milliseconds
+/// when the cell has them (an export's `Last Service Accessed Time` saved by a spreadsheet:
+/// `2022-06-23T18:53:09.064`, not a second that differs from the export's); a duration as
 /// its number.
 pub(crate) fn date_text(dt: &calamine::ExcelDateTime) -> String {
+    use chrono::Timelike as _;
     match dt.as_datetime() {
         Some(t) if dt.is_datetime() => {
+            let fraction = if t.nanosecond() == 0 { "" } else { "%.3f" };
             if (0.0..1.0).contains(&dt.as_f64()) {
-                t.format("%H:%M:%S").to_string()
+                t.format(&format!("%H:%M:%S{fraction}")).to_string()
             } else if t.time() == chrono::NaiveTime::MIN {
                 t.format("%Y-%m-%d").to_string()
             } else {
-                t.format("%Y-%m-%dT%H:%M:%S").to_string()
+                t.format(&format!("%Y-%m-%dT%H:%M:%S{fraction}")).to_string()
             }
         }
         _ => float_text(dt.as_f64()),
@@ -273,5 +277,18 @@ mod tests {
         assert_eq!(cell_text(&Data::Bool(true)), "TRUE");
         assert_eq!(cell_text(&Data::Int(-7)), "-7");
         assert_eq!(cell_text(&Data::Error(calamine::CellErrorType::NA)), "#N/A");
+    }
+
+    #[test]
+    fn dates_keep_their_milliseconds() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType::DateTime};
+        let date = |serial: f64| cell_text(&Data::DateTime(ExcelDateTime::new(serial, DateTime, false)));
+        // 2022-06-23 is serial 44735.
+        let time = (18.0 * 3600.0 + 53.0 * 60.0 + 9.064) / 86400.0;
+        assert_eq!(date(44735.0 + time), "2022-06-23T18:53:09.064");
+        assert_eq!(date(44735.0 + (18.0 * 3600.0 + 53.0 * 60.0 + 9.0) / 86400.0), "2022-06-23T18:53:09");
+        assert_eq!(date(44735.0), "2022-06-23");
+        assert_eq!(date(0.5), "12:00:00");
+        assert_eq!(date(0.5 + 0.25 / 86400.0), "12:00:00.250");
     }
 }

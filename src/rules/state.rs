@@ -46,6 +46,37 @@ fn same_phone(old: &str, new: &str, region: Option<phonenumber::country::Id>) ->
     old == new || classify(old, region).e164(old) == Some(new)
 }
 
+/// A read-only timestamp as the export writes it (`2022-06-23T18:53:09.064Z`) and as a
+/// spreadsheet that opened the export gives it back (`2022-06-23 18:53:09.064`, or shown to
+/// the second or the minute, rounded or cut): the same instant within the coarser of the two
+/// precisions. Other values must be equal.
+fn same_read_only(old: &str, new: &str) -> bool {
+    use chrono::{NaiveDateTime, Timelike as _};
+    /// The instant and its precision in milliseconds.
+    fn instant(s: &str) -> Option<(NaiveDateTime, i64)> {
+        let s = s.trim().strip_suffix('Z').unwrap_or(s.trim());
+        let seconds = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+            .iter()
+            .find_map(|format| NaiveDateTime::parse_from_str(s, format).ok())
+            .map(|t| (t, if t.nanosecond() == 0 { 1000 } else { 1 }));
+        seconds.or_else(|| {
+            ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+                .iter()
+                .find_map(|format| NaiveDateTime::parse_from_str(s, format).ok())
+                .map(|t| (t, 60_000))
+        })
+    }
+    if old == new {
+        return true;
+    }
+    let (Some((a, pa)), Some((b, pb))) = (instant(old), instant(new)) else { return false };
+    // The finer one, cut or rounded to the coarser's precision, is the coarser one.
+    let ((fine, _), (coarse, p)) = if pa <= pb { ((a, pa), (b, pb)) } else { ((b, pb), (a, pa)) };
+    let (fine, coarse) = (fine.and_utc().timestamp_millis(), coarse.and_utc().timestamp_millis());
+    let cut = fine - fine.rem_euclid(p);
+    coarse == cut || (fine.rem_euclid(p) * 2 >= p && coarse == cut + p)
+}
+
 /// Whether a column's value is something the upload sets: not hubcsv's, not read-only, not
 /// passed through or unknown (kept in the file, but not a user field Control Hub writes).
 fn writable(class: ColumnClass) -> bool {
@@ -287,6 +318,8 @@ pub(super) fn compare(
             ColumnClass::Calling(CallingField::PhoneNumber | CallingField::CallerIdNumber)
         ) {
             same_phone(old, new, ctx.opts.region)
+        } else if class == ColumnClass::ReadOnly {
+            same_read_only(old, new)
         } else {
             old == new
         };
@@ -308,4 +341,39 @@ pub(super) fn compare(
         Action::Modify
     };
     (changes, before.map(|p| p.id.to_owned()), action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_read_only;
+
+    #[test]
+    fn read_only_timestamps_match_at_the_coarser_precision() {
+        let export = "2022-06-23T18:53:09.064Z";
+        for same in [
+            export,
+            "2022-06-23T18:53:09.064",
+            "2022-06-23 18:53:09.064",
+            "2022-06-23 18:53:09",
+            "2022-06-23 18:53",
+        ] {
+            assert!(same_read_only(export, same), "{same}");
+        }
+        for other in [
+            "2022-06-23T18:53:09.065Z",
+            "2022-06-23 18:53:10",
+            "2022-06-23 18:53:11",
+            "2022-06-23 18:54",
+            "2022-06-24",
+            "x",
+        ] {
+            assert!(!same_read_only(export, other), "{other}");
+        }
+        // Rounded to the second or the minute, as a spreadsheet may show it.
+        assert!(same_read_only("2022-06-23T18:53:09.500Z", "2022-06-23 18:53:10"));
+        assert!(same_read_only("2022-06-23T18:53:39Z", "2022-06-23 18:54"));
+        assert!(!same_read_only("2022-06-23T18:53:29Z", "2022-06-23 18:54"));
+        assert!(same_read_only("2", "2"));
+        assert!(!same_read_only("2", "3"));
+    }
 }

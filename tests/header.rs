@@ -145,5 +145,39 @@ fn unknown_columns_keep_their_header_as_written() {
     // Control Hub columns: they are the user's, carried through byte for byte.
     let dir = tempfile::tempdir().unwrap();
     let (_, corrected, _) = fix("input/unknown-headers-as-written.csv", dir.path());
-    assert_eq!(corrected.lines().next(), Some("User ID/Email (Required),Cafe\u{301} Code,Cost\u{ad}Center"));
+    // Spaces too: `My  Custom   Col` and ` Trailing ` are not collapsed or trimmed.
+    assert_eq!(
+        corrected.lines().next(),
+        Some("User ID/Email (Required),Cafe\u{301} Code,Cost\u{ad}Center,My  Custom   Col, Trailing ")
+    );
+}
+
+#[test]
+fn a_header_a_spreadsheet_would_run_is_an_error_and_written_escaped() {
+    let (code, doc) = check_json(&fixture("input/formula-headers.csv"), &[]);
+    assert_eq!(code, 1);
+    let found = findings(&doc);
+    assert!(found.contains(&("formula-injection".to_owned(), 1, Some("B1".to_owned()))), "{found:?}");
+    assert!(found.contains(&("formula-injection".to_owned(), 1, Some("C1".to_owned()))), "{found:?}");
+    assert!(!found.iter().any(|f| f.0 == "unknown-column"), "one finding a header cell: {found:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let (code, corrected, rejects) = fix("input/formula-headers.csv", dir.path());
+    assert_eq!(code, 1);
+    let escaped = r#""'=HYPERLINK(""http://evil.example"",""x"")",'@cmd,Webex Calling"#;
+    assert!(corrected.lines().next().unwrap().contains(escaped), "{corrected}");
+    assert!(rejects.lines().next().unwrap().contains(escaped), "{rejects}");
+    assert!(rejects.contains("not-an-email"), "{rejects}");
+    // The corrected file checks without an error, and fixing it again changes nothing.
+    let again = dir.path().join("again.csv");
+    let (code, doc) = check_json(&dir.path().join("fixed.csv"), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    let run = hubcsv()
+        .args(["fix", "-q"])
+        .arg(dir.path().join("fixed.csv"))
+        .arg("-o")
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), corrected);
 }

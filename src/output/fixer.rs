@@ -547,7 +547,7 @@ impl Sink for FixWriter {
                 .iter()
                 .enumerate()
                 .filter(|(c, _)| crate::fix::rejects_column(schema, *c))
-                .map(|(_, h)| h.to_owned()),
+                .map(|(c, h)| escape_for_rejects(schema, c, h).into_owned()),
         );
         // With a profile, the header is logged against the HR file's own (a column the
         // profile added has none).
@@ -570,11 +570,11 @@ impl Sink for FixWriter {
                 new: c.canonical.clone(),
                 rule: if mapped && old.is_empty() {
                     crate::fix::PROFILE.to_owned()
-                } else if diagnostics
-                    .iter()
-                    .any(|d| d.rule == Rule::RenamedColumn && d.col_index == Some(c.index))
-                {
-                    Rule::RenamedColumn.name().to_owned()
+                } else if let Some(d) = diagnostics.iter().find(|d| {
+                    matches!(d.rule, Rule::RenamedColumn | Rule::FormulaInjection)
+                        && d.col_index == Some(c.index)
+                }) {
+                    d.rule.name().to_owned()
                 } else {
                     crate::fix::CANONICAL_HEADER.to_owned()
                 },

@@ -131,9 +131,9 @@ fn classify(
             }
         }
         // Other licenses are written cleaned; a column hubcsv does not know is the user's,
-        // carried through as written (contract §1).
+        // carried through as written, spaces included (contract §1).
         (ColumnClass::OtherLicense, _) => written,
-        _ => header.split_whitespace().collect::<Vec<_>>().join(" "),
+        _ => header.to_owned(),
     };
     (canonical, class, parts.suspended)
 }
@@ -242,6 +242,23 @@ impl Schema {
                 class = ColumnClass::Duplicate(first);
             } else {
                 seen.insert(dup_key, index);
+            }
+            if !class.is_boolean() && crate::rules::is_formula(header.trim()) {
+                // A header a spreadsheet would run (`=HYPERLINK(...)`, `@cmd`): an error, and
+                // the column is written with a leading `'` (as the rejects file writes such
+                // values) so that opening either file is safe.
+                let d = Diagnostic::new(
+                    Rule::FormulaInjection,
+                    line,
+                    format!("the header `{}` starts with `{}`: a spreadsheet runs it as a formula", header.trim(), &header.trim()[..1]),
+                    "rename the column or delete it; hubcsv fix writes it with a leading `'`, so that opening its files is safe",
+                )
+                .value(header.trim())
+                .on_header(index, canonical.clone());
+                diagnostics.push(d);
+                let canonical = format!("'{canonical}");
+                columns.push(Column { index, header: header.clone(), canonical, class, suspended });
+                continue;
             }
             if class == ColumnClass::Unknown {
                 let d = Diagnostic::new(

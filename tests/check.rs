@@ -89,7 +89,13 @@ fn line_numbers_count_quoted_line_breaks() {
     );
     let (code, doc) = check_bytes("multiline.csv", data.as_bytes(), &[]);
     assert_eq!(code, 1);
-    assert_eq!(findings(&doc), vec![("missing-location".to_owned(), 6, Some("I4".to_owned()))]);
+    assert_eq!(
+        findings(&doc),
+        vec![
+            ("line-break-in-value".to_owned(), 3, Some("C3".to_owned())),
+            ("missing-location".to_owned(), 6, Some("I4".to_owned()))
+        ]
+    );
     assert_eq!(doc["rows"][2]["line"], 6);
 }
 
@@ -246,7 +252,10 @@ fn large_file_reads_the_same_in_parallel() {
         found.iter().filter(|(rule, ..)| rule == "invalid-boolean").map(|(_, l, _)| *l).collect();
     assert_eq!(invalid, invalid_at);
     assert!(found.iter().any(|(rule, l, _)| rule == "ragged-row" && *l == ragged_at), "{found:?}");
-    assert_eq!(found.len(), invalid_at.len() + 2, "{found:?}");
+    let broken: Vec<u64> =
+        found.iter().filter(|(rule, ..)| rule == "line-break-in-value").map(|(_, l, _)| *l).collect();
+    assert_eq!(&broken, &multiline_at, "each two-line display name is one warning");
+    assert_eq!(found.len(), invalid_at.len() + multiline_at.len() + 2, "{found:?}");
     for row in &rows[..rows.len() - 1] {
         let line = row["line"].as_u64().unwrap();
         assert_eq!(row["user"].as_str(), users.get(&line).map(String::as_str), "line {line}");
@@ -399,9 +408,10 @@ fn region_does_not_claim_international_numbers_that_lost_their_plus() {
 #[test]
 fn a_multi_line_address_in_a_narrow_file_is_not_a_stray_quote() {
     // Three columns, and the quoted value's lines hold commas enough for a row each: but no
-    // email, so no row was swallowed. It is valid CSV.
+    // email, so no row was swallowed. It is valid CSV; a Display Name over two lines is only
+    // `line-break-in-value`, a warning.
     let (code, doc) = check_json(&fixture("input/multiline-address-narrow.csv"), &[]);
-    assert_eq!(findings(&doc), vec![], "{doc:#}");
+    assert_eq!(findings(&doc), vec![("line-break-in-value".to_owned(), 2, Some("B2".to_owned()))], "{doc:#}");
     assert_eq!(code, 0);
 }
 
@@ -541,4 +551,13 @@ fn a_file_without_user_package_columns_has_no_no_package() {
     // warn about.
     let (code, doc) = check_json(&fixture("input/common-area-only-column.csv"), &[]);
     assert_eq!((code, findings(&doc)), (0, vec![]), "{doc:#}");
+}
+
+#[test]
+fn a_stray_quote_on_a_short_line_swallowing_the_next_row_is_found() {
+    // `a@example.com,"Al` lacks its last field; the quote closes on the next line, a whole
+    // row with its own email: one record of the header's width, and b@example.com gone.
+    let (code, doc) = check_json(&fixture("input/stray-quote-short-line.csv"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&doc), vec![("unclosed-quote".to_owned(), 2, Some("B2".to_owned()))], "{doc:#}");
 }

@@ -53,9 +53,10 @@ pub struct QuoteScan {
     pub swallowed_row: bool,
 }
 
-/// Scans the quotes of one raw record. `width` is the header's field count.
+/// Scans the quotes of one raw record. `width` is the header's field count; `email_col`
+/// the identity column's index, if the file has one.
 #[must_use]
-pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
+pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize, email_col: Option<usize>) -> QuoteScan {
     let raw = trim_terminator(raw);
     let full = |delimiters: usize| width > 1 && delimiters + 1 >= width;
     let mut scan = QuoteScan::default();
@@ -98,6 +99,17 @@ pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
                     let email = memchr::memchr(b'@', &raw[open_at..i]).is_some();
                     scan.swallowed_row |= full_inside && email;
                     closed_here |= crossed && opened_full && email;
+                    // The line the quote opens on starts a row with its email in the
+                    // identity column, and the line it closes on is a whole row with another
+                    // (`a@x.com,"Al` then `b@x.com,Bo",T`): a row swallowed, even when the
+                    // opening line was short.
+                    if let (true, Some(col)) = (crossed && email, email_col) {
+                        let (opening, closing) = (line_around(raw, open_at), line_around(raw, i));
+                        scan.swallowed_row |= email_at(opening, delimiter, col)
+                            && email_at(closing, delimiter, col)
+                            && width > 1
+                            && memchr::memchr_iter(delimiter, closing).count() + 1 >= width;
+                    }
                 }
                 b'\n' | b'\r' => {
                     if scan.multiline_field.is_none() {
@@ -131,6 +143,24 @@ pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize) -> QuoteScan {
     scan
 }
 
+/// The physical line of `raw` around byte `at`.
+fn line_around(raw: &[u8], at: usize) -> &[u8] {
+    let start = raw[..at].iter().rposition(|&b| b == b'\n' || b == b'\r').map_or(0, |i| i + 1);
+    let end = raw[at..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(raw.len(), |i| at + i);
+    &raw[start..end]
+}
+
+/// Whether `line`, split at its delimiters as if it were a row, holds an address in column
+/// `col`: one `@` with text before it and a dot after it, no spaces or quotes.
+fn email_at(line: &[u8], delimiter: u8, col: usize) -> bool {
+    let Some(cell) = line.split(|&b| b == delimiter).nth(col) else { return false };
+    let Some(at) = memchr::memchr(b'@', cell) else { return false };
+    at > 0
+        && memchr::memchr(b'@', &cell[at + 1..]).is_none()
+        && memchr::memchr(b'.', &cell[at + 1..]).is_some()
+        && !cell.iter().any(|&b| b == b'"' || b.is_ascii_whitespace())
+}
+
 /// The record without its final `\n` / `\r\n` / `\r`.
 #[must_use]
 pub fn trim_terminator(raw: &[u8]) -> &[u8] {
@@ -152,13 +182,13 @@ mod tests {
     #[test]
     fn stray_quote_open_at_end() {
         let raw = b"a,\"b,c\nd@x.com,e,f\ng,h,i";
-        let scan = scan_quotes(raw, b',', 3);
+        let scan = scan_quotes(raw, b',', 3, None);
         assert!(scan.open_at_end);
         assert_eq!(scan.multiline_field, Some((2, 1)));
         assert!(scan.swallowed_row);
         // Without an email inside, whole-row lines are not taken for swallowed rows (the
         // record is still reported: its quote never closes).
-        let scan = scan_quotes(b"a,\"b,c\nd,e,f\ng,h,i", b',', 3);
+        let scan = scan_quotes(b"a,\"b,c\nd,e,f\ng,h,i", b',', 3, None);
         assert!(scan.open_at_end && !scan.swallowed_row);
     }
 
@@ -167,24 +197,46 @@ mod tests {
         // `Ana,"Silva,ana@x,1001` and `Ben,Okafor",ben@x,1002` are two whole rows read as one
         // record of the header's width.
         let raw = b"Ana,\"Silva,ana@x,1001\nBen,Okafor\",ben@x,1002\n";
-        let scan = scan_quotes(raw, b',', 4);
+        let scan = scan_quotes(raw, b',', 4, None);
         assert_eq!(scan.multiline_field, Some((4, 1)));
         assert!(scan.swallowed_row);
         // The same with CRLF line breaks inside the quote.
-        assert!(scan_quotes(b"Ana,\"Silva,ana@x,1001\r\nBen,Okafor\",ben@x,1002", b',', 4).swallowed_row);
+        assert!(
+            scan_quotes(b"Ana,\"Silva,ana@x,1001\r\nBen,Okafor\",ben@x,1002", b',', 4, None).swallowed_row
+        );
         // Only the opening line is a whole row: a multi-line last column, as an address is.
-        assert!(!scan_quotes(b"a,b,c,\"1 Main St\nSuite 2\"", b',', 4).swallowed_row);
+        assert!(!scan_quotes(b"a,b,c,\"1 Main St\nSuite 2\"", b',', 4, None).swallowed_row);
         // Only the closing line is: a multi-line first column.
-        assert!(!scan_quotes(b"\"1 Main St\nSuite 2\",b,c,d", b',', 4).swallowed_row);
+        assert!(!scan_quotes(b"\"1 Main St\nSuite 2\",b,c,d", b',', 4, None).swallowed_row);
         // Both are, in a narrow file, but the quote holds an address, not a row's email.
         let address = b"a@example.com,\"12 Main St, Suite 4,\nSpringfield, IL\",HQ";
-        assert!(!scan_quotes(address, b',', 3).swallowed_row);
+        assert!(!scan_quotes(address, b',', 3, None).swallowed_row);
+        assert!(!scan_quotes(address, b',', 3, Some(0)).swallowed_row);
+    }
+
+    #[test]
+    fn a_short_opening_line_still_swallows_the_row_it_closes_on() {
+        // The line the quote opens on lacks trailing commas; the line it closes on is a
+        // whole row with its email where the header puts it.
+        let raw = b"a@x.com,\"Al\nb@x.com,Bo\",T";
+        assert!(!scan_quotes(raw, b',', 3, None).swallowed_row);
+        assert!(scan_quotes(raw, b',', 3, Some(0)).swallowed_row);
+        // Not a whole row on the closing line, or no email where the header puts it.
+        assert!(!scan_quotes(b"a@x.com,\"Al\nb@x.com\",T", b',', 4, Some(0)).swallowed_row);
+        assert!(!scan_quotes(raw, b',', 3, Some(1)).swallowed_row);
+        // A note over two lines naming someone's address is not a row.
+        let note = b"a@x.com,\"ask\nbob at b@x.com, ext 5\",T";
+        assert!(!scan_quotes(note, b',', 3, Some(0)).swallowed_row);
+        // Nor a note with a comma before the email column (the closing line holds the
+        // record's own email, and the opening line none).
+        let note = b"Ana,\"Note, one\nsee, this\",ana@x.com";
+        assert!(!scan_quotes(note, b',', 3, Some(2)).swallowed_row);
     }
 
     #[test]
     fn legit_multiline_address() {
         let raw = b"a,\"1 Main St\nSuite 2\",c\n";
-        let scan = scan_quotes(raw, b',', 3);
+        let scan = scan_quotes(raw, b',', 3, None);
         assert_eq!(
             scan,
             QuoteScan { open_at_end: false, multiline_field: Some((2, 1)), swallowed_row: false }

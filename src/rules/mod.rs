@@ -331,6 +331,10 @@ fn check_cells<'a>(
         return;
     }
 
+    // Only a record read by `csv_core` over several lines can hold a line break in a field.
+    if !ctx.fields.is_line() && memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some() {
+        line_breaks(ctx);
+    }
     cells(ctx, notes);
     if !schema.duplicates.is_empty() {
         duplicates(ctx);
@@ -511,6 +515,42 @@ fn same_cell(class: crate::schema::ColumnClass, a: &str, b: &str) -> bool {
     }
 }
 
+/// `line-break-in-value`: a Control Hub field (not a column hubcsv does not know) whose
+/// value, trimmed, runs over several lines. No Control Hub field is several lines long; a
+/// stray quote that opened the field and closed on a later line makes one, with the row
+/// it swallowed inside (`unclosed-quote` catches it when the swallowed line shows an email
+/// where the header puts it; this catches the rest).
+fn line_breaks(ctx: &mut RowCtx<'_>) {
+    use crate::schema::ColumnClass;
+    for col in 0..ctx.width() {
+        let class = ctx.schema.columns[col].class;
+        if class.is_dropped() || matches!(class, ColumnClass::Unknown | ColumnClass::Passthrough) {
+            continue;
+        }
+        let value = ctx.value(col).trim();
+        if memchr::memchr2(b'\n', b'\r', value.as_bytes()).is_none() {
+            continue;
+        }
+        let lines: Vec<&str> = value.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let shown: Vec<String> =
+            lines.iter().take(3).map(|l| format!("`{}`", l.chars().take(40).collect::<String>())).collect();
+        let message = format!(
+            "`{}` runs over {} lines ({}{}): a Control Hub field is one line",
+            ctx.schema.name(col),
+            lines.len().max(2),
+            shown.join(" / "),
+            if lines.len() > 3 { " / …" } else { "" }
+        );
+        let d = ctx.at(
+            Rule::LineBreakInValue,
+            col,
+            message,
+            "if a stray `\"` opened this field, remove it: the next lines may be users' rows swallowed into this cell; otherwise put the value on one line",
+        );
+        ctx.diags.push(d);
+    }
+}
+
 /// Ragged rows and stray quotes: the record's shape does not match the header.
 fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
     let width = ctx.schema.width();
@@ -520,7 +560,7 @@ fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
     let multiline =
         !ctx.fields.is_line() && memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some();
     if multiline && memchr::memchr(b'"', raw).is_some() {
-        let scan = raw::scan_quotes(raw, ctx.opts.delimiter, width);
+        let scan = raw::scan_quotes(raw, ctx.opts.delimiter, width, ctx.schema.source_col(ctx.schema.email));
         if let Some((offset, field)) = scan.multiline_field {
             if scan.open_at_end || scan.swallowed_row || len != width {
                 let lines_before = memchr::memchr_iter(b'\n', &raw[..offset]).count() as u64;

@@ -129,6 +129,7 @@ rules! {
     BasicLicenseColumnsMissing = "HC047", "basic-license-columns-missing", Warning, "Package columns but no basic license column: the default basic licenses cannot be set FALSE.";
     ReplacementCharacter = "HC048", "replacement-character", Warning, "A cell holds U+FFFD: a letter was lost to a wrong encoding before hubcsv read the file.";
     AddOnWithoutPackage = "HC049", "add-on-without-package", Error, "An add-on (Attendant Console) TRUE for a user without a calling package.";
+    LineBreakInValue = "HC050", "line-break-in-value", Warning, "A Control Hub field holds a line break (a stray quote may have swallowed a row).";
 }
 
 impl Rule {

@@ -561,3 +561,24 @@ fn a_stray_quote_on_a_short_line_swallowing_the_next_row_is_found() {
     assert_eq!(code, 1);
     assert_eq!(findings(&doc), vec![("unclosed-quote".to_owned(), 2, Some("B2".to_owned()))], "{doc:#}");
 }
+
+#[test]
+fn a_duplicate_names_the_first_row_by_line_and_cell() {
+    // Zoe's Display Name spans three lines: Ana's row is line 5 in an editor, row 3 in a
+    // spreadsheet; the repeat names both.
+    let (_, doc) = check_json(&fixture("input/duplicate-after-multiline.csv"), &[]);
+    let messages: Vec<(&str, &str, &str)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"].as_str().unwrap().starts_with("duplicate"))
+        .map(|d| (d["rule"].as_str().unwrap(), d["cell"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            ("duplicate-user", "D4", "`ana@example.com` is also on line 5, D3"),
+            ("duplicate-extension", "F4", "extension `1001` is also used in the same location on line 5, F3"),
+        ]
+    );
+}

@@ -553,7 +553,7 @@ fn phone_format_writes_e164_without_the_trunk_prefix() {
         doc["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
     assert!(messages[0].contains("trunk) prefix `0` after the country code"), "{}", messages[0]);
     assert!(
-        messages[2].contains("`+442079460958` is also the number of the user on line 2"),
+        messages[2].contains("`+442079460958` is also the number of the user on line 2, G2"),
         "{}",
         messages[2]
     );

@@ -20,6 +20,10 @@ pub struct CrossCheck {
     extensions: Seen,
     rows: u64,
     max_rows: u64,
+    /// Where the editor lines and the spreadsheet rows part: (first line, line breaks
+    /// inside quoted fields before it), one entry each time that count grows (after a
+    /// record over several lines), so that a row seen before is named by its cell too.
+    extra: Vec<(u64, u64)>,
 }
 
 impl CrossCheck {
@@ -63,10 +67,29 @@ impl CrossCheck {
         std::hint::black_box(found);
     }
 
+    /// The spreadsheet row of an earlier editor line.
+    fn sheet_row(&self, line: u64) -> u64 {
+        let before = self.extra.partition_point(|&(from, _)| from <= line);
+        line - before.checked_sub(1).map_or(0, |i| self.extra[i].1)
+    }
+
+    /// Where an earlier row is, for a message: its line, and its cell in column `col`
+    /// (`line 5, D3`).
+    fn place(&self, first: u64, schema: &Schema, col: usize) -> String {
+        match schema.cell(col, self.sheet_row(first)) {
+            Some(cell) => format!("line {first}, {cell}"),
+            None => format!("line {first}"),
+        }
+    }
+
     /// Checks `row` against the rows before it, appending findings.
     pub fn apply(&mut self, row: &mut RowOutcome, schema: &Schema) {
         self.rows += 1;
         let line = row.meta.line;
+        let extra = line.saturating_sub(row.meta.sheet_row);
+        if self.extra.last().map_or(0, |e| e.1) != extra {
+            self.extra.push((line, extra));
+        }
         let mut found = Vec::new();
         let at = |rule: Rule, col: usize, value: &str, message: String, help: &'static str| {
             let mut d = Diagnostic::new(rule, line, message, help).value(value);
@@ -85,7 +108,7 @@ impl CrossCheck {
                     Rule::DuplicateUser,
                     schema.email,
                     &email,
-                    format!("`{email}` is also on line {first}"),
+                    format!("`{email}` is also on {}", self.place(first, schema, schema.email)),
                     "keep one row per user: merge the two rows, or correct the email of one of them",
                 ));
             }
@@ -96,7 +119,7 @@ impl CrossCheck {
                     Rule::DuplicatePhoneNumber,
                     col,
                     phone.as_str(),
-                    format!("`{phone}` is also the number of the user on line {first}"),
+                    format!("`{phone}` is also the number of the user on {}", self.place(first, schema, col)),
                     "a number belongs to one user; give this user another number or only an extension",
                 ));
             }
@@ -107,7 +130,10 @@ impl CrossCheck {
                     Rule::DuplicateExtension,
                     col,
                     ext.as_str(),
-                    format!("extension `{ext}` is also used on line {first} in the same location"),
+                    format!(
+                        "extension `{ext}` is also used in the same location on {}",
+                        self.place(first, schema, col)
+                    ),
                     "extensions are unique within a location; pick a free extension",
                 ));
             }

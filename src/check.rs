@@ -241,10 +241,16 @@ pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
             help: crate::input::workbook_help(&reason).to_owned(),
             reason,
         },
-        ReadError::Utf8 { line, field } => Error::Unreadable {
+        ReadError::Utf8 { line, row, field, header } => Error::Unreadable {
             path: path.to_owned(),
             line: Some(line),
-            reason: format!("invalid UTF-8 in field {} of line {line}", field + 1),
+            reason: match header.as_ref().and_then(|h| h.get(field)).map(|h| h.trim()).filter(|h| !h.is_empty()) {
+                Some(name) => format!(
+                    "invalid UTF-8 in `{name}` (cell {}{row}) on line {line}",
+                    crate::schema::column_letters(field)
+                ),
+                None => format!("invalid UTF-8 in field {} of line {line}", field + 1),
+            },
             help: "save the file as \"CSV UTF-8 (Comma delimited)\" from your spreadsheet editor; if the whole file is in one other encoding, name it: --encoding windows-1252 (or macintosh, for Excel for Mac's \"CSV (Macintosh)\")".to_owned(),
         },
     }

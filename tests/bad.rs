@@ -28,10 +28,10 @@ fn catalogue() {
         ("truncated.xlsx", 2, "a damaged zip file"),
         ("password.xlsx", 2, "password-protected"),
         ("zip-bomb.xlsx", 2, "zip bomb"),
-        ("invalid-utf8-middle.csv", 2, "invalid UTF-8 in field 2 of line 2502"),
+        ("invalid-utf8-middle.csv", 2, "invalid UTF-8 in `Last Name` (cell B2502) on line 2502"),
         // The same bytes as `é` split by a delimiter in a quoted line: valid once the fields
         // are laid end to end, which must not hide them.
-        ("invalid-utf8-split-by-delimiter.csv", 2, "invalid UTF-8 in field 2 of line 2502"),
+        ("invalid-utf8-split-by-delimiter.csv", 2, "invalid UTF-8 in `Last Name` (cell B2502) on line 2502"),
         ("cr-only.csv", 1, "cr-only.csv:3"),
         ("mixed-line-endings.csv", 1, "mixed-line-endings.csv:4"),
         ("utf16le-no-bom.csv", 1, "guessed from NUL bytes"),

@@ -207,6 +207,10 @@ fn a_value_right_of_a_sheets_table_is_named_by_its_column() {
         "{doc:#}"
     );
     assert!(!d["help"].as_str().unwrap().contains("comma"), "{doc:#}");
+    // The human report points at the cell, not at the whole row.
+    let out = crate::util::run(&["check", "fixtures/input/value-right-of-table-no-dimension.xlsx"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("╰── I2\n"), "{text}");
 }
 
 #[test]

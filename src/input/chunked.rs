@@ -76,6 +76,8 @@ pub struct ChunkedCsv<R> {
     block: usize,
     pieces: usize,
     min_piece: usize,
+    /// The input's first record, once read (for [`ReadError::Utf8`]).
+    first: Option<Vec<String>>,
 }
 
 impl<R: Read + Send> ChunkedCsv<R> {
@@ -96,6 +98,7 @@ impl<R: Read + Send> ChunkedCsv<R> {
             block: block.max(1),
             pieces: pieces.max(1),
             min_piece: MIN_PIECE,
+            first: None,
         }
     }
 
@@ -467,6 +470,29 @@ impl Parser {
     }
 }
 
+impl<R: Read + Send> ChunkedCsv<R> {
+    /// Puts the parsed pieces into `batch` and their parsers back; the error for the first
+    /// invalid UTF-8, naming its column by the input's first record.
+    fn keep(&mut self, checked: Vec<(Piece, Reader, Option<usize>)>, batch: &mut Batch) -> Option<ReadError> {
+        let mut bad = None;
+        for (piece, rdr, invalid) in checked {
+            self.readers.push(rdr);
+            if self.first.is_none() {
+                self.first = first_record(&piece);
+            }
+            if let (None, Some(at)) = (&bad, invalid) {
+                let mut e = utf8_error(&piece, at);
+                if let ReadError::Utf8 { header, .. } = &mut e {
+                    header.clone_from(&self.first);
+                }
+                bad = Some(e);
+            }
+            batch.pieces.push(piece);
+        }
+        bad
+    }
+}
+
 impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
     fn next_batch(&mut self, batch: &mut Batch) -> Result<bool, ReadError> {
         // The buffers of the last batch are written over, not zeroed again: the source bytes
@@ -556,14 +582,7 @@ impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
         }
         let checked: Vec<(Piece, Reader, Option<usize>)> =
             finished.into_par_iter().map(Parser::finish).collect();
-        let mut bad = None;
-        for (piece, rdr, invalid) in checked {
-            self.readers.push(rdr);
-            if let (None, Some(at)) = (&bad, invalid) {
-                bad = Some(utf8_error(&piece, at));
-            }
-            batch.pieces.push(piece);
-        }
+        let bad = self.keep(checked, batch);
         self.carry.extend_from_slice(&raw[tail..]);
         batch.raw = raw;
         if let Some(e) = bad {
@@ -602,12 +621,28 @@ fn delimiters(line: &[u8], delimiter: u8, at: usize, ends: &mut [usize]) -> usiz
     fields + 1
 }
 
+/// The first record of `piece`, if its text is valid UTF-8 (a piece holding an invalid byte
+/// keeps its text in `used_text`).
+fn first_record(piece: &Piece) -> Option<Vec<String>> {
+    let row = piece.rows.first()?;
+    let bytes = if piece.text.is_empty() { &piece.used_text[..] } else { piece.text.as_bytes() };
+    let mut start = row.text_start;
+    let mut fields = Vec::with_capacity(row.fields.len());
+    for &end in piece.ends.get(row.fields.clone())? {
+        fields.push(std::str::from_utf8(bytes.get(start..end)?).ok()?.to_owned());
+        start = end + row.gap;
+    }
+    Some(fields)
+}
+
 /// The error for invalid UTF-8 at text offset `at` of `piece`: the record's line and field.
 fn utf8_error(piece: &Piece, at: usize) -> ReadError {
     let row = piece.rows.partition_point(|r| r.text_start <= at).saturating_sub(1);
-    let Some(entry) = piece.rows.get(row) else { return ReadError::Utf8 { line: 1, field: 0 } };
+    let Some(entry) = piece.rows.get(row) else {
+        return ReadError::Utf8 { line: 1, row: 1, field: 0, header: None };
+    };
     let field = piece.ends[entry.fields.clone()].partition_point(|end| *end <= at);
-    ReadError::Utf8 { line: entry.meta.line, field }
+    ReadError::Utf8 { line: entry.meta.line, row: entry.meta.sheet_row, field, header: None }
 }
 
 #[cfg(test)]
@@ -769,7 +804,7 @@ mod tests {
         let mut reader = ChunkedCsv::new(&data[..], b',', 1 << 20, 2);
         let mut batch = Batch::default();
         match reader.next_batch(&mut batch) {
-            Err(ReadError::Utf8 { line, field }) => assert_eq!((line, field), (3, 1)),
+            Err(ReadError::Utf8 { line, field, .. }) => assert_eq!((line, field), (3, 1)),
             other => panic!("{other:?}"),
         }
     }
@@ -788,7 +823,9 @@ mod tests {
             let mut reader = ChunkedCsv::new(data, b',', 1 << 20, 1);
             let mut batch = Batch::default();
             match reader.next_batch(&mut batch) {
-                Err(ReadError::Utf8 { line: l, field: f }) => assert_eq!((l, f), (line, field), "{data:?}"),
+                Err(ReadError::Utf8 { line: l, field: f, .. }) => {
+                    assert_eq!((l, f), (line, field), "{data:?}");
+                }
                 other => panic!("{data:?}: {other:?}"),
             }
         }

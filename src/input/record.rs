@@ -34,6 +34,11 @@ pub enum ReadError {
     Utf8 {
         /// Editor line of the record.
         line: u64,
+        /// Its spreadsheet row (the line less the line breaks inside quoted fields before it).
+        row: u64,
+        /// The input's first record (its header row, as a rule), when it was valid: to name
+        /// the column.
+        header: Option<Vec<String>>,
         /// 0-based field index.
         field: usize,
     },
@@ -128,6 +133,8 @@ pub struct RecordReader<R: Read> {
     after_cr: bool,
     /// Line breaks seen inside quoted fields so far (editor lines minus spreadsheet rows).
     extra_lines: u64,
+    /// The first record read (for [`ReadError::Utf8`]).
+    first: Option<Vec<String>>,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -138,7 +145,7 @@ impl<R: Read> RecordReader<R> {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(Tee::new(inner));
-        RecordReader { reader, cursor: 0, cursor_line: 0, after_cr: false, extra_lines: 0 }
+        RecordReader { reader, cursor: 0, cursor_line: 0, after_cr: false, extra_lines: 0, first: None }
     }
 
     /// Reads the next record into `record`. Returns `Ok(None)` at the end of the input.
@@ -149,6 +156,9 @@ impl<R: Read> RecordReader<R> {
         match self.reader.read_record(record) {
             Ok(false) => Ok(None),
             Ok(true) => {
+                if self.first.is_none() {
+                    self.first = Some(record.iter().map(str::to_owned).collect());
+                }
                 let end = self.reader.position().byte();
                 let window = self.reader.get_ref().slice(self.cursor, end);
                 // Skip what precedes the record: the rest of the previous terminator and
@@ -176,7 +186,13 @@ impl<R: Read> RecordReader<R> {
             Err(e) => Err(match e.into_kind() {
                 csv::ErrorKind::Io(io) => ReadError::Io(io),
                 csv::ErrorKind::Utf8 { err, .. } => {
-                    ReadError::Utf8 { line: self.cursor_line + 1, field: err.field() }
+                    let line = self.cursor_line + 1;
+                    ReadError::Utf8 {
+                        line,
+                        row: line.saturating_sub(self.extra_lines),
+                        field: err.field(),
+                        header: self.first.clone(),
+                    }
                 }
                 other => ReadError::Io(io::Error::other(format!("{other:?}"))),
             }),

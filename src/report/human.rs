@@ -414,6 +414,8 @@ impl<'a> Rendered<'a> {
         let (s, e) = (start - text_start + shift, end - text_start + shift);
         let label = match (&d.cell, &d.column) {
             (Some(cell), Some(column)) => format!("{cell} {column}"),
+            // A cell without a column: right of the table's last header.
+            (Some(cell), None) if d.source_col.is_some() => cell.clone(),
             _ => "this row".to_owned(),
         };
         let first_line = usize::try_from(first_line.saturating_sub(1)).unwrap_or(usize::MAX);

@@ -597,6 +597,8 @@ fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
             "give the column a header in the header row, or clear the cell: Control Hub matches values to columns by header",
         );
         d.cell = Some(format!("{cell}{}", ctx.meta.sheet_row));
+        // The user's column, for the report to point at the cell (it has no header).
+        d.source_col = Some(first);
         return Some(d);
     }
     (len != width).then(|| {

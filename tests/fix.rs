@@ -801,3 +801,32 @@ fn common_area_calling_is_false_on_every_uploaded_row() {
     assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stdout));
     assert_eq!(read(&out).lines().nth(1), Some("lobby@example.com,,FALSE,FALSE"));
 }
+
+#[test]
+fn a_corrected_file_without_users_says_there_is_nothing_to_upload() {
+    // Every row rejected: the corrected file is a header alone, which is no upload.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("all-bad.csv");
+    std::fs::write(
+        &input,
+        format!("{HEADER}\n{}\n", CLEAN_ROW.replace("ana.silva@example.com", "not-an-email")),
+    )
+    .unwrap();
+    let out = hubcsv().args(["fix"]).arg(&input).arg("-o").arg(dir.path().join("out.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("corrected: ") && text.contains("(0 users)"), "{text}");
+    assert!(text.contains("nothing to upload: the corrected file has no users."), "{text}");
+    assert!(!text.contains("upload the corrected file"), "{text}");
+    // With users, the usual advice.
+    let out = hubcsv()
+        .args(["fix", "-q"])
+        .arg(fixture("example/upload.csv"))
+        .arg("-o")
+        .arg(dir.path().join("ok.csv"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("upload the corrected file with \"Add and remove services\"."));
+}

@@ -83,7 +83,9 @@ impl Epilogue for Written {
             let rows = count(self.skipped_unchanged, "unchanged row", "unchanged rows");
             writeln!(out, "  left out: {rows} (--only-changes)")?;
         }
-        if parts > 1 {
+        if self.corrected.iter().all(|f| f.rows == 0) {
+            writeln!(out, "  nothing to upload: the corrected file has no users.")
+        } else if parts > 1 {
             writeln!(out, "  upload the parts one at a time, each with \"Add and remove services\".")
         } else {
             writeln!(out, "  upload the corrected file with \"Add and remove services\".")

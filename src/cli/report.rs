@@ -31,8 +31,9 @@ pub struct ReportArgs {
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Text encoding of CSV input (default: detected): utf-8, utf-16le, utf-16be,
-    /// windows-1252 (latin1).
+    /// Text encoding of CSV input (default: detected): any WHATWG label, e.g. utf-8,
+    /// utf-16le, utf-16be, windows-1252 (latin1), macintosh (Excel for Mac's "CSV
+    /// (Macintosh)").
     #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Field delimiter of CSV input (default: detected among , ; TAB |). `tab` or `\t` for TAB.

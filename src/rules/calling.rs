@@ -2,7 +2,7 @@
 //! (control-hub-csv.md §3, §8.4, §8.5).
 
 use super::keys::{short_extension_key, Short};
-use super::phone::{classify, dropped_prefix, Verdict};
+use super::phone::{classify, dropped_prefix, prefix_name, Verdict};
 use super::{RowCtx, Rule};
 use crate::schema::Package;
 
@@ -37,7 +37,8 @@ fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
         Verdict::NationalPrefix(e164) => {
             let message = match dropped_prefix(value, &e164) {
                 Some(prefix) => format!(
-                    "`{value}` has the national (trunk) prefix `{prefix}` after the country code; its E.164 form `{e164}` drops it"
+                    "`{value}` has {} after the country code; its E.164 form `{e164}` drops it",
+                    prefix_name(&e164, &prefix)
                 ),
                 None => format!("`{value}` is not in E.164 form; the number is `{e164}`"),
             };
@@ -61,7 +62,10 @@ fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
                 ),
                 (prefix, _) => {
                     let prefix = prefix.map_or(String::new(), |prefix| {
-                        format!(", and has the national (trunk) prefix `{prefix}` after the country code, which E.164 drops")
+                        format!(
+                            ", and has {} after the country code, which E.164 drops",
+                            prefix_name(&fixed, &prefix)
+                        )
                     });
                     format!("`{value}` lacks the leading `+` (a spreadsheet editor drops it){prefix}")
                 }

@@ -139,6 +139,24 @@ pub fn dropped_prefix(value: &str, e164: &str) -> Option<String> {
         .then(|| written[common..common + extra].to_owned())
 }
 
+/// How a message names `prefix`, the digits the E.164 form `e164` drops after the country
+/// code: "the national (trunk) prefix `0`" when it is the country's, else "the digits `00`"
+/// (`+44 00 20…`: Britain's trunk prefix is `0`, and `00` its international prefix).
+#[must_use]
+pub fn prefix_name(e164: &str, prefix: &str) -> String {
+    let digits = e164.strip_prefix('+').unwrap_or(e164);
+    let trunk = (1..=3).filter_map(|n| digits.get(..n)?.parse::<u16>().ok()).any(|code| {
+        phonenumber::metadata::DATABASE
+            .by_code(&code)
+            .is_some_and(|metas| metas.iter().any(|m| m.national_prefix() == Some(prefix)))
+    });
+    if trunk {
+        format!("the national (trunk) prefix `{prefix}`")
+    } else {
+        format!("the digits `{prefix}`")
+    }
+}
+
 /// Whether `value` looks like `4.08555E+10`, `4,08555e10` or `40855E+6`.
 #[must_use]
 pub fn is_scientific(value: &str) -> bool {
@@ -325,6 +343,9 @@ mod tests {
     #[test]
     fn dropped_prefixes() {
         assert_eq!(dropped_prefix("+44 (0)20 7946 0958", "+442079460958").as_deref(), Some("0"));
+        assert_eq!(prefix_name("+442079460958", "0"), "the national (trunk) prefix `0`");
+        assert_eq!(prefix_name("+442079460958", "00"), "the digits `00`");
+        assert_eq!(prefix_name("+4930123456", "0"), "the national (trunk) prefix `0`");
         assert_eq!(dropped_prefix("+4402079460958", "+442079460958").as_deref(), Some("0"));
         assert_eq!(dropped_prefix("0044 (0)20 7946 0958", "+442079460958").as_deref(), Some("0"));
         assert_eq!(dropped_prefix("4402079460958", "+442079460958").as_deref(), Some("0"));

@@ -744,8 +744,7 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     let header_raw = batch.raw(header_at.0, header_at.1).to_vec();
     sink.header(&header.diagnostics, header.record(&header_raw)).map_err(Error::Output)?;
 
-    let matcher =
-        opts.current.as_deref().map(|current| Matcher { current, map: current.column_map(&header.schema) });
+    let matcher = opts.current.as_deref().map(|current| Matcher::new(current, &header.schema));
     if let Some(current) = opts.current.as_deref() {
         let counts = current.package_counts().into_iter();
         totals.summary.packages =

@@ -18,7 +18,7 @@ use crate::schema::{header_key, ColumnClass, Package, Schema};
 pub struct Current {
     /// The export's name, for reports.
     pub path: String,
-    schema: Schema,
+    pub(crate) schema: Schema,
     users: HashMap<Box<str>, u32>,
     /// Every cell's trimmed text, row after row.
     text: String,
@@ -84,10 +84,16 @@ impl<'a> Existing<'a> {
     #[must_use]
     pub fn package_header(&self) -> Option<&'a str> {
         let schema = &self.current.schema;
+        self.package_column().map(|col| schema.columns[col].canonical.as_str())
+    }
+
+    /// The export column that gives the user their package.
+    #[must_use]
+    pub fn package_column(&self) -> Option<usize> {
+        let schema = &self.current.schema;
         schema.packages.iter().find_map(|&(col, p)| {
             let package = schema.catalogue.package(p)?;
-            (package.user && crate::rules::is_true(self.value(col)))
-                .then(|| schema.columns[col].canonical.as_str())
+            (package.user && crate::rules::is_true(self.value(col))).then_some(col)
         })
     }
 

@@ -23,6 +23,31 @@ pub struct Matcher<'a> {
     pub current: &'a Current,
     /// Upload column -> export column.
     pub map: Vec<Option<usize>>,
+    /// Per upload column, then per export column: the `[Sub...]` subscription of its
+    /// header, if any (worked out once, not per row).
+    subscriptions: (Vec<Option<String>>, Vec<Option<String>>),
+}
+
+impl<'a> Matcher<'a> {
+    /// The export `current` matched against an upload of `schema`.
+    #[must_use]
+    pub fn new(current: &'a Current, schema: &crate::schema::Schema) -> Self {
+        let subscriptions = |schema: &crate::schema::Schema| -> Vec<Option<String>> {
+            schema
+                .columns
+                .iter()
+                .map(|c| {
+                    let key = crate::schema::header_key(&c.canonical);
+                    crate::schema::split_license_header(&key).suffix.map(str::to_owned)
+                })
+                .collect()
+        };
+        Matcher {
+            current,
+            map: current.column_map(schema),
+            subscriptions: (subscriptions(schema), subscriptions(&current.schema)),
+        }
+    }
 }
 
 /// One changed field of an existing user.
@@ -207,22 +232,24 @@ const IN_USE_HELP: &str = "a number or extension must be unused: give this user 
 /// subscription's files do);
 /// empty when the upload has no such column. `Webex Calling [Sub2]` cannot take away
 /// `Webex Calling [Sub1]`.
-fn held_cells(ctx: &RowCtx<'_>, existing: Existing<'_>, before: Option<&Package>) -> Vec<bool> {
+fn held_cells(
+    ctx: &RowCtx<'_>,
+    matcher: &Matcher<'_>,
+    existing: Existing<'_>,
+    before: Option<&Package>,
+) -> Vec<bool> {
     let schema = ctx.schema;
-    let subscription = existing.package_header().and_then(|h| {
-        let key = crate::schema::header_key(h);
-        crate::schema::split_license_header(&key).suffix.map(str::to_owned)
-    });
+    let (upload, export) = &matcher.subscriptions;
+    let subscription = existing.package_column().and_then(|c| export.get(c)?.as_deref());
     before.map_or_else(Vec::new, |b| {
         schema
             .packages
             .iter()
             .filter(|&&(col, p)| {
-                let key = crate::schema::header_key(&schema.columns[col].canonical);
-                let suffix = crate::schema::split_license_header(&key).suffix;
+                let suffix = upload.get(col).and_then(Option::as_deref);
                 // A column without a subscription, on either side, is the package's.
                 schema.catalogue.package(p).is_some_and(|p| p.id == b.id)
-                    && (suffix.is_none() || subscription.is_none() || suffix == subscription.as_deref())
+                    && (suffix.is_none() || subscription.is_none() || suffix == subscription)
             })
             .map(|&(col, _)| super::is_false(ctx.get(Some(col))))
             .collect()
@@ -259,7 +286,7 @@ pub(super) fn compare(
     let schema = ctx.schema;
     let mut changes = Vec::new();
     let before = existing.package();
-    let held = held_cells(ctx, existing, before);
+    let held = held_cells(ctx, matcher, existing, before);
     // (The designated column, when it is the user's package in the user's subscription or
     // in none, is one of `held`: so an empty `held` with a designated column is another
     // package, or the same package in another subscription: a second license either way.)

@@ -432,3 +432,16 @@ fn a_catalogue_adds_no_package_and_names_no_other_packages_column() {
         assert!(doc["error"]["message"].as_str().unwrap().contains(says), "{text}: {doc:#}");
     }
 }
+
+#[test]
+fn profile_init_shows_the_catalogue_table_form() {
+    let out = hubcsv().args(["profile", "init"]).arg(fixture("profiles/rh-fr.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line =
+        text.lines().find(|l| l.starts_with("# webex_calling = {")).unwrap_or_else(|| panic!("{text}"));
+    // Uncommented, it is a valid [catalogue] entry.
+    let catalogue = format!("[catalogue]\n{}\n", line.trim_start_matches("# "));
+    let p = hubcsv::schema::Profile::parse(&catalogue, &hubcsv::schema::Catalogue::default()).unwrap();
+    assert_eq!(p.package_flags["webex_calling"].meetings, Some(true));
+}

@@ -36,7 +36,7 @@ pub struct Options {
     pub max_columns: usize,
     /// Records per batch handed to the worker threads.
     pub batch_size: usize,
-    /// The package catalogue.
+    /// The package catalogue (with a profile, as [`Profile::customize`] overrides it).
     pub catalogue: Catalogue,
     /// The org's current state (`--current`): actions and changes are decided against it.
     pub current: Option<Arc<Current>>,

@@ -367,3 +367,81 @@ fn with_a_template_the_profile_builds_the_orgs_columns() {
         "{header}"
     );
 }
+
+/// (rule, line) of a report's findings, in order.
+fn rules_and_lines(doc: &serde_json::Value) -> Vec<(String, u64)> {
+    crate::util::findings(doc).into_iter().map(|(rule, line, _)| (rule, line)).collect()
+}
+
+#[test]
+fn catalogue_flags_drive_the_calling_and_meetings_rules() {
+    let input = fixture("profiles/catalogue-flags.csv");
+    // Built in: Cara's Webex Voice needs a Location and a number; Webex Calling needs no
+    // site; `Réunions Webex` is no package, so Dev's row removes his.
+    let (code, doc) = crate::util::check_json(&input, &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    let built_in = [("missing-number-or-extension", 4), ("missing-location", 4)];
+    assert_eq!(rules_and_lines(&doc), built_in.map(|(r, l)| (r.to_owned(), l)).to_vec());
+    assert_eq!(doc["rows"][3]["action"], "remove", "{:#}", doc["rows"][3]);
+    // The profile: Webex Calling supports meetings (Ana, no site), Webex Voice needs no
+    // calling fields (Cara), and `Réunions Webex` is the org's Webex Meetings (Dev, no site).
+    let (code, doc) =
+        crate::util::check_json(&input, &["--profile", "fixtures/profiles/catalogue-flags.toml"]);
+    assert_eq!(code, 0, "{doc:#}");
+    let profiled = [("missing-preferred-site", 2), ("missing-preferred-site", 5)];
+    assert_eq!(rules_and_lines(&doc), profiled.map(|(r, l)| (r.to_owned(), l)).to_vec());
+    let packages: Vec<&str> =
+        doc["rows"].as_array().unwrap().iter().map(|r| r["package"].as_str().unwrap_or("-")).collect();
+    assert_eq!(packages, ["webex_calling", "webex_calling", "webex_voice", "webex_meetings"]);
+    assert!(doc["rows"].as_array().unwrap().iter().all(|r| r["action"] == "add"), "{doc:#}");
+}
+
+#[test]
+fn an_unknown_key_in_a_catalogue_table_exits_two_naming_it() {
+    let out = hubcsv()
+        .args(["check", "--profile", "fixtures/profiles/catalogue-unknown-key.toml"])
+        .arg(fixture("profiles/catalogue-flags.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("HC043") && stderr.contains("catalogue-unknown-key.toml:4"), "{stderr}");
+    assert!(stderr.contains("unknown field `meeting`") && stderr.contains("`meetings`"), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("untagged"), "{stderr}");
+}
+
+#[test]
+fn a_catalogue_adds_no_package_and_names_no_other_packages_column() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, says) in [
+        ("[catalogue.webex_contact_center]\ncalling = false\n", "`webex_contact_center` is not a package id"),
+        ("[catalogue]\nwebex_suite = \"Webex Voice [Sub2]\"\n", "whose name is that of `webex_voice`"),
+        ("[catalogue.common_area_calling]\ncalling = true\n", "`common_area_calling` is not a user package"),
+    ] {
+        let profile = dir.path().join("p.toml");
+        std::fs::write(&profile, text).unwrap();
+        let out = hubcsv()
+            .args(["check", "--format", "json", "--profile"])
+            .arg(&profile)
+            .arg(fixture("profiles/catalogue-flags.csv"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["error"]["rule"], "invalid-profile", "{text}");
+        assert!(doc["error"]["message"].as_str().unwrap().contains(says), "{text}: {doc:#}");
+    }
+}
+
+#[test]
+fn profile_init_shows_the_catalogue_table_form() {
+    let out = hubcsv().args(["profile", "init"]).arg(fixture("profiles/rh-fr.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line =
+        text.lines().find(|l| l.starts_with("# webex_calling = {")).unwrap_or_else(|| panic!("{text}"));
+    // Uncommented, it is a valid [catalogue] entry.
+    let catalogue = format!("[catalogue]\n{}\n", line.trim_start_matches("# "));
+    let p = hubcsv::schema::Profile::parse(&catalogue, &hubcsv::schema::Catalogue::default()).unwrap();
+    assert_eq!(p.package_flags["webex_calling"].meetings, Some(true));
+}

@@ -167,5 +167,9 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
     );
     let _ = writeln!(out, "\n# The org's exact package headers (from a fresh Control Hub export):");
     let _ = writeln!(out, "# [catalogue]\n# webex_voice = \"Webex Voice [Sub100200]\"");
+    let _ = writeln!(
+        out,
+        "# and what a package needs, where the org's differs (calling: Location and a number or\n# extension; meetings: a Preferred Webex Site):\n# webex_calling = {{ header = \"Webex Calling [Sub100200]\", calling = true, meetings = true }}"
+    );
     out
 }

@@ -148,10 +148,8 @@ impl ReportArgs {
             if opts.region.is_none() {
                 opts.region = profile.region;
             }
-            if let Some(basic) = &profile.basic_headers {
-                // No spellings of their own (`basic_display`): the profile's are the org's.
-                opts.catalogue.basic.extend(basic.iter().map(|b| hubcsv::schema::header_key(b)));
-            }
+            // Before --current and --template are read: their packages are the profile's too.
+            profile.customize(&mut opts.catalogue);
             opts.profile = Some(std::sync::Arc::new(profile));
         }
         if let Some(path) = &self.current {

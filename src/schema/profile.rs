@@ -24,7 +24,11 @@
 //! [catalogue]                            # the org's exact headers
 //! webex_voice = "Webex Voice [Sub100200]"
 //! webex_suite = "Webex Suite [Sub100200]"
+//! webex_calling = { header = "Webex Calling [Sub100200]", meetings = true }
 //! basic = ["Basic Messaging", "Basic Space Meetings", "Call on Webex (1:1 call, non-PSTN)"]
+//!
+//! [catalogue.webex_meetings]             # a package's table: header, calling, meetings
+//! calling = false
 //! ```
 
 use std::collections::BTreeMap;
@@ -34,7 +38,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::columns::KNOWN;
-use super::{header_key, Catalogue};
+use super::{header_key, Catalogue, Package};
 
 /// The value a package value map uses for "every package FALSE".
 pub const REMOVE: &str = "remove";
@@ -70,12 +74,58 @@ struct WhenFile {
     set: BTreeMap<Spanned<String>, String>,
 }
 
-/// `package_id = "Header"`, or `basic = ["Header", ...]`.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// `package_id = "Header"`, `package_id = { header = "Header", calling = true, meetings = false }`
+/// (a `[catalogue.package_id]` table), or `basic = ["Header", ...]`.
+#[derive(Debug)]
 enum CatalogueValue {
     One(String),
     Many(Vec<String>),
+    Table(PackageEntry),
+}
+
+/// A package's table under `[catalogue]`: each key optional, none other allowed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackageEntry {
+    header: Option<String>,
+    calling: Option<bool>,
+    meetings: Option<bool>,
+}
+
+// By hand rather than `#[serde(untagged)]`: an untagged enum reports any mistake in a table
+// as "did not match any variant", where a table's own error names the unknown key.
+impl<'de> Deserialize<'de> for CatalogueValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CatalogueValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a header, a list of headers, or a table with `header`, `calling`, `meetings`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<CatalogueValue, E> {
+                Ok(CatalogueValue::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<CatalogueValue, A::Error> {
+                Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(CatalogueValue::Many)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<CatalogueValue, A::Error> {
+                Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(CatalogueValue::Table)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A package's properties as a profile's `[catalogue]` sets them (unset: the built-in
+/// catalogue's).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PackageFlags {
+    /// Needs calling fields: Location, and a phone number or an extension.
+    pub calling: Option<bool>,
+    /// Supports meetings: a Preferred Webex Site is expected.
+    pub meetings: Option<bool>,
 }
 
 /// A profile error: a message and the byte range of the TOML it is about.
@@ -134,6 +184,8 @@ pub struct Profile {
     pub package_headers: BTreeMap<String, String>,
     /// The org's basic license headers, when given.
     pub basic_headers: Option<Vec<String>>,
+    /// Package id -> the flags `[catalogue]` sets for it.
+    pub package_flags: BTreeMap<String, PackageFlags>,
     /// The profile's name (its path, once loaded) and text, for the mistakes found only
     /// when it meets an input (a column the input does not have).
     pub source: (String, String),
@@ -301,22 +353,34 @@ impl Profile {
                 set: defaults(&w.set, "[[when]] set")?,
             });
         }
-        for (key, value) in file.catalogue.iter().flatten() {
-            match (key.get_ref().as_str(), value) {
-                ("basic", CatalogueValue::Many(headers)) => profile.basic_headers = Some(headers.clone()),
-                (_, CatalogueValue::One(header)) if known_package(key)? != REMOVE => {
-                    profile.package_headers.insert(key.get_ref().trim().to_owned(), header.trim().to_owned());
+        read_catalogue(&mut profile, &file, catalogue)?;
+        catalogue_covers_the_map(&profile, &file)?;
+        headers_name_their_package(&profile, &file, catalogue)?;
+        Ok(profile)
+    }
+
+    /// `catalogue` as this profile overrides it: each `[catalogue]` package header's name
+    /// (without `[...]` and `(Suspended)`) becomes a pattern of its package, `calling` and
+    /// `meetings` replace the package's, and `basic` headers are basic licenses. Call it once,
+    /// before any schema is resolved: rules read the flags from the schema's catalogue.
+    pub fn customize(&self, catalogue: &mut Catalogue) {
+        for package in &mut catalogue.packages {
+            if let Some(header) = self.package_headers.get(package.id) {
+                let name = super::packages::split_license_header(&header_key(header)).name.to_owned();
+                if !package.names.contains(&name) {
+                    // No spelling of its own in `display`: the profile's header is the org's.
+                    package.names.push(name);
                 }
-                _ => return Err(ProfileError {
-                    message: format!("`{}` is not a package id with a header", key.get_ref()),
-                    span: Some(key.span()),
-                    help: "write `package_id = \"Header [Sub...]\"`, or `basic = [\"Basic Messaging\", ...]`"
-                        .to_owned(),
-                }),
+            }
+            if let Some(flags) = self.package_flags.get(package.id) {
+                package.calling = flags.calling.unwrap_or(package.calling);
+                package.meetings = flags.meetings.unwrap_or(package.meetings);
             }
         }
-        catalogue_covers_the_map(&profile, &file)?;
-        Ok(profile)
+        if let Some(basic) = &self.basic_headers {
+            // No spellings of their own (`basic_display`): the profile's are the org's.
+            catalogue.basic.extend(basic.iter().map(|b| header_key(b)));
+        }
     }
 
     /// The package columns the output gets: the catalogue's exact headers, or the catalogue's
@@ -386,6 +450,105 @@ fn catalogue_covers_the_map(profile: &Profile, file: &File) -> Result<(), Profil
     Ok(())
 }
 
+/// `[catalogue]`: `basic`, and each package's header and flags.
+fn read_catalogue(profile: &mut Profile, file: &File, catalogue: &Catalogue) -> Result<(), ProfileError> {
+    for (key, value) in file.catalogue.iter().flatten() {
+        let entry = match (key.get_ref().as_str(), value) {
+            ("basic", CatalogueValue::Many(headers)) => {
+                profile.basic_headers = Some(headers.clone());
+                continue;
+            }
+            (_, CatalogueValue::One(header)) => PackageEntry { header: Some(header.clone()), ..PackageEntry::default() },
+            (id, CatalogueValue::Table(entry)) if id != "basic" => entry.clone(),
+            _ => {
+                return Err(ProfileError {
+                    message: format!("`{}` is not a package id with a header", key.get_ref()),
+                    span: Some(key.span()),
+                    help: "write `package_id = \"Header [Sub...]\"` or `package_id = { header = \"Header [Sub...]\", calling = true, meetings = false }`, or `basic = [\"Basic Messaging\", ...]`".to_owned(),
+                })
+            }
+        };
+        let package = catalogue_package(catalogue, key)?;
+        if let Some(header) = &entry.header {
+            profile.package_headers.insert(package.id.to_owned(), header.trim().to_owned());
+        }
+        let flags = PackageFlags { calling: entry.calling, meetings: entry.meetings };
+        if flags == PackageFlags::default() {
+            continue;
+        }
+        if !package.user {
+            return Err(ProfileError {
+                message: format!(
+                    "`{}` is not a user package: no user fields are checked for it, so `calling` and `meetings` would change nothing",
+                    package.id
+                ),
+                span: Some(key.span()),
+                help: "leave its flags out; give them to the user packages (webex_calling, webex_voice, ...)".to_owned(),
+            });
+        }
+        profile.package_flags.insert(package.id.to_owned(), flags);
+    }
+    Ok(())
+}
+
+/// The built-in package a `[catalogue]` key names. A profile sets the headers and flags of
+/// the built-in packages; it does not add one (docs/design.md, Profiles).
+fn catalogue_package<'c>(
+    catalogue: &'c Catalogue,
+    key: &Spanned<String>,
+) -> Result<&'c Package, ProfileError> {
+    let id = key.get_ref().trim();
+    catalogue.packages.iter().find(|p| p.id == id).ok_or_else(|| ProfileError {
+        message: format!(
+            "`{id}` is not a package id: a profile's [catalogue] sets the headers and flags of hubcsv's packages, it does not add packages"
+        ),
+        span: Some(key.span()),
+        help: format!(
+            "use one of: {}, or `basic = [...]`; a column of another service with a `[Sub...]` suffix is already carried through as a license column",
+            catalogue.packages.iter().map(|p| p.id).collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
+/// A `[catalogue]` header's name is a pattern of its package (`Profile::customize`), so it
+/// must not be a Control Hub column, a basic license, or another package's name: the column
+/// would be that, or the first package's, and the users of one package would get another.
+fn headers_name_their_package(
+    profile: &Profile,
+    file: &File,
+    catalogue: &Catalogue,
+) -> Result<(), ProfileError> {
+    let span_of = |id: &str| {
+        file.catalogue.iter().flatten().find(|(k, _)| k.get_ref().trim() == id).map(|(k, _)| k.span())
+    };
+    let mut named: BTreeMap<String, &str> = BTreeMap::new();
+    for (id, header) in &profile.package_headers {
+        let key = header_key(header);
+        let name = super::packages::split_license_header(&key).name.to_owned();
+        let clash = if let Some(column) = canonical_column(header) {
+            Some(format!("`{column}`, a Control Hub column"))
+        } else {
+            match catalogue.classify(&name) {
+                Some(super::LicenseKind::Package(p)) => {
+                    catalogue.package(p).filter(|p| p.id != id).map(|p| format!("`{}`", p.id))
+                }
+                Some(super::LicenseKind::Basic) => Some("a basic license".to_owned()),
+                None => None,
+            }
+        }
+        .or_else(|| named.get(&name).filter(|other| **other != id).map(|other| format!("`{other}`")));
+        if let Some(clash) = clash {
+            return Err(ProfileError {
+                message: format!("[catalogue] gives `{id}` the header `{header}`, whose name is that of {clash}"),
+                span: span_of(id),
+                help: "a package column is recognised by its name (the header without `[...]` and `(Suspended)`): give each package a header from the org's export whose name is its own".to_owned(),
+            });
+        }
+        named.insert(name, id);
+    }
+    Ok(())
+}
+
 /// Built-in aliases for common English and French HR headers (header keys -> canonical).
 pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
     ("email", "User ID/Email (Required)"),
@@ -439,6 +602,7 @@ pub fn value_key(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::LicenseKind;
 
     #[test]
     fn parses_a_profile() {
@@ -496,6 +660,69 @@ set = { "Location" = "Bruxelles" }
         ] {
             let e = Profile::parse(text, &Catalogue::default()).unwrap_err();
             assert!(e.message.contains("are the same key") && e.span.is_some(), "{text}: {e:?}");
+        }
+    }
+    #[test]
+    fn catalogue_tables_set_headers_and_flags() {
+        let c = Catalogue::default();
+        // The string form and a table with only `header` are one thing.
+        let one = Profile::parse("[catalogue]\nwebex_voice = \"Webex Voice [Sub1]\"\n", &c).unwrap();
+        let table = Profile::parse("[catalogue.webex_voice]\nheader = \"Webex Voice [Sub1]\"\n", &c).unwrap();
+        assert_eq!(one.package_headers, table.package_headers);
+        assert!(one.package_flags.is_empty() && table.package_flags.is_empty());
+        // Flags alone name no header: the package columns stay those without [catalogue].
+        let text = "[packages]\ncolumn = \"Offre\"\nvalues = { \"Voix\" = \"webex_voice\" }\n[catalogue]\nwebex_voice = { calling = false }\nwebex_calling = { meetings = true }\n";
+        let p = Profile::parse(text, &c).unwrap();
+        assert!(p.package_headers.is_empty());
+        assert_eq!(p.package_columns(&c), vec!["Webex Voice"]);
+        let mut custom = c.clone();
+        p.customize(&mut custom);
+        let flags = |id: &str| custom.packages.iter().find(|p| p.id == id).map(|p| (p.calling, p.meetings));
+        assert_eq!(flags("webex_voice"), Some((false, false)));
+        assert_eq!(flags("webex_calling"), Some((true, true)));
+        assert_eq!(flags("webex_suite"), Some((true, true)), "untouched");
+    }
+
+    #[test]
+    fn a_catalogue_header_is_a_pattern_of_its_package() {
+        let c = Catalogue::default();
+        let p = Profile::parse("[catalogue]\nwebex_voice = \"Téléphonie Cloud [Sub1] (Suspended)\"\n", &c)
+            .unwrap();
+        let mut custom = c.clone();
+        p.customize(&mut custom);
+        let voice = custom.packages.iter().position(|p| p.id == "webex_voice");
+        assert_eq!(
+            custom.classify("téléphonie cloud").map(|k| k == LicenseKind::Package(voice.unwrap())),
+            Some(true)
+        );
+        assert_eq!(custom.display_name("téléphonie cloud"), None, "the org's spelling is as written");
+        // A built-in name is not repeated.
+        let p = Profile::parse("[catalogue]\nwebex_voice = \"Webex Voice [Sub1]\"\n", &c).unwrap();
+        let mut custom = c.clone();
+        p.customize(&mut custom);
+        assert_eq!(custom.packages, c.packages);
+    }
+
+    #[test]
+    fn catalogue_table_mistakes_name_the_key() {
+        let c = Catalogue::default();
+        for (text, says) in [
+            ("[catalogue.webex_calling]\nmeeting = true\n", "unknown field `meeting`"),
+            ("[catalogue]\nwebex_calling = { headers = [\"A\"] }\n", "unknown field `headers`"),
+            ("[catalogue]\nwebex_calling = { calling = \"yes\" }\n", "expected a boolean"),
+            ("[catalogue.basic]\ncalling = true\n", "`basic` is not a package id with a header"),
+            ("[catalogue]\nwebex_voice = [\"A\"]\n", "`webex_voice` is not a package id with a header"),
+            ("[catalogue.voice]\ncalling = true\n", "`voice` is not a package id"),
+            ("[catalogue]\nwebex_voice = \"Location\"\n", "that of `Location`, a Control Hub column"),
+            ("[catalogue]\nwebex_voice = \"Basic Messaging [S]\"\n", "that of a basic license"),
+            (
+                "[catalogue]\nwebex_voice = \"Cloud [S1]\"\nwebex_suite = \"Cloud [S2]\"\n",
+                "that of `webex_suite`",
+            ),
+        ] {
+            let e = Profile::parse(text, &c).unwrap_err();
+            assert!(e.message.contains(says), "{text}: {e:?}");
+            assert!(e.span.is_some(), "{text}");
         }
     }
 }

@@ -176,8 +176,8 @@ fn formulas_without_a_saved_result_are_errors_not_blanks() {
 #[test]
 fn formulas_without_a_saved_result_are_errors_on_every_reader() {
     // The same formulas read by calamine: an xlsx with a date format (which hubcsv's
-    // parallel reader leaves to calamine). calamine gives such a cell as empty: they must be
-    // reported as the parallel reader reports them, not read as "no change".
+    // parallel reader leaves to calamine), and an ods. calamine gives such a cell as empty:
+    // they must be reported as the parallel reader reports them, not read as "no change".
     let cell_errors = |doc: &Value| -> Vec<Value> {
         let diags = doc["diagnostics"].as_array().unwrap();
         diags
@@ -189,10 +189,12 @@ fn formulas_without_a_saved_result_are_errors_on_every_reader() {
     let (_, fast) = check_json(&fixture("input/formulas-without-results.xlsx"), &[]);
     let expected = cell_errors(&fast);
     assert_eq!(expected.len(), 2, "{fast:#}");
-    let (code, doc) = check_json(&fixture("input/formulas-without-results-and-a-date.xlsx"), &[]);
-    assert_eq!(code, 1, "{doc:#}");
-    assert_eq!(cell_errors(&doc), expected, "{doc:#}");
-    assert_eq!(doc["rows"][1]["action"], "invalid", "{doc:#}");
+    for file in ["input/formulas-without-results-and-a-date.xlsx", "input/formulas-without-results.ods"] {
+        let (code, doc) = check_json(&fixture(file), &[]);
+        assert_eq!(code, 1, "{file}: {doc:#}");
+        assert_eq!(cell_errors(&doc), expected, "{file}: {doc:#}");
+        assert_eq!(doc["rows"][1]["action"], "invalid", "{file}: {doc:#}");
+    }
 }
 
 #[test]

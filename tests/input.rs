@@ -174,6 +174,30 @@ fn formulas_without_a_saved_result_are_errors_not_blanks() {
 }
 
 #[test]
+fn formulas_without_a_saved_result_are_errors_on_every_reader() {
+    // The same formulas read by calamine: an xlsx with a date format (which hubcsv's
+    // parallel reader leaves to calamine), and an ods. calamine gives such a cell as empty:
+    // they must be reported as the parallel reader reports them, not read as "no change".
+    let cell_errors = |doc: &Value| -> Vec<Value> {
+        let diags = doc["diagnostics"].as_array().unwrap();
+        diags
+            .iter()
+            .filter(|d| d["rule"] == "cell-error")
+            .map(|d| serde_json::json!([d["line"], d["cell"], d["message"], d["help"]]))
+            .collect()
+    };
+    let (_, fast) = check_json(&fixture("input/formulas-without-results.xlsx"), &[]);
+    let expected = cell_errors(&fast);
+    assert_eq!(expected.len(), 2, "{fast:#}");
+    for file in ["input/formulas-without-results-and-a-date.xlsx", "input/formulas-without-results.ods"] {
+        let (code, doc) = check_json(&fixture(file), &[]);
+        assert_eq!(code, 1, "{file}: {doc:#}");
+        assert_eq!(cell_errors(&doc), expected, "{file}: {doc:#}");
+        assert_eq!(doc["rows"][1]["action"], "invalid", "{file}: {doc:#}");
+    }
+}
+
+#[test]
 fn numbers_shown_with_leading_zeros_keep_them() {
     // Extension 42 and 7 in a `0000` format show as 0042 and 0007; postal codes in `00000`
     // show their zeros too. They are written as shown, with no finding.

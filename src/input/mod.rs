@@ -231,25 +231,7 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
             ods::check(&head, cells).map_err(unreadable)?;
         }
         let (opened, name) = if matches!(format, Format::Xlsx | Format::Xlsb) {
-            // xlsx and xlsb are always streamed: no dense range of the whole sheet is built.
-            let binary = format == Format::Xlsb;
-            let columns = if opts.max_columns == 0 { crate::DEFAULT_MAX_COLUMNS } else { opts.max_columns };
-            let pieces = if stream { rayon::current_num_threads() * 4 } else { 1 };
-            let copy = (stream && !binary).then(|| head.clone());
-            let (book, name) =
-                sheet::open_streamed(head, binary, opts.sheet.as_deref()).map_err(unreadable)?;
-            // `check` reads an xlsx sheet's XML on every core when that reads it exactly as
-            // calamine would (xlsx_fast::plan); calamine streams it otherwise.
-            match copy.and_then(|bytes| Some((xlsx_fast::plan(&bytes, &name)?, bytes))) {
-                Some((plan, bytes)) => {
-                    drop(book);
-                    (Opened::Fast(xlsx_fast::FastSheet::start(bytes, plan, pieces, columns)), name)
-                }
-                None => (
-                    Opened::Xlsx(sheet_stream::SheetStream::start(book, name.clone(), pieces, columns)),
-                    name,
-                ),
-            }
+            open_streamed_sheet(head, format == Format::Xlsb, opts, stream).map_err(unreadable)?
         } else {
             let (sheet, name) = sheet::open(head, opts.sheet.as_deref()).map_err(unreadable)?;
             (Opened::Sheet(sheet), name)
@@ -300,6 +282,35 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
         sheet: None,
     };
     Ok((Opened::Text { reader, delimiter }, evidence))
+}
+
+/// Opens the sheet of an xlsx or xlsb (`binary`) workbook to stream: xlsx and xlsb are always
+/// streamed, no dense range of the whole sheet is built. `check` (`stream`) reads an xlsx
+/// sheet's XML on every core when that reads it exactly as calamine would
+/// ([`xlsx_fast::plan`]); calamine streams it otherwise, while the formulas without a saved
+/// result, which calamine reads as empty cells, are found alongside ([`xlsx_fast::Unsaved`]).
+fn open_streamed_sheet(
+    head: Vec<u8>,
+    binary: bool,
+    opts: &ReadOptions,
+    stream: bool,
+) -> Result<(Opened, String), String> {
+    let columns = if opts.max_columns == 0 { crate::DEFAULT_MAX_COLUMNS } else { opts.max_columns };
+    let pieces = if stream { rayon::current_num_threads() * 4 } else { 1 };
+    let copy = (stream && !binary).then(|| head.clone());
+    let (book, name) = sheet::open_streamed(head, binary, opts.sheet.as_deref())?;
+    let plan = copy.as_deref().and_then(|bytes| xlsx_fast::plan(bytes, &name));
+    Ok(match (plan, copy) {
+        (Some(plan), Some(bytes)) => {
+            drop(book);
+            (Opened::Fast(xlsx_fast::FastSheet::start(bytes, plan, pieces, columns)), name)
+        }
+        (_, copy) => {
+            let unsaved = copy.map(|bytes| xlsx_fast::Unsaved::new(bytes, name.clone()));
+            let stream = sheet_stream::SheetStream::start(book, name.clone(), pieces, columns, unsaved);
+            (Opened::Xlsx(stream), name)
+        }
+    })
 }
 
 /// An option for the other kind of file is a mistake about the file: it is refused rather

@@ -78,6 +78,9 @@ pub struct SheetReader {
     next: usize,
     first_row: u64,
     first_col: usize,
+    /// The cells (0-based sheet row, column) that hold a formula without a saved result, in
+    /// order.
+    unsaved: Vec<(u64, usize)>,
     window: Vec<u8>,
     base: u64,
     end: u64,
@@ -182,12 +185,21 @@ fn open_unguarded(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, 
     let name = choose_sheet(book.sheets_metadata(), wanted)?;
     let range = book.worksheet_range(&name).map_err(|e| format!("cannot read sheet `{name}`: {e}"))?;
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    // calamine reads an ods's formulas with its values (so this reads nothing again); an xls
+    // formula always holds its result.
+    let unsaved = match &mut book {
+        calamine::Sheets::Ods(ods) => {
+            ods.worksheet_formula(&name).map(|f| unsaved(&range, &f)).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
     Ok((
         SheetReader {
             range,
             next: 0,
             first_row: u64::from(first_row),
             first_col: first_col as usize,
+            unsaved,
             window: Vec::new(),
             base: 0,
             end: 0,
@@ -195,6 +207,21 @@ fn open_unguarded(bytes: Vec<u8>, wanted: Option<&str>) -> Result<(SheetReader, 
         },
         name,
     ))
+}
+
+/// The cells of `formulas` that hold a formula and no value in `values` (an ods written by
+/// a program that does not calculate: calamine reads the cell as empty), in order.
+fn unsaved(values: &Range<Data>, formulas: &Range<String>) -> Vec<(u64, usize)> {
+    let Some((row0, col0)) = formulas.start() else { return Vec::new() };
+    formulas
+        .used_cells()
+        .filter(|(_, _, formula)| !formula.is_empty())
+        .filter_map(|(r, c, _)| {
+            let at = (row0.checked_add(u32::try_from(r).ok()?)?, col0.checked_add(u32::try_from(c).ok()?)?);
+            matches!(values.get_value(at), None | Some(Data::Empty))
+                .then_some((u64::from(at.0), at.1 as usize))
+        })
+        .collect()
 }
 
 pub(crate) fn push_csv_field(line: &mut String, value: &str) {
@@ -228,10 +255,14 @@ impl Records for SheetReader {
             record.push_field("");
             self.line.push(',');
         }
+        let sheet_row = number - 1;
         for (j, cell) in row.enumerate() {
             let col = self.first_col + j;
             let text = cell_text(cell);
             match cell {
+                _ if self.unsaved.binary_search(&(sheet_row, col)).is_ok() => {
+                    notes.push(CellNote::NoValue(col));
+                }
                 Data::Error(_) => notes.push(CellNote::Error(col)),
                 Data::Float(_) | Data::Int(_) => notes.push(CellNote::Number(col)),
                 _ => {}

@@ -21,6 +21,7 @@ use calamine::{Cell, DataRef, Dimensions};
 use super::batch::{Batch, BatchSource, Piece};
 use super::record::{Meta, ReadError};
 use super::sheet::{guarded, push_csv_field, push_float_text, StreamBook};
+use super::xlsx_fast::Unsaved;
 use super::CellNote;
 
 /// Rows per piece.
@@ -35,15 +36,22 @@ pub struct SheetStream {
 
 impl SheetStream {
     /// Starts reading sheet `name` of `book` on a new thread, `pieces` pieces per batch; a
-    /// cell past column `max_columns` is an error.
+    /// cell past column `max_columns` is an error. `unsaved`, for an xlsx sheet, notes its
+    /// formulas without a saved result (calamine reads them as empty cells).
     #[must_use]
-    pub fn start(book: StreamBook, name: String, pieces: usize, max_columns: usize) -> Self {
+    pub fn start(
+        book: StreamBook,
+        name: String,
+        pieces: usize,
+        max_columns: usize,
+        unsaved: Option<Unsaved>,
+    ) -> Self {
         let (tx, rows) = sync_channel(AHEAD);
         std::thread::spawn(move || {
-            let mut book = book;
+            let (mut book, mut unsaved) = (book, unsaved);
             let mut send = |batch: Result<Batch, String>| tx.send(batch).is_ok();
             let limits = (pieces.max(1), max_columns.max(1));
-            let result = guarded(|| read(&mut book, &name, limits, &mut send));
+            let result = guarded(|| read(&mut book, &name, limits, unsaved.as_mut(), &mut send));
             if let Err(message) = result {
                 send(Err(message));
             }
@@ -114,14 +122,18 @@ struct RowBuf {
 }
 
 impl RowBuf {
-    fn set(&mut self, col: usize, cell: &DataRef<'_>) {
+    /// Sets cell `col`; `unsaved`: it holds a formula without a saved result (noted as the
+    /// parallel reader notes it, instead of what its text is).
+    fn set(&mut self, col: usize, cell: &DataRef<'_>, unsaved: bool) {
         if self.cells.len() <= col {
             self.cells.resize_with(col + 1, String::new);
         }
         let out = &mut self.cells[col];
         out.clear();
-        if let Some(note) = cell_text(cell, out) {
-            self.notes.push(note(col));
+        match cell_text(cell, out) {
+            _ if unsaved => self.notes.push(CellNote::NoValue(col)),
+            Some(note) => self.notes.push(note(col)),
+            None => {}
         }
     }
 
@@ -158,6 +170,7 @@ fn read(
     book: &mut StreamBook,
     name: &str,
     limits: (usize, usize),
+    mut unsaved: Option<&mut Unsaved>,
     send: &mut dyn FnMut(Result<Batch, String>) -> bool,
 ) -> Result<(), String> {
     let cannot = |e: &dyn std::fmt::Display| format!("cannot read sheet `{name}`: {e}");
@@ -165,18 +178,42 @@ fn read(
         StreamBook::Xlsx(book) => {
             let mut cells = book.worksheet_cells_reader(name).map_err(|e| cannot(&e))?;
             let dimensions = cells.dimensions();
-            rows(name, dimensions, &mut || cells.next_cell().map_err(|e| cannot(&e)), limits, send)
+            // calamine gives a cell per `<c>`, in order: the walk's count. Only a cell it
+            // reads as blank can hold a formula without a saved result.
+            let mut ordinal = 0;
+            let mut next = || {
+                let Some(cell) = cells.next_cell().map_err(|e| cannot(&e))? else { return Ok(None) };
+                let noted =
+                    blank(cell.get_value()) && unsaved.as_deref_mut().is_some_and(|u| u.holds(ordinal));
+                ordinal += 1;
+                Ok(Some((cell, noted)))
+            };
+            rows(name, dimensions, &mut next, limits, send)
         }
+        // Every formula record of an xlsb holds its result.
         StreamBook::Xlsb(book) => {
             let mut cells = book.worksheet_cells_reader(name).map_err(|e| cannot(&e))?;
             let dimensions = cells.dimensions();
-            rows(name, dimensions, &mut || cells.next_cell().map_err(|e| cannot(&e)), limits, send)
+            let mut next = || Ok(cells.next_cell().map_err(|e| cannot(&e))?.map(|cell| (cell, false)));
+            rows(name, dimensions, &mut next, limits, send)
         }
     }
 }
 
-/// The next cell of a sheet, or why it cannot be read.
-type NextCell<'c, 'a> = dyn FnMut() -> Result<Option<Cell<DataRef<'a>>>, String> + 'c;
+/// Whether calamine read a cell as blank, as it reads a formula without a saved result
+/// (an empty `<v>` or none). Not so a formula typed as a boolean or a shared string with an
+/// empty `<v>` (TRUE, the first shared string), which no writer makes.
+fn blank(cell: &DataRef<'_>) -> bool {
+    match cell {
+        DataRef::Empty => true,
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+/// The next cell of a sheet, and whether it holds a formula without a saved result; or why
+/// it cannot be read.
+type NextCell<'c, 'a> = dyn FnMut() -> Result<Option<(Cell<DataRef<'a>>, bool)>, String> + 'c;
 
 /// Turns a sheet's cells into rows and sends them in batches.
 fn rows(
@@ -195,7 +232,7 @@ fn rows(
     let mut line = String::new();
     let mut batch = Batch::default();
     let mut piece = batch.take_piece();
-    while let Some(cell) = next()? {
+    while let Some((cell, unsaved)) = next()? {
         let (r, c) = cell.get_position();
         let col = usize::try_from(c).unwrap_or(usize::MAX);
         if col >= max_columns {
@@ -222,7 +259,7 @@ fn rows(
             }
             row.number = Some(r);
         }
-        row.set(col, cell.get_value());
+        row.set(col, cell.get_value(), unsaved);
     }
     row.flush(width, &mut piece, &mut batch.raw, &mut line);
     if !piece.is_empty() {

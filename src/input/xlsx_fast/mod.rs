@@ -32,7 +32,10 @@ use super::sheet::push_csv_field;
 use super::CellNote;
 
 mod scan;
+mod unsaved;
 mod xml;
+
+pub use unsaved::Unsaved;
 
 use scan::scan_piece;
 use xml::{parse_piece, read_string};
@@ -558,7 +561,8 @@ mod tests {
     /// `block` bytes of XML cut into pieces of `min_piece` at least).
     fn both_with(bytes: &[u8], block: usize, min_piece: usize) -> (Vec<Row>, Vec<Row>) {
         let (book, name) = open_streamed(bytes.to_vec(), false, None).unwrap();
-        let mut calamine = SheetStream::start(book, name.clone(), 2, 2000);
+        let unsaved = Unsaved::new(bytes.to_vec(), name.clone());
+        let mut calamine = SheetStream::start(book, name.clone(), 2, 2000, Some(unsaved));
         let plan = plan(bytes, &name).expect("a workbook the parallel reader takes");
         let mut fast = FastSheet::start(bytes.to_vec(), plan, 3, 2000).small(block, min_piece);
         (rows(&mut calamine), rows(&mut fast))
@@ -574,6 +578,7 @@ mod tests {
         let mut compared = 0;
         for path in [
             "fixtures/input/packages.xlsx",
+            "fixtures/input/formulas-without-results.xlsx",
             "fixtures/profiles/rh-fr.xlsx",
             "fixtures/rules/HC036-cell-error.xlsx",
             "fixtures/rules/HC037-extension-stored-as-number.xlsx",

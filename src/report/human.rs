@@ -412,8 +412,16 @@ impl<'a> Rendered<'a> {
             isize::try_from(skipped_chars).unwrap_or(isize::MAX) - isize::from(!prefix.is_empty());
         let shift = prefix.len();
         let (s, e) = (start - text_start + shift, end - text_start + shift);
+        // An empty last cell starts where the text ends, and miette draws no label on a span
+        // past a line's end: a line break after the text gives it one column there, just
+        // after the last delimiter (miette shows the line without it).
+        if s >= text.len() {
+            text.push('\n');
+        }
         let label = match (&d.cell, &d.column) {
             (Some(cell), Some(column)) => format!("{cell} {column}"),
+            // A cell under no header (a blank one, or right of the table): its cell alone.
+            (Some(cell), None) => cell.clone(),
             _ => "this row".to_owned(),
         };
         let first_line = usize::try_from(first_line.saturating_sub(1)).unwrap_or(usize::MAX);

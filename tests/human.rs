@@ -40,3 +40,32 @@ fn an_empty_last_sheet_cell_with_a_formula_error_is_labelled() {
     let stdout = report(&["fixtures/input/formulas-without-results.xlsx"]);
     assert!(stdout.contains("╰── G3 Basic Messaging\n"), "{stdout}");
 }
+
+#[test]
+fn fixed_lines_show_invisible_characters_escaped() {
+    let stdout = report(&["fixtures/input/invisible-characters-fixed.csv"]);
+    for line in [
+        "fixed fixtures/input/invisible-characters-fixed.csv:2 A2 First Name: `Ana<U+200B>` -> `Ana` (HC033 whitespace)\n",
+        "fixed fixtures/input/invisible-characters-fixed.csv:2 C2 Display Name: `Ana<U+00A0>Silva` -> `Ana Silva` (HC033 whitespace)\n",
+        "fixed fixtures/input/invisible-characters-fixed.csv:2 I2 Location: `HQ<U+0009>` -> `HQ` (HC033 whitespace)\n",
+    ] {
+        assert!(stdout.contains(line), "{stdout}");
+    }
+    let stdout = report(&["fixtures/input/invisible-and-decomposed-headers.csv"]);
+    assert!(stdout.contains("`jose@example.com<U+200E>` -> `jose@example.com`"), "{stdout}");
+    // JSON keeps the exact values.
+    let (_, doc) = check_json(&fixture("input/invisible-characters-fixed.csv"), &[]);
+    assert_eq!(doc["diagnostics"][0]["value"], "Ana\u{200B}");
+    assert_eq!(doc["diagnostics"][1]["value"], "Ana\u{A0}Silva");
+}
+
+#[test]
+fn a_fixed_line_with_a_line_break_in_its_value_stays_one_line() {
+    let stdout = report(&["fixtures/input/line-break-values-fixed.csv"]);
+    assert!(
+        stdout.contains(
+            "fixed fixtures/input/line-break-values-fixed.csv:2 C2 Display Name: ` Ana<U+000A>Silva ` -> `Ana<U+000A>Silva` (HC033 whitespace)\n"
+        ),
+        "{stdout}"
+    );
+}

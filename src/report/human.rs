@@ -1,6 +1,7 @@
 //! The human report: compiler-style diagnostics rendered by miette (the source line, the
 //! cell underlined, `file:line`, the A1 cell and column, a help line), then a summary.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -116,8 +117,8 @@ impl Painter<'_> {
                 d.line,
                 d.cell.as_deref().unwrap_or("-"),
                 d.column.as_deref().unwrap_or(""),
-                d.value.as_deref().unwrap_or(""),
-                d.fix.as_deref().unwrap_or(""),
+                visible(d.value.as_deref().unwrap_or("")),
+                visible(d.fix.as_deref().unwrap_or("")),
                 d.code,
                 d.rule,
             ))));
@@ -298,6 +299,28 @@ impl<W: Write> Sink for Human<W> {
         }
         out.flush()
     }
+}
+
+/// A value as a `fixed` line shows it: each character that cannot be seen or that breaks the
+/// line (a control character such as a tab or line break, white space other than the plain
+/// space, a zero-width or bidirectional mark, the soft hyphen) written `<U+200B>`, so that a
+/// correction that removes one does not read `Ana` -> `Ana`.
+fn visible(value: &str) -> Cow<'_, str> {
+    use std::fmt::Write as _;
+    let hidden = |c: char| c != ' ' && (c.is_control() || c.is_whitespace() || crate::rules::is_invisible(c));
+    if !value.chars().any(hidden) {
+        return Cow::Borrowed(value);
+    }
+    let mut shown = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        if hidden(c) {
+            // Writing to a String does not fail.
+            let _ = write!(shown, "<U+{:04X}>", u32::from(c));
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
 }
 
 /// A compact diff of a row against the current export: `webex_meetings -> webex_suite;

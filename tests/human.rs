@@ -69,3 +69,47 @@ fn a_fixed_line_with_a_line_break_in_its_value_stays_one_line() {
         "{stdout}"
     );
 }
+
+/// What a terminal receives from `hubcsv ARGS...` run on one (stdout and stderr both), via
+/// util-linux's `script` (Debian's essential `bsdutils`).
+fn on_a_terminal(args: &str) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("hubcsv");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("util-linux's `script` runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// What the terminal shows before `needle` on its line: the text after the line's last
+/// erase (`ESC [2K`) and carriage return.
+fn before_on_line<'a>(text: &'a str, needle: &str) -> &'a str {
+    let at = text.find(needle).unwrap_or_else(|| panic!("no {needle:?} in {text:?}"));
+    let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    let line = line.rsplit("\x1b[2K").next().unwrap_or(line);
+    line.rsplit('\r').next().unwrap_or(line)
+}
+
+#[test]
+fn the_progress_line_is_cleared_before_the_report_on_a_terminal() {
+    let text = on_a_terminal("check fixtures/rules/HC014-missing-location.csv");
+    assert!(text.contains("rows checked"), "the bar shows on a terminal: {text:?}");
+    assert_eq!(before_on_line(&text, "HC014 missing-location"), "", "{text:?}");
+    assert_eq!(before_on_line(&text, "fixtures/rules/HC014-missing-location.csv (csv"), "", "{text:?}");
+}
+
+#[test]
+fn the_progress_line_never_shows_with_json_or_when_stderr_is_piped() {
+    let text = on_a_terminal("check --format json fixtures/rules/HC014-missing-location.csv");
+    assert!(!text.contains("rows checked"), "{text:?}");
+    let doc: serde_json::Value = serde_json::from_str(&text.replace('\r', "")).unwrap();
+    assert_eq!(doc["summary"]["errors"], 1);
+    for format in ["human", "json", "jsonl"] {
+        let out = run(&["check", "--format", format, "fixtures/rules/HC014-missing-location.csv"]);
+        assert!(out.stderr.is_empty(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

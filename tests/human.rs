@@ -113,3 +113,57 @@ fn the_progress_line_never_shows_with_json_or_when_stderr_is_piped() {
         assert!(out.stderr.is_empty(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+#[test]
+fn a_long_source_line_shows_a_mark_where_it_is_cut_on_either_side() {
+    let stdout = report(&["fixtures/rules/HC042-cell-too-long.csv"]);
+    let line = stdout.lines().find(|l| l.starts_with(" 3 │ ")).unwrap();
+    assert!(line.ends_with("notes from the…"), "{line}");
+    let stdout = report(&["fixtures/input/long-values.csv"]);
+    let line = stdout.lines().find(|l| l.starts_with(" 2 │ ")).unwrap();
+    assert!(line.starts_with(" 2 │ …xxx") && line.ends_with(",FALSE"), "{line}");
+    let line = stdout.lines().find(|l| l.starts_with(" 3 │ ")).unwrap();
+    assert!(line.starts_with(" 3 │ Ben,Okafor,Ben,aaa") && line.ends_with('…'), "{line}");
+    assert_eq!(line.chars().count(), " 3 │ ".chars().count() + 240 + 1, "{line}");
+}
+
+#[test]
+fn a_long_value_quoted_in_a_message_is_shortened_in_the_human_report_only() {
+    let stdout = report(&["fixtures/input/long-values.csv"]);
+    let quoted = format!("`{}…{}@example`", "a".repeat(39), "a".repeat(12));
+    assert!(stdout.contains(&format!("  × {quoted} is longer than 161 characters\n")), "{stdout}");
+    let (_, doc) = check_json(&fixture("input/long-values.csv"), &[]);
+    let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "invalid-email").unwrap();
+    let value = d["value"].as_str().unwrap();
+    assert_eq!(value.chars().count(), 408);
+    assert_eq!(d["message"], format!("`{value}` is longer than 161 characters"));
+}
+
+#[test]
+fn the_row_list_caps_the_user_column() {
+    let stdout = report(&["fixtures/input/long-values.csv"]);
+    let user = format!("{}…{}@example", "a".repeat(26), "a".repeat(5));
+    assert_eq!(user.chars().count(), 40);
+    assert!(
+        stdout.contains("   line  user                                      action     package\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("      3  {user}  invalid    webex_calling\n")), "{stdout}");
+    assert!(stdout.contains("      2  ana@example.com                           invalid"), "{stdout}");
+}
+
+#[test]
+fn a_long_value_in_a_fixed_line_is_shortened_at_its_middle() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long-fixed.csv");
+    let name = format!("Ana {}", "x".repeat(100));
+    let row = CLEAN_ROW.replacen("Ana Silva", &format!("{name}\u{A0}"), 1);
+    std::fs::write(&path, format!("{HEADER}\n{row}\n")).unwrap();
+    let stdout = report(&[path.to_str().unwrap()]);
+    let old = format!("Ana {}…{}<U+00A0>", "x".repeat(35), "x".repeat(19));
+    let new = format!("Ana {}…{}", "x".repeat(35), "x".repeat(20));
+    assert!(
+        stdout.contains(&format!("C2 Display Name: `{old}` -> `{new}` (HC033 whitespace)\n")),
+        "{stdout}"
+    );
+}

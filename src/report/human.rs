@@ -22,6 +22,10 @@ use crate::schema::Schema;
 const ROW_TABLE_MAX: usize = 50;
 /// Longest source line shown; longer lines are cut around the cell.
 const MAX_SHOWN: usize = 240;
+/// Longest value quoted whole in a message or a `fixed` line (see [`shorten`]).
+const QUOTE_MAX: usize = 60;
+/// Widest `user` column of the summary's row list (see [`shorten`]).
+const USER_MAX: usize = 40;
 
 /// How the human report looks.
 #[derive(Clone, Copy, Debug)]
@@ -106,7 +110,7 @@ impl Painter<'_> {
                     self.name,
                     d.line,
                     d.cell.as_deref().unwrap_or("-"),
-                    d.message,
+                    shorten_quotes(&d.message),
                     d.code,
                     d.rule,
                 ))));
@@ -117,8 +121,8 @@ impl Painter<'_> {
                 d.line,
                 d.cell.as_deref().unwrap_or("-"),
                 d.column.as_deref().unwrap_or(""),
-                visible(d.value.as_deref().unwrap_or("")),
-                visible(d.fix.as_deref().unwrap_or("")),
+                visible(&shorten(d.value.as_deref().unwrap_or(""), QUOTE_MAX)),
+                visible(&shorten(d.fix.as_deref().unwrap_or(""), QUOTE_MAX)),
                 d.code,
                 d.rule,
             ))));
@@ -261,16 +265,19 @@ impl<W: Write> Sink for Human<W> {
         };
         writeln!(out, "{} ({how})", input.path)?;
         if self.rows.len() <= ROW_TABLE_MAX && !self.rows.is_empty() {
-            let width =
-                self.rows.iter().map(|r| r.1.as_deref().unwrap_or("-").chars().count()).max().unwrap_or(1);
+            let width = self
+                .rows
+                .iter()
+                .map(|r| r.1.as_deref().unwrap_or("-").chars().count())
+                .max()
+                .unwrap_or(1)
+                .min(USER_MAX);
             writeln!(out, "  {:>5}  {:<width$}  {:<9}  package", "line", "user", "action")?;
             for (line, user, action, package, diff) in &self.rows {
                 let package = package.unwrap_or("-");
-                let line_text = format!(
-                    "  {line:>5}  {:<width$}  {:<9}  {package}",
-                    user.as_deref().unwrap_or("-"),
-                    action.as_str()
-                );
+                let user = user.as_deref().unwrap_or("-");
+                let user = shorten(user, USER_MAX);
+                let line_text = format!("  {line:>5}  {user:<width$}  {:<9}  {package}", action.as_str());
                 if diff.is_empty() {
                     writeln!(out, "{line_text}")?;
                 } else {
@@ -299,6 +306,35 @@ impl<W: Write> Sink for Human<W> {
         }
         out.flush()
     }
+}
+
+/// A value of more than `max` characters as the human report shows it, in `max`: its
+/// first two thirds and its last third around a `…` (an email keeps its domain), enough to
+/// find it in the file (JSON keeps it whole).
+fn shorten(value: &str, max: usize) -> Cow<'_, str> {
+    let count = value.chars().count();
+    if count <= max {
+        return Cow::Borrowed(value);
+    }
+    let head = max.saturating_sub(1) * 2 / 3;
+    let tail = max.saturating_sub(1) - head;
+    let kept = value.chars().take(head).chain(std::iter::once('…')).chain(value.chars().skip(count - tail));
+    Cow::Owned(kept.collect())
+}
+
+/// A message with each value it quotes between backquotes shortened to [`QUOTE_MAX`].
+fn shorten_quotes(message: &str) -> Cow<'_, str> {
+    let parts: Vec<&str> = message.split('`').collect();
+    // Odd parts are quoted (a message's backquotes come in pairs).
+    if !parts.iter().skip(1).step_by(2).any(|q| q.len() > QUOTE_MAX) {
+        return Cow::Borrowed(message);
+    }
+    let shortened: Vec<Cow<'_, str>> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { shorten(part, QUOTE_MAX) } else { Cow::Borrowed(*part) })
+        .collect();
+    Cow::Owned(shortened.join("`"))
 }
 
 /// A value as a `fixed` line shows it: each character that cannot be seen or that breaks the
@@ -417,6 +453,7 @@ impl<'a> Rendered<'a> {
         let mut text_start = 0;
         let mut text_end = line_end;
         let mut prefix = "";
+        let mut suffix = "";
         if line_end - line_start > MAX_SHOWN {
             // A very long line: show a window around the cell, cut at character boundaries.
             text_start = floor_char(body, start.saturating_sub(MAX_SHOWN / 3).max(line_start));
@@ -425,6 +462,9 @@ impl<'a> Rendered<'a> {
             start = start.min(end);
             if text_start > line_start {
                 prefix = "…";
+            }
+            if text_end < line_end {
+                suffix = "…";
             }
         }
         let mut text = String::from(prefix);
@@ -441,6 +481,7 @@ impl<'a> Rendered<'a> {
         if s >= text.len() {
             text.push('\n');
         }
+        text.push_str(suffix);
         let label = match (&d.cell, &d.column) {
             (Some(cell), Some(column)) => format!("{cell} {column}"),
             // A cell under no header (a blank one, or right of the table): its cell alone.
@@ -474,7 +515,7 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&shorten_quotes(&self.d.message))
     }
 }
 

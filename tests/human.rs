@@ -167,3 +167,31 @@ fn a_long_value_in_a_fixed_line_is_shortened_at_its_middle() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_row_list_shows_the_user_as_fix_writes_it_and_json_as_typed() {
+    let stdout = report(&["fixtures/example/upload.csv"]);
+    assert!(
+        stdout.contains("     11  jon.berg@acme.example.com      modify     webex_meetings\n"),
+        "{stdout}"
+    );
+    let (_, doc) = check_json(&fixture("example/upload.csv"), &[]);
+    let row = doc["rows"].as_array().unwrap().iter().find(|r| r["line"] == 11).unwrap();
+    assert_eq!(row["user"], "Jon.Berg@acme.example.com");
+}
+
+#[test]
+fn the_readme_tour_is_the_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("$ hubcsv check fixtures/example/upload.csv\n").unwrap();
+    let block = &readme[start..];
+    let block = &block[block.find('\n').unwrap() + 1..block.find("```").unwrap()];
+    let stdout = report(&["fixtures/example/upload.csv"]);
+    let real: Vec<&str> = stdout.lines().collect();
+    let mut from = 0;
+    for line in block.lines().filter(|l| l.trim() != "...") {
+        let at = real[from..].iter().position(|r| *r == line);
+        assert!(at.is_some(), "README line not in the real output (in order): {line:?}\n{stdout}");
+        from += at.unwrap() + 1;
+    }
+}

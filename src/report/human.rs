@@ -56,6 +56,8 @@ pub struct Human<W: Write> {
     package_columns: Vec<String>,
     /// The input is a spreadsheet.
     sheet: bool,
+    /// The email column's index in the checked table.
+    email: usize,
 }
 
 impl<W: Write> Human<W> {
@@ -73,6 +75,7 @@ impl<W: Write> Human<W> {
             after_block: false,
             package_columns: Vec::new(),
             sheet: false,
+            email: usize::MAX,
         }
     }
 
@@ -169,9 +172,17 @@ impl<W: Write> Human<W> {
 
     fn table_row(&mut self, row: &RowOutcome) {
         if self.rows.len() <= ROW_TABLE_MAX {
+            // The user as `fix` writes it (`Jon.Berg@...` lower-cased): the last correction
+            // of the email cell, else the row's user (JSON's `rows[].user`, as typed).
+            let written = row
+                .diagnostics
+                .iter()
+                .rev()
+                .find(|d| d.severity == Severity::Fixed && d.col_index == Some(self.email))
+                .and_then(|d| d.fix.clone());
             self.rows.push((
                 row.meta.line,
-                row.user.clone(),
+                written.or_else(|| row.user.clone()),
                 row.action,
                 row.package,
                 diff(row, &self.package_columns),
@@ -195,6 +206,7 @@ impl<W: Write> Sink for Human<W> {
     fn begin(&mut self, input: &InputInfo, schema: &Schema) -> io::Result<()> {
         self.name.clone_from(&input.path);
         self.sheet = input.sheet.is_some();
+        self.email = schema.email;
         self.package_columns = schema.packages.iter().map(|&(col, _)| schema.name(col).to_owned()).collect();
         // Spreadsheet rows are shown as comma-separated lines.
         self.style.delimiter = input.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');

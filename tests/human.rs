@@ -195,3 +195,56 @@ fn the_readme_tour_is_the_real_output() {
         from += at.unwrap() + 1;
     }
 }
+
+#[test]
+fn a_fatal_error_wraps_to_the_width_as_findings_do() {
+    for columns in ["80", "60"] {
+        let out = hubcsv()
+            .env("COLUMNS", columns)
+            .args(["check", "fixtures/rules/HC005-missing-email-column.csv"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let width: usize = columns.parse().unwrap();
+        assert!(stderr.contains("help: the header row must contain"), "{stderr}");
+        for line in stderr.lines() {
+            assert!(line.chars().count() <= width, "{} > {width}: {line}", line.chars().count());
+        }
+    }
+}
+
+#[test]
+fn without_columns_the_report_wraps_to_the_terminal() {
+    let bin = assert_cmd::cargo::cargo_bin("hubcsv");
+    let run = |file: &str| -> String {
+        let out = std::process::Command::new("script")
+            .args(["-qec", &format!("stty rows 24 cols 72; {} check {file}", bin.display()), "/dev/null"])
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .env_remove("COLUMNS")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("util-linux's `script` runs");
+        String::from_utf8_lossy(&out.stdout).replace('\r', "")
+    };
+    let fatal = run("fixtures/rules/HC005-missing-email-column.csv");
+    assert!(fatal.contains("help: the header row must contain"), "{fatal:?}");
+    for line in fatal.lines() {
+        assert!(line.chars().count() <= 72, "{line}");
+    }
+    // A finding's message and help wrap the same way (its source line does not).
+    let report = run("fixtures/input/blank-header-with-data.csv");
+    let help = report.lines().find(|l| l.contains("help: add the org's basic license columns")).unwrap();
+    assert!(help.chars().count() <= 72, "{help}");
+}
+
+#[test]
+fn no_rows_is_drawn_on_the_header_line() {
+    let stdout = report(&["fixtures/rules/HC041-no-rows.csv"]);
+    assert!(
+        stdout.contains("HC041-no-rows.csv:1:1]\n 1 │ First Name,Last Name,User ID/Email (Required),"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("╰── this row\n"), "{stdout}");
+}

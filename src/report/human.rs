@@ -445,6 +445,8 @@ struct Rendered<'a> {
     source: Snippet,
     span: SourceSpan,
     label: String,
+    /// The record has text to show: without, no frame is drawn (an empty one says nothing).
+    framed: bool,
 }
 
 impl<'a> Rendered<'a> {
@@ -508,6 +510,7 @@ impl<'a> Rendered<'a> {
             source: Snippet { name: name.to_owned(), text, first_line: first_line + skipped, column_shift },
             span: SourceSpan::new(s.into(), e.saturating_sub(s).max(usize::from(e == s))),
             label,
+            framed: !body.is_empty(),
         }
     }
 }
@@ -551,10 +554,13 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.framed.then_some(&self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.framed {
+            return None;
+        }
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.label.clone()), self.span))))
     }
 }

@@ -782,7 +782,8 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
             "add the users below the header row; an upload without users does nothing",
         );
         summary.count(std::slice::from_ref(&d));
-        sink.header(std::slice::from_ref(&d), header.record(&[])).map_err(Error::Output)?;
+        // Drawn on the header line: the file has nothing else to show.
+        sink.header(std::slice::from_ref(&d), header.record(&header_raw)).map_err(Error::Output)?;
     }
     sink.end(&info, &summary).map_err(Error::Output)?;
     Ok(summary)

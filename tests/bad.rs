@@ -3,7 +3,7 @@
 
 use std::process::Output;
 
-use crate::util::{fixture, hubcsv};
+use crate::util::{fixture, flat, hubcsv};
 
 fn check(path: &std::path::Path, extra: &[&str]) -> Output {
     hubcsv().arg("check").args(extra).arg(path).output().unwrap()
@@ -12,7 +12,8 @@ fn check(path: &std::path::Path, extra: &[&str]) -> Output {
 /// Exit code, and stderr + stdout, with the "no panic" check every case shares.
 fn run(path: &std::path::Path, extra: &[&str]) -> (i32, String) {
     let out = check(path, extra);
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    let text =
+        flat(&format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout)));
     assert!(!text.contains("panicked"), "{}: {text}", path.display());
     (out.status.code().unwrap(), text)
 }

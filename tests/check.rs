@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::util::{check_bytes, check_json, findings, fixture, hubcsv, run, CLEAN_ROW, HEADER};
+use crate::util::{check_bytes, check_json, findings, fixture, flat, hubcsv, run, CLEAN_ROW, HEADER};
 
 #[test]
 fn bundled_example_human_report() {
@@ -57,7 +57,7 @@ fn missing_file_exits_two_with_the_path() {
 fn max_bytes_names_the_limit_and_how_to_raise_it() {
     let out = run(&["check", "--max-bytes", "100", "fixtures/example/upload.csv"]);
     assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = flat(&String::from_utf8(out.stderr).unwrap());
     assert_eq!(stderr.matches("larger than --max-bytes (100 bytes)").count(), 1, "{stderr}");
     assert!(stderr.contains("raise --max-bytes"), "{stderr}");
 }

@@ -149,3 +149,21 @@ fn explains_the_names_of_changes_no_rule_made() {
         assert!(text.starts_with(&format!("# {name}\n")) && text.contains("Not a rule"), "{text}");
     }
 }
+
+#[test]
+fn the_rule_list_aligns_its_columns() {
+    let out = run(&["explain"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let width = ALL.iter().map(|r| r.name().len()).max().unwrap();
+    for line in text.lines() {
+        // `HC047  name<pad>  severity <pad>summary`: severity starts at one column on every line.
+        let severity_at = "HC001".len() + 2 + width + 2;
+        assert!(line[..severity_at].ends_with("  "), "{line}");
+        assert!(!line[severity_at..].starts_with(' '), "{line}");
+        assert!(
+            ["error ", "warning ", "fatal ", "fixed "].iter().any(|s| line[severity_at..].starts_with(s)),
+            "{line}"
+        );
+    }
+    assert!(text.contains("HC047  basic-license-columns-missing  warning  Package columns"), "{text}");
+}

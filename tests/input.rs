@@ -242,7 +242,7 @@ fn a_sheet_without_the_table_is_named_and_help_points_at_sheet() {
     // The first visible sheet is instructions; the users are on `Users`.
     let out = crate::util::run(&["check", "fixtures/input/instructions-sheet-first.xlsx"]);
     assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    let stderr = crate::util::flat(&String::from_utf8(out.stderr).unwrap());
     assert!(
         stderr.contains(
             "instructions-sheet-first.xlsx (sheet `Instructions`): no `User ID/Email (Required)` column"

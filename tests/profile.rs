@@ -115,7 +115,7 @@ fn profile_column_missing_from_the_file_exits_two() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = crate::util::flat(&String::from_utf8(out.stderr).unwrap());
     assert!(stderr.contains("missing-column.toml:5"), "{stderr}");
     assert!(stderr.contains("has no column `Offer`"), "{stderr}");
     assert!(stderr.contains("did you mean `Offre`?"), "{stderr}");
@@ -201,7 +201,7 @@ fn a_catalogue_must_name_every_mapped_package_once() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{profile}");
-        let stderr = String::from_utf8(out.stderr).unwrap();
+        let stderr = crate::util::flat(&String::from_utf8(out.stderr).unwrap());
         assert!(stderr.contains("HC043") && stderr.contains(says), "{stderr}");
         assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "{profile}: nothing written");
     }

@@ -10,6 +10,7 @@ mod current;
 mod explain;
 mod fix;
 mod header;
+mod human;
 mod input;
 mod json;
 mod profile;

@@ -75,3 +75,19 @@ pub const HEADER: &str = "First Name,Last Name,Display Name,User ID/Email (Requi
 /// A clean Webex Calling row.
 pub const CLEAN_ROW: &str =
     "Ana,Silva,Ana Silva,ana.silva@example.com,,1001,+14085550101,,HQ,,TRUE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE,FALSE";
+
+/// A report's text with its wrapped lines joined: each line's indentation and miette's `│`
+/// gutter removed, lines joined by one space, or none after a hyphen the wrap broke at
+/// (fatal errors and findings wrap to `COLUMNS`).
+pub fn flat(text: &str) -> String {
+    let mut joined = String::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        let line = line.strip_prefix('│').map_or(line, str::trim_start);
+        if !joined.is_empty() && !joined.ends_with('-') {
+            joined.push(' ');
+        }
+        joined.push_str(line);
+    }
+    joined
+}

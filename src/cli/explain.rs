@@ -17,9 +17,11 @@ pub fn run(args: &ExplainArgs) -> u8 {
     match args.rule.as_deref() {
         None => {
             let mut list = String::new();
+            // The name column fits the longest name, two spaces after it.
+            let width = ALL.iter().map(|r| r.name().len()).max().unwrap_or(0);
             for rule in ALL {
                 let (code, name, severity) = (rule.code(), rule.name(), rule.severity().as_str());
-                let _ = writeln!(list, "{code}  {name:<28} {severity:<8} {}", rule.summary());
+                let _ = writeln!(list, "{code}  {name:<width$}  {severity:<8} {}", rule.summary());
             }
             super::emit(&list, exit::OK)
         }

@@ -114,7 +114,9 @@ pub fn main() -> ExitCode {
 fn print_fatal(err: &hubcsv::Error, color: bool) {
     let theme =
         if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    // Wrapped as the report's findings are, to the width of the terminal it goes to.
+    let width = columns().or_else(|| terminal_width(&std::io::stderr())).unwrap_or(DEFAULT_WIDTH);
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false).with_width(width);
     let mut text = String::new();
     if handler.render_report(&mut text, err).is_err() {
         text = format!("error: {err}\n");
@@ -122,7 +124,24 @@ fn print_fatal(err: &hubcsv::Error, color: bool) {
     eprint!("{text}");
 }
 
-/// Terminal width for wrapping, or 100 when not a terminal.
+/// Width the report wraps to when it goes to no terminal and `COLUMNS` is not set.
+const DEFAULT_WIDTH: usize = 100;
+
+/// Width for wrapping the report (stdout): `COLUMNS`, else the terminal's, else 100.
 fn width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100)
+    columns().or_else(|| terminal_width(&std::io::stdout())).unwrap_or(DEFAULT_WIDTH)
+}
+
+/// `COLUMNS`, when set to a width.
+fn columns() -> Option<usize> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok()).filter(|&w| w > 0)
+}
+
+/// The width of the terminal `stream` writes to, if it is one (the first terminal among
+/// stdout, stderr and stdin: where both are terminals, they are one).
+fn terminal_width(stream: &impl IsTerminal) -> Option<usize> {
+    if !stream.is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)).filter(|&w| w > 0)
 }

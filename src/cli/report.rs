@@ -184,20 +184,29 @@ pub fn run<E: Epilogue>(
         Err(e) => return finish(Err(e), Ok(()), args, color),
     };
     let job = |sink: &mut dyn Sink| job(&opts, sink);
+    // A progress line on stderr for long runs of the human report, only when a person
+    // watches it (never with JSON, nor when stderr is piped).
+    let progress = (args.format == Format::Human && io::stderr().is_terminal()).then(Progress::new);
+    let bar = progress.as_ref().map(|p| p.bar.clone());
+    // When the report goes to the same terminal, each write waits for the bar to step aside.
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(StandardOutput::new(stdout.lock()));
+    let shared = bar.clone().filter(|_| stdout.is_terminal());
+    let mut out = io::BufWriter::new(StandardOutput::new(stdout.lock(), shared));
     let result = match args.format {
         Format::Human => {
             let style = Style { color, width: super::width(), quiet: args.quiet, delimiter: b',' };
             let human = Human::new(&mut out, style);
-            // A progress line on stderr for long runs, only when a person watches it.
-            let progress = std::io::stderr().is_terminal().then(Progress::new);
+            // The bar is cleared (its `end`) before the report writes its summary.
             let result = if let Some(p) = progress {
-                job(&mut hubcsv::Both(human, p))
+                job(&mut hubcsv::Both(p, human))
             } else {
                 let mut human = human;
                 job(&mut human)
             };
+            // A failed run has no `end`: the bar goes before the error is printed.
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
             result.and_then(|(s, e)| e.human(&mut out).map(|()| s).map_err(Error::Output))
         }
         Format::Jsonl => {
@@ -231,14 +240,18 @@ pub fn run<E: Epilogue>(
 /// A reader that stops reading (`hubcsv fix ... | head`) closes the pipe: the rest of the
 /// report is dropped, and the run goes on, so `fix` still writes its files and the exit
 /// code still says whether rows have errors.
+///
+/// With `bar`, the progress line drawn on the terminal the report goes to: it is cleared
+/// before each write and drawn again after it, so the report never continues its line.
 struct StandardOutput<W> {
     out: W,
     closed: bool,
+    bar: Option<indicatif::ProgressBar>,
 }
 
 impl<W> StandardOutput<W> {
-    fn new(out: W) -> Self {
-        StandardOutput { out, closed: false }
+    fn new(out: W, bar: Option<indicatif::ProgressBar>) -> Self {
+        StandardOutput { out, closed: false, bar }
     }
 }
 
@@ -247,7 +260,11 @@ impl<W: Write> Write for StandardOutput<W> {
         if self.closed {
             return Ok(buf.len());
         }
-        match self.out.write(buf) {
+        let written = match &self.bar {
+            Some(bar) if !bar.is_finished() => bar.suspend(|| self.out.write(buf)),
+            _ => self.out.write(buf),
+        };
+        match written {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
                 self.closed = true;
                 Ok(buf.len())
@@ -259,7 +276,11 @@ impl<W: Write> Write for StandardOutput<W> {
         if self.closed {
             return Ok(());
         }
-        match self.out.flush() {
+        let flushed = match &self.bar {
+            Some(bar) if !bar.is_finished() => bar.suspend(|| self.out.flush()),
+            _ => self.out.flush(),
+        };
+        match flushed {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
                 self.closed = true;
                 Ok(())

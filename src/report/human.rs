@@ -1,6 +1,7 @@
 //! The human report: compiler-style diagnostics rendered by miette (the source line, the
 //! cell underlined, `file:line`, the A1 cell and column, a help line), then a summary.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -21,6 +22,10 @@ use crate::schema::Schema;
 const ROW_TABLE_MAX: usize = 50;
 /// Longest source line shown; longer lines are cut around the cell.
 const MAX_SHOWN: usize = 240;
+/// Longest value quoted whole in a message or a `fixed` line (see [`shorten`]).
+const QUOTE_MAX: usize = 60;
+/// Widest `user` column of the summary's row list (see [`shorten`]).
+const USER_MAX: usize = 40;
 
 /// How the human report looks.
 #[derive(Clone, Copy, Debug)]
@@ -51,6 +56,8 @@ pub struct Human<W: Write> {
     package_columns: Vec<String>,
     /// The input is a spreadsheet.
     sheet: bool,
+    /// The email column's index in the checked table.
+    email: usize,
 }
 
 impl<W: Write> Human<W> {
@@ -68,6 +75,7 @@ impl<W: Write> Human<W> {
             after_block: false,
             package_columns: Vec::new(),
             sheet: false,
+            email: usize::MAX,
         }
     }
 
@@ -105,7 +113,7 @@ impl Painter<'_> {
                     self.name,
                     d.line,
                     d.cell.as_deref().unwrap_or("-"),
-                    d.message,
+                    shorten_quotes(&d.message),
                     d.code,
                     d.rule,
                 ))));
@@ -116,8 +124,8 @@ impl Painter<'_> {
                 d.line,
                 d.cell.as_deref().unwrap_or("-"),
                 d.column.as_deref().unwrap_or(""),
-                d.value.as_deref().unwrap_or(""),
-                d.fix.as_deref().unwrap_or(""),
+                visible(&shorten(d.value.as_deref().unwrap_or(""), QUOTE_MAX)),
+                visible(&shorten(d.fix.as_deref().unwrap_or(""), QUOTE_MAX)),
                 d.code,
                 d.rule,
             ))));
@@ -164,9 +172,17 @@ impl<W: Write> Human<W> {
 
     fn table_row(&mut self, row: &RowOutcome) {
         if self.rows.len() <= ROW_TABLE_MAX {
+            // The user as `fix` writes it (`Jon.Berg@...` lower-cased): the last correction
+            // of the email cell, else the row's user (JSON's `rows[].user`, as typed).
+            let written = row
+                .diagnostics
+                .iter()
+                .rev()
+                .find(|d| d.severity == Severity::Fixed && d.col_index == Some(self.email))
+                .and_then(|d| d.fix.clone());
             self.rows.push((
                 row.meta.line,
-                row.user.clone(),
+                written.or_else(|| row.user.clone()),
                 row.action,
                 row.package,
                 diff(row, &self.package_columns),
@@ -190,6 +206,7 @@ impl<W: Write> Sink for Human<W> {
     fn begin(&mut self, input: &InputInfo, schema: &Schema) -> io::Result<()> {
         self.name.clone_from(&input.path);
         self.sheet = input.sheet.is_some();
+        self.email = schema.email;
         self.package_columns = schema.packages.iter().map(|&(col, _)| schema.name(col).to_owned()).collect();
         // Spreadsheet rows are shown as comma-separated lines.
         self.style.delimiter = input.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');
@@ -260,16 +277,19 @@ impl<W: Write> Sink for Human<W> {
         };
         writeln!(out, "{} ({how})", input.path)?;
         if self.rows.len() <= ROW_TABLE_MAX && !self.rows.is_empty() {
-            let width =
-                self.rows.iter().map(|r| r.1.as_deref().unwrap_or("-").chars().count()).max().unwrap_or(1);
+            let width = self
+                .rows
+                .iter()
+                .map(|r| r.1.as_deref().unwrap_or("-").chars().count())
+                .max()
+                .unwrap_or(1)
+                .min(USER_MAX);
             writeln!(out, "  {:>5}  {:<width$}  {:<9}  package", "line", "user", "action")?;
             for (line, user, action, package, diff) in &self.rows {
                 let package = package.unwrap_or("-");
-                let line_text = format!(
-                    "  {line:>5}  {:<width$}  {:<9}  {package}",
-                    user.as_deref().unwrap_or("-"),
-                    action.as_str()
-                );
+                let user = user.as_deref().unwrap_or("-");
+                let user = shorten(user, USER_MAX);
+                let line_text = format!("  {line:>5}  {user:<width$}  {:<9}  {package}", action.as_str());
                 if diff.is_empty() {
                     writeln!(out, "{line_text}")?;
                 } else {
@@ -298,6 +318,57 @@ impl<W: Write> Sink for Human<W> {
         }
         out.flush()
     }
+}
+
+/// A value of more than `max` characters as the human report shows it, in `max`: its
+/// first two thirds and its last third around a `…` (an email keeps its domain), enough to
+/// find it in the file (JSON keeps it whole).
+fn shorten(value: &str, max: usize) -> Cow<'_, str> {
+    let count = value.chars().count();
+    if count <= max {
+        return Cow::Borrowed(value);
+    }
+    let head = max.saturating_sub(1) * 2 / 3;
+    let tail = max.saturating_sub(1) - head;
+    let kept = value.chars().take(head).chain(std::iter::once('…')).chain(value.chars().skip(count - tail));
+    Cow::Owned(kept.collect())
+}
+
+/// A message with each value it quotes between backquotes shortened to [`QUOTE_MAX`].
+fn shorten_quotes(message: &str) -> Cow<'_, str> {
+    let parts: Vec<&str> = message.split('`').collect();
+    // Odd parts are quoted (a message's backquotes come in pairs).
+    if !parts.iter().skip(1).step_by(2).any(|q| q.len() > QUOTE_MAX) {
+        return Cow::Borrowed(message);
+    }
+    let shortened: Vec<Cow<'_, str>> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { shorten(part, QUOTE_MAX) } else { Cow::Borrowed(*part) })
+        .collect();
+    Cow::Owned(shortened.join("`"))
+}
+
+/// A value as a `fixed` line shows it: each character that cannot be seen or that breaks the
+/// line (a control character such as a tab or line break, white space other than the plain
+/// space, a zero-width or bidirectional mark, the soft hyphen) written `<U+200B>`, so that a
+/// correction that removes one does not read `Ana` -> `Ana`.
+fn visible(value: &str) -> Cow<'_, str> {
+    use std::fmt::Write as _;
+    let hidden = |c: char| c != ' ' && (c.is_control() || c.is_whitespace() || crate::rules::is_invisible(c));
+    if !value.chars().any(hidden) {
+        return Cow::Borrowed(value);
+    }
+    let mut shown = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        if hidden(c) {
+            // Writing to a String does not fail.
+            let _ = write!(shown, "<U+{:04X}>", u32::from(c));
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
 }
 
 /// A compact diff of a row against the current export: `webex_meetings -> webex_suite;
@@ -374,6 +445,8 @@ struct Rendered<'a> {
     source: Snippet,
     span: SourceSpan,
     label: String,
+    /// The record has text to show: without, no frame is drawn (an empty one says nothing).
+    framed: bool,
 }
 
 impl<'a> Rendered<'a> {
@@ -394,6 +467,7 @@ impl<'a> Rendered<'a> {
         let mut text_start = 0;
         let mut text_end = line_end;
         let mut prefix = "";
+        let mut suffix = "";
         if line_end - line_start > MAX_SHOWN {
             // A very long line: show a window around the cell, cut at character boundaries.
             text_start = floor_char(body, start.saturating_sub(MAX_SHOWN / 3).max(line_start));
@@ -402,6 +476,9 @@ impl<'a> Rendered<'a> {
             start = start.min(end);
             if text_start > line_start {
                 prefix = "…";
+            }
+            if text_end < line_end {
+                suffix = "…";
             }
         }
         let mut text = String::from(prefix);
@@ -412,10 +489,17 @@ impl<'a> Rendered<'a> {
             isize::try_from(skipped_chars).unwrap_or(isize::MAX) - isize::from(!prefix.is_empty());
         let shift = prefix.len();
         let (s, e) = (start - text_start + shift, end - text_start + shift);
+        // An empty last cell starts where the text ends, and miette draws no label on a span
+        // past a line's end: a line break after the text gives it one column there, just
+        // after the last delimiter (miette shows the line without it).
+        if s >= text.len() {
+            text.push('\n');
+        }
+        text.push_str(suffix);
         let label = match (&d.cell, &d.column) {
             (Some(cell), Some(column)) => format!("{cell} {column}"),
-            // A cell without a column: right of the table's last header.
-            (Some(cell), None) if d.source_col.is_some() => cell.clone(),
+            // A cell under no header (a blank one, or right of the table): its cell alone.
+            (Some(cell), None) => cell.clone(),
             _ => "this row".to_owned(),
         };
         let first_line = usize::try_from(first_line.saturating_sub(1)).unwrap_or(usize::MAX);
@@ -426,6 +510,7 @@ impl<'a> Rendered<'a> {
             source: Snippet { name: name.to_owned(), text, first_line: first_line + skipped, column_shift },
             span: SourceSpan::new(s.into(), e.saturating_sub(s).max(usize::from(e == s))),
             label,
+            framed: !body.is_empty(),
         }
     }
 }
@@ -445,7 +530,7 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&shorten_quotes(&self.d.message))
     }
 }
 
@@ -469,10 +554,13 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.framed.then_some(&self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.framed {
+            return None;
+        }
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.label.clone()), self.span))))
     }
 }

@@ -121,6 +121,13 @@ fn human_report_shows_a_compact_diff_and_package_moves() {
     assert!(text.contains("(webex_meetings -> webex_suite; Extension: \"\" -> 1002;"), "{text}");
     assert!(text.contains("packages (before -> after):"), "{text}");
     assert!(text.contains("webex_meetings 3 -> 2"), "{text}");
+    // The evidence that decided the actions (contract §4).
+    assert!(
+        text.contains(
+            "  actions (against the current export): add 1  modify 2  remove 2  unchanged 3  invalid 1"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

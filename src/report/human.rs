@@ -303,9 +303,13 @@ impl<W: Write> Sink for Human<W> {
             "  rows {}  errors {}  warnings {}  fixed {}",
             summary.rows, summary.errors, summary.warnings, summary.fixed
         )?;
+        // The evidence that decided existing users (contract §4): the export, or the rows'
+        // own `User Status`.
+        let evidence =
+            if summary.packages.is_some() { "against the current export" } else { "by User Status" };
         writeln!(
             out,
-            "  actions: add {}  modify {}  remove {}  unchanged {}  invalid {}",
+            "  actions ({evidence}): add {}  modify {}  remove {}  unchanged {}  invalid {}",
             a.add, a.modify, a.remove, a.unchanged, a.invalid
         )?;
         if let Some(packages) = &summary.packages {

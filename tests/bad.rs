@@ -172,3 +172,12 @@ fn disk_full() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a regular file"));
 }
+
+#[test]
+fn a_wrapped_fatal_error_keeps_option_names_whole() {
+    // Wrapped at 100 columns off a terminal: `--max-columns` must stay one word, to copy.
+    let out = hubcsv().args(["check", "fixtures/bad/far-cell.xlsx"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.lines().any(|l| l.contains("--max-columns (2000)")), "{stderr}");
+}

@@ -582,3 +582,13 @@ fn a_duplicate_names_the_first_row_by_line_and_cell() {
         ]
     );
 }
+
+#[test]
+fn a_list_of_addresses_over_lines_in_an_unknown_column_is_valid() {
+    // `Delegates` is not a Control Hub column: its quoted value may run over lines, emails
+    // and commas included; no row was swallowed.
+    let (code, doc) = check_json(&fixture("input/address-list-in-unknown-column.csv"), &[]);
+    assert_eq!(findings(&doc), vec![("unknown-column".to_owned(), 1, Some("B1".to_owned()))], "{doc:#}");
+    assert_eq!(code, 0);
+    assert_eq!(doc["summary"]["actions"]["add"], 2);
+}

@@ -577,13 +577,11 @@ fn a_read_only_timestamp_as_a_spreadsheet_saves_it_is_not_an_edit() {
         &["--current", export.to_str().unwrap()],
     );
     assert_eq!(code, 0, "warnings only");
-    let found: Vec<(&str, u64, Option<&str>)> = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| (d["rule"].as_str().unwrap(), d["line"].as_u64().unwrap(), d["cell"].as_str()))
-        .collect();
-    assert_eq!(found, vec![("read-only-modified", 4, Some("F4"))], "only Chloé's day-later time");
+    assert_eq!(
+        crate::util::findings(&doc),
+        [("read-only-modified".to_owned(), 4, Some("F4".to_owned()))],
+        "only Chloé's day-later time"
+    );
     let actions: Vec<&str> =
         doc["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(actions, vec!["unchanged"; 3]);

@@ -116,7 +116,11 @@ fn print_fatal(err: &hubcsv::Error, color: bool) {
         if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
     // Wrapped as the report's findings are, to the width of the terminal it goes to.
     let width = columns().or_else(|| terminal_width(&std::io::stderr())).unwrap_or(DEFAULT_WIDTH);
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false).with_width(width);
+    // Not split at hyphens: `--max-columns` stays whole, to copy or search for.
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(width)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut text = String::new();
     if handler.render_report(&mut text, err).is_err() {
         text = format!("error: {err}\n");

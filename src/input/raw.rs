@@ -51,6 +51,10 @@ pub struct QuoteScan {
     /// row's delimiters (two stray quotes in one column: the record has the header's width,
     /// and two rows became one).
     pub swallowed_row: bool,
+    /// A quoted field (its index) opened on a line that starts a row with an email in the
+    /// email column, and closed on a line that is a whole row with another: a row swallowed,
+    /// if the field is one that holds a single line (the caller knows its column).
+    pub email_rows: Option<usize>,
 }
 
 /// Scans the quotes of one raw record. `width` is the header's field count; `email_col`
@@ -103,12 +107,15 @@ pub fn scan_quotes(raw: &[u8], delimiter: u8, width: usize, email_col: Option<us
                     // identity column, and the line it closes on is a whole row with another
                     // (`a@x.com,"Al` then `b@x.com,Bo",T`): a row swallowed, even when the
                     // opening line was short.
-                    if let (true, Some(col)) = (crossed && email, email_col) {
+                    if let (true, Some(col), None) = (crossed && email, email_col, scan.email_rows) {
                         let (opening, closing) = (line_around(raw, open_at), line_around(raw, i));
-                        scan.swallowed_row |= email_at(opening, delimiter, col)
+                        if email_at(opening, delimiter, col)
                             && email_at(closing, delimiter, col)
                             && width > 1
-                            && memchr::memchr_iter(delimiter, closing).count() + 1 >= width;
+                            && memchr::memchr_iter(delimiter, closing).count() + 1 >= width
+                        {
+                            scan.email_rows = Some(field);
+                        }
                     }
                 }
                 b'\n' | b'\r' => {
@@ -219,18 +226,18 @@ mod tests {
         // The line the quote opens on lacks trailing commas; the line it closes on is a
         // whole row with its email where the header puts it.
         let raw = b"a@x.com,\"Al\nb@x.com,Bo\",T";
-        assert!(!scan_quotes(raw, b',', 3, None).swallowed_row);
-        assert!(scan_quotes(raw, b',', 3, Some(0)).swallowed_row);
+        assert_eq!(scan_quotes(raw, b',', 3, None).email_rows, None);
+        assert_eq!(scan_quotes(raw, b',', 3, Some(0)).email_rows, Some(1));
         // Not a whole row on the closing line, or no email where the header puts it.
-        assert!(!scan_quotes(b"a@x.com,\"Al\nb@x.com\",T", b',', 4, Some(0)).swallowed_row);
-        assert!(!scan_quotes(raw, b',', 3, Some(1)).swallowed_row);
+        assert_eq!(scan_quotes(b"a@x.com,\"Al\nb@x.com\",T", b',', 4, Some(0)).email_rows, None);
+        assert_eq!(scan_quotes(raw, b',', 3, Some(1)).email_rows, None);
         // A note over two lines naming someone's address is not a row.
         let note = b"a@x.com,\"ask\nbob at b@x.com, ext 5\",T";
-        assert!(!scan_quotes(note, b',', 3, Some(0)).swallowed_row);
+        assert_eq!(scan_quotes(note, b',', 3, Some(0)).email_rows, None);
         // Nor a note with a comma before the email column (the closing line holds the
         // record's own email, and the opening line none).
         let note = b"Ana,\"Note, one\nsee, this\",ana@x.com";
-        assert!(!scan_quotes(note, b',', 3, Some(2)).swallowed_row);
+        assert_eq!(scan_quotes(note, b',', 3, Some(2)).email_rows, None);
     }
 
     #[test]
@@ -239,7 +246,12 @@ mod tests {
         let scan = scan_quotes(raw, b',', 3, None);
         assert_eq!(
             scan,
-            QuoteScan { open_at_end: false, multiline_field: Some((2, 1)), swallowed_row: false }
+            QuoteScan {
+                open_at_end: false,
+                multiline_field: Some((2, 1)),
+                swallowed_row: false,
+                email_rows: None
+            }
         );
     }
 }

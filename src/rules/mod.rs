@@ -561,8 +561,23 @@ fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
         !ctx.fields.is_line() && memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some();
     if multiline && memchr::memchr(b'"', raw).is_some() {
         let scan = raw::scan_quotes(raw, ctx.opts.delimiter, width, ctx.schema.source_col(ctx.schema.email));
+        // Two rows' emails around a quote: a row swallowed when the quoted field is one of
+        // Control Hub's, which are one line; a column hubcsv does not know may hold a list
+        // of addresses over several lines.
+        let email_rows = scan.email_rows.is_some_and(|field| {
+            let class = (0..width)
+                .find(|&c| ctx.schema.source_col(c) == Some(field))
+                .map(|c| ctx.schema.columns[c].class);
+            class.is_some_and(|class| {
+                !class.is_dropped()
+                    && !matches!(
+                        class,
+                        crate::schema::ColumnClass::Unknown | crate::schema::ColumnClass::Passthrough
+                    )
+            })
+        });
         if let Some((offset, field)) = scan.multiline_field {
-            if scan.open_at_end || scan.swallowed_row || len != width {
+            if scan.open_at_end || scan.swallowed_row || email_rows || len != width {
                 let lines_before = memchr::memchr_iter(b'\n', &raw[..offset]).count() as u64;
                 let mut d = ctx.row(
                     Rule::UnclosedQuote,

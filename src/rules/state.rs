@@ -76,20 +76,23 @@ fn same_phone(old: &str, new: &str, region: Option<phonenumber::country::Id>) ->
 /// the second or the minute, rounded or cut): the same instant within the coarser of the two
 /// precisions. Other values must be equal.
 fn same_read_only(old: &str, new: &str) -> bool {
-    use chrono::{NaiveDateTime, Timelike as _};
-    /// The instant and its precision in milliseconds.
+    use chrono::NaiveDateTime;
+    /// The instant (in UTC, when an offset is written) and its precision in milliseconds:
+    /// a minute, a second, or what its decimals give (`.1`: 100 ms).
     fn instant(s: &str) -> Option<(NaiveDateTime, i64)> {
-        let s = s.trim().strip_suffix('Z').unwrap_or(s.trim());
-        let seconds = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
-            .iter()
-            .find_map(|format| NaiveDateTime::parse_from_str(s, format).ok())
-            .map(|t| (t, if t.nanosecond() == 0 { 1000 } else { 1 }));
-        seconds.or_else(|| {
-            ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-                .iter()
-                .find_map(|format| NaiveDateTime::parse_from_str(s, format).ok())
-                .map(|t| (t, 60_000))
-        })
+        let s = s.trim().replacen(' ', "T", 1);
+        let decimals = s.split_once('.').map_or(0, |(_, f)| f.bytes().take_while(u8::is_ascii_digit).count());
+        let precision = match decimals {
+            0 => 1000,
+            1 => 100,
+            2 => 10,
+            _ => 1,
+        };
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&s) {
+            return Some((t.naive_utc(), precision));
+        }
+        let seconds = NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|t| (t, precision));
+        seconds.or_else(|| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M").ok().map(|t| (t, 60_000)))
     }
     if old == new {
         return true;
@@ -400,6 +403,14 @@ mod tests {
         assert!(same_read_only("2022-06-23T18:53:09.500Z", "2022-06-23 18:53:10"));
         assert!(same_read_only("2022-06-23T18:53:39Z", "2022-06-23 18:54"));
         assert!(!same_read_only("2022-06-23T18:53:29Z", "2022-06-23 18:54"));
+        // Decimals give the precision; an offset is the same instant.
+        assert!(same_read_only(export, "2022-06-23 18:53:09.1"));
+        assert!(same_read_only(export, "2022-06-23 18:53:09.06"));
+        assert!(!same_read_only(export, "2022-06-23 18:53:09.2"));
+        assert!(same_read_only("2022-06-23T18:53:09.125Z", "2022-06-23 18:53:09.12"));
+        assert!(same_read_only("2022-06-23T18:53:09.125Z", "2022-06-23 18:53:09.13"));
+        assert!(same_read_only(export, "2022-06-23T20:53:09.064+02:00"));
+        assert!(!same_read_only(export, "2022-06-23T18:53:09.064+02:00"));
         assert!(same_read_only("2", "2"));
         assert!(!same_read_only("2", "3"));
     }

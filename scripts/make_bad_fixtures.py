@@ -39,6 +39,8 @@ def main():
     body = ('\n'.join(rows) + '\n').encode()
     assert len(body) > 70_000
     write('invalid-utf8-middle.csv', body + b'Bad,\xff\xfe,bad@example.com,9999,,HQ,FALSE\n')
+    # The same, the bad bytes in a field past the header's last column (no name to give).
+    write('invalid-utf8-past-header.csv', body + b'Bad,N,bad@example.com,9999,,HQ,FALSE,\xff\n')
     # A valid xlsx, cut in half.
     import openpyxl
     wb = openpyxl.Workbook()

@@ -249,7 +249,11 @@ pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
                     "invalid UTF-8 in `{name}` (cell {}{row}) on line {line}",
                     crate::schema::column_letters(field)
                 ),
-                None => format!("invalid UTF-8 in field {} of line {line}", field + 1),
+                None => format!(
+                    "invalid UTF-8 in cell {}{row} (field {} of line {line})",
+                    crate::schema::column_letters(field),
+                    field + 1
+                ),
             },
             help: "save the file as \"CSV UTF-8 (Comma delimited)\" from your spreadsheet editor; if the whole file is in one other encoding, name it: --encoding windows-1252 (or macintosh, for Excel for Mac's \"CSV (Macintosh)\")".to_owned(),
         },

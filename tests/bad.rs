@@ -33,6 +33,8 @@ fn catalogue() {
         // The same bytes as `é` split by a delimiter in a quoted line: valid once the fields
         // are laid end to end, which must not hide them.
         ("invalid-utf8-split-by-delimiter.csv", 2, "invalid UTF-8 in `Last Name` (cell B2502) on line 2502"),
+        // Past the header's last column: no header to name, the cell still.
+        ("invalid-utf8-past-header.csv", 2, "invalid UTF-8 in cell H2502 (field 8 of line 2502)"),
         ("cr-only.csv", 1, "cr-only.csv:3"),
         ("mixed-line-endings.csv", 1, "mixed-line-endings.csv:4"),
         ("utf16le-no-bom.csv", 1, "guessed from NUL bytes"),

@@ -248,3 +248,11 @@ fn no_rows_is_drawn_on_the_header_line() {
     );
     assert!(stdout.contains("╰── this row\n"), "{stdout}");
 }
+
+#[test]
+fn a_crlf_file_numbers_a_quoted_lines_snippet_by_its_editor_line() {
+    // Ana's Display Name opens on line 2 and closes on line 3, CRLF throughout: the
+    // snippet's margin says 2, as the heading `:2:11` does.
+    let text = report(&["fixtures/input/crlf-multiline-cell.csv"]);
+    assert!(text.contains("crlf-multiline-cell.csv:2:11]\n 2 │ Ana,Silva,\"Ana\n"), "{text}");
+}

@@ -464,8 +464,15 @@ impl<'a> Rendered<'a> {
             Some(r) => (r.start, r.end),
             None => (0, memchr::memchr(b'\n', body).unwrap_or(body.len())),
         };
-        // Show the record up to the end of the line holding the cell's start.
+        // Show the record up to the end of the line holding the cell's start (before its
+        // `\r\n`: a `\r` left at the end counts as a line break of its own to miette, whose
+        // margin then numbers the line one short).
         let line_end = memchr::memchr(b'\n', &body[start..]).map_or(body.len(), |i| start + i);
+        let line_end = if line_end > start && body.get(line_end.wrapping_sub(1)) == Some(&b'\r') {
+            line_end - 1
+        } else {
+            line_end
+        };
         let line_start = memchr::memrchr(b'\n', &body[..start]).map_or(0, |i| i + 1);
         end = end.min(line_end);
         let mut text_start = 0;

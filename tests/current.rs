@@ -586,3 +586,23 @@ fn a_read_only_timestamp_as_a_spreadsheet_saves_it_is_not_an_edit() {
         doc["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert_eq!(actions, vec!["unchanged"; 3]);
 }
+
+#[test]
+fn the_row_list_shortens_a_long_changed_value_as_findings_do() {
+    // Ana's Display Name grows to 92 characters: the row list's diff keeps its start and
+    // end around a `…`, as the `fixed` lines do (JSON keeps it whole).
+    let export = fixture("current/export.csv");
+    let out = hubcsv()
+        .args(["check", "-q", "--current"])
+        .arg(&export)
+        .arg(fixture("current/upload-long-change.csv"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "(Display Name: Ana Silva -> Ana Silva, Head of Customer Success for…and Africa (interim))"
+        ),
+        "{text}"
+    );
+}

@@ -389,17 +389,20 @@ fn diff(row: &RowOutcome, package_columns: &[String]) -> String {
             parts.push(format!("{} -> {}", show(&c.old), show(&c.new)));
         } else if !(package_changed && package_columns.contains(&c.column)) {
             // Package cells are the package change above; a basic license's is shown.
+            // Shown as the `fixed` lines show values: invisible characters named, long
+            // values shortened.
+            let show = |v: &str| visible(&shorten(v, QUOTE_MAX)).into_owned();
             parts.push(format!(
                 "{}: {} -> {}",
                 c.column,
-                if c.old.is_empty() { "\"\"" } else { &c.old },
-                c.new
+                if c.old.is_empty() { "\"\"".to_owned() } else { show(&c.old) },
+                show(&c.new)
             ));
         }
     }
-    let mut text = parts.join("; ");
+    let text = parts.join("; ");
     if text.chars().count() > 120 {
-        text = text.chars().take(117).collect::<String>() + "...";
+        return text.chars().take(119).collect::<String>() + "…";
     }
     text
 }

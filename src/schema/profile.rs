@@ -452,7 +452,17 @@ fn catalogue_covers_the_map(profile: &Profile, file: &File) -> Result<(), Profil
 
 /// `[catalogue]`: `basic`, and each package's header and flags.
 fn read_catalogue(profile: &mut Profile, file: &File, catalogue: &Catalogue) -> Result<(), ProfileError> {
+    let mut seen = std::collections::BTreeSet::new();
     for (key, value) in file.catalogue.iter().flatten() {
+        // TOML keeps `" webex_voice "` and `webex_voice` apart; hubcsv reads both as one id,
+        // and the second would silently replace the first.
+        if !seen.insert(key.get_ref().trim()) {
+            return Err(ProfileError {
+                message: format!("[catalogue] names `{}` twice", key.get_ref().trim()),
+                span: Some(key.span()),
+                help: "keep one entry for each package (and one `basic`)".to_owned(),
+            });
+        }
         let entry = match (key.get_ref().as_str(), value) {
             ("basic", CatalogueValue::Many(headers)) => {
                 profile.basic_headers = Some(headers.clone());
@@ -701,6 +711,15 @@ set = { "Location" = "Bruxelles" }
         let mut custom = c.clone();
         p.customize(&mut custom);
         assert_eq!(custom.packages, c.packages);
+    }
+
+    #[test]
+    fn a_catalogue_id_written_twice_is_refused() {
+        let c = Catalogue::default();
+        let text =
+            "[catalogue]\nwebex_voice = \"Webex Voice [Sub1]\"\n\" webex_voice \" = \"Webex Voice [Sub2]\"\n";
+        let e = Profile::parse(text, &c).unwrap_err();
+        assert!(e.message.contains("names `webex_voice` twice"), "{}", e.message);
     }
 
     #[test]

@@ -331,8 +331,7 @@ fn check_cells<'a>(
         return;
     }
 
-    // Only a record read by `csv_core` over several lines can hold a line break in a field.
-    if !ctx.fields.is_line() && memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some() {
+    if spans_lines(ctx, raw) {
         line_breaks(ctx);
     }
     cells(ctx, notes);
@@ -521,10 +520,8 @@ fn same_cell(class: crate::schema::ColumnClass, a: &str, b: &str) -> bool {
 /// it swallowed inside (`unclosed-quote` catches it when the swallowed line shows an email
 /// where the header puts it; this catches the rest).
 fn line_breaks(ctx: &mut RowCtx<'_>) {
-    use crate::schema::ColumnClass;
     for col in 0..ctx.width() {
-        let class = ctx.schema.columns[col].class;
-        if class.is_dropped() || matches!(class, ColumnClass::Unknown | ColumnClass::Passthrough) {
+        if !ctx.schema.columns[col].class.holds_one_line() {
             continue;
         }
         let value = ctx.value(col).trim();
@@ -551,15 +548,17 @@ fn line_breaks(ctx: &mut RowCtx<'_>) {
     }
 }
 
+/// Whether the record runs over several lines of the input, so that a field may hold a line
+/// break. A line (`Fields::line`: read whole, or with quotes that only wrapped its fields)
+/// is one line of the input: only other records are scanned.
+fn spans_lines(ctx: &RowCtx<'_>, raw: &[u8]) -> bool {
+    !ctx.fields.is_line() && memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some()
+}
+
 /// Ragged rows and stray quotes: the record's shape does not match the header.
 fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
     let width = ctx.schema.width();
-    // A line (`Fields::line`: read whole, or with quotes that only wrapped its fields) is
-    // one line of the input, so no field of it holds a line break: only other records are
-    // scanned.
-    let multiline =
-        !ctx.fields.is_line() && memchr::memchr2(b'\n', b'\r', raw::trim_terminator(raw)).is_some();
-    if multiline && memchr::memchr(b'"', raw).is_some() {
+    if spans_lines(ctx, raw) && memchr::memchr(b'"', raw).is_some() {
         let scan = raw::scan_quotes(raw, ctx.opts.delimiter, width, ctx.schema.source_col(ctx.schema.email));
         // Two rows' emails around a quote: a row swallowed when the quoted field is one of
         // Control Hub's, which are one line; a column hubcsv does not know may hold a list
@@ -568,13 +567,7 @@ fn structure(ctx: &RowCtx<'_>, len: usize, raw: &[u8]) -> Option<Diagnostic> {
             let class = (0..width)
                 .find(|&c| ctx.schema.source_col(c) == Some(field))
                 .map(|c| ctx.schema.columns[c].class);
-            class.is_some_and(|class| {
-                !class.is_dropped()
-                    && !matches!(
-                        class,
-                        crate::schema::ColumnClass::Unknown | crate::schema::ColumnClass::Passthrough
-                    )
-            })
+            class.is_some_and(crate::schema::ColumnClass::holds_one_line)
         });
         if let Some((offset, field)) = scan.multiline_field {
             if scan.open_at_end || scan.swallowed_row || email_rows || len != width {

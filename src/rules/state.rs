@@ -33,14 +33,7 @@ impl<'a> Matcher<'a> {
     #[must_use]
     pub fn new(current: &'a Current, schema: &crate::schema::Schema) -> Self {
         let subscriptions = |schema: &crate::schema::Schema| -> Vec<Option<String>> {
-            schema
-                .columns
-                .iter()
-                .map(|c| {
-                    let key = crate::schema::header_key(&c.canonical);
-                    crate::schema::split_license_header(&key).suffix.map(str::to_owned)
-                })
-                .collect()
+            schema.columns.iter().map(|c| crate::schema::subscription(&c.canonical)).collect()
         };
         Matcher {
             current,

@@ -64,6 +64,14 @@ impl ColumnClass {
         matches!(self, ColumnClass::Package(_) | ColumnClass::BasicLicense | ColumnClass::OtherLicense)
     }
 
+    /// Whether the column is a Control Hub field, whose values are one line: not dropped,
+    /// not a column hubcsv does not know or a profile passes through (those may hold a list
+    /// over several lines).
+    #[must_use]
+    pub fn holds_one_line(self) -> bool {
+        !self.is_dropped() && !matches!(self, ColumnClass::Unknown | ColumnClass::Passthrough)
+    }
+
     /// Whether the column is left out of the corrected output (and its cells are not checked
     /// as values: the column is not uploaded).
     #[must_use]

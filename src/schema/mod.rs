@@ -10,7 +10,7 @@ pub mod template;
 
 pub use columns::{CallingField, ColumnClass};
 pub use headers::{Column, Schema};
-pub use packages::{split_license_header, Catalogue, LicenseKind, Package};
+pub use packages::{split_license_header, subscription, Catalogue, LicenseKind, Package};
 pub use profile::Profile;
 pub use template::Template;
 

@@ -114,6 +114,13 @@ pub struct LicenseHeader<'a> {
     pub suspended: bool,
 }
 
+/// The `[Sub...]` subscription of a license header as written (normalised as
+/// [`header_key`](super::header_key) does), if it has one.
+#[must_use]
+pub fn subscription(header: &str) -> Option<String> {
+    split_license_header(&super::header_key(header)).suffix.map(str::to_owned)
+}
+
 /// Splits `<name> [<suffix>] (Suspended)` (control-hub-csv.md §2.1). Expects a header key
 /// (lower-case).
 #[must_use]

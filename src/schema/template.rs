@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use super::headers::column_key;
-use super::packages::split_license_header;
-use super::{header_key, Catalogue, ColumnClass, Schema};
+use super::packages::subscription;
+use super::{Catalogue, ColumnClass, Schema};
 use crate::error::Error;
 use crate::input::open_table;
 use crate::input::Source;
@@ -119,15 +119,13 @@ impl Template {
         }
         for i in left {
             let u = &mut upload.columns[i];
-            let key = header_key(&u.canonical);
             let renamed = match u.class {
                 ColumnClass::Package(p) => {
-                    let suffix = split_license_header(&key).suffix.map(str::to_owned);
+                    let suffix = subscription(&u.canonical);
                     columns.iter().position(|t| {
                         !matched[t.index]
                             && t.class == ColumnClass::Package(p)
-                            && split_license_header(&header_key(&t.canonical)).suffix.map(str::to_owned)
-                                == suffix
+                            && subscription(&t.canonical) == suffix
                     })
                 }
                 _ => None,

@@ -445,3 +445,45 @@ fn profile_init_shows_the_catalogue_table_form() {
     let p = hubcsv::schema::Profile::parse(&catalogue, &hubcsv::schema::Catalogue::default()).unwrap();
     assert_eq!(p.package_flags["webex_calling"].meetings, Some(true));
 }
+
+#[test]
+fn profile_license_columns_with_a_subscription_are_kept_and_basic_ones_written_false() {
+    // An org whose export writes its free licenses with a `[Sub...]` suffix: the profile
+    // names them, so they are basic license columns, which `fix` writes FALSE and whose
+    // absence `basic-license-columns-missing` no longer claims (the suffix used to make the
+    // profile's entry match nothing).
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, "[catalogue]\nbasic = [\"Messagerie de base [Sub9]\"]\n").unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "User ID/Email (Required),Webex Meetings [Sub9],Preferred Webex Site,Messagerie de base [Sub9],Webex Webinars [Sub9]\n\
+         ana@example.com,TRUE,acme.webex.com,,TRUE\n",
+    )
+    .unwrap();
+    let (code, doc) = crate::util::check_json(&input, &["--profile", profile.to_str().unwrap()]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(crate::util::findings(&doc).is_empty(), "{doc:#}");
+    let out = dir.path().join("out.csv");
+    let status = hubcsv()
+        .args(["fix", "-q", "--profile"])
+        .arg(&profile)
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(0), "{}", String::from_utf8_lossy(&status.stdout));
+    let written = std::fs::read_to_string(&out).unwrap();
+    // Another service's license column stays too, as `profile init` says and as it does
+    // without a profile; it used to be dropped.
+    assert_eq!(
+        written.lines().collect::<Vec<_>>(),
+        [
+            "User ID/Email (Required),Webex Meetings [Sub9],Preferred Webex Site,Messagerie de base [Sub9],Webex Webinars [Sub9]",
+            "ana@example.com,TRUE,acme.webex.com,FALSE,TRUE"
+        ],
+        "{written}"
+    );
+}

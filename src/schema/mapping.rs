@@ -106,9 +106,11 @@ impl Mapping {
                 .cloned()
                 .or_else(|| super::resolve_name(&headers[i]).map(str::to_owned))
                 .or_else(|| {
-                    catalogue
-                        .classify(super::packages::split_license_header(key).name)
-                        .map(|_| headers[i].trim().to_owned())
+                    // License columns stay, as `profile init` says: the catalogue's, and any
+                    // other service's with a `[Sub...]` suffix (as without a profile).
+                    let parts = super::packages::split_license_header(key);
+                    (parts.suffix.is_some() || catalogue.classify(parts.name).is_some())
+                        .then(|| headers[i].trim().to_owned())
                 })
                 .or_else(|| profile.keep.contains(key).then(|| headers[i].trim().to_owned()));
             if Some(i) == offer && !profile.aliases.contains_key(key) {

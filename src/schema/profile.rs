@@ -379,7 +379,11 @@ impl Profile {
         }
         if let Some(basic) = &self.basic_headers {
             // No spellings of their own (`basic_display`): the profile's are the org's.
-            catalogue.basic.extend(basic.iter().map(|b| header_key(b)));
+            // Names, as `Catalogue::classify` takes them: a header's `[Sub...]` suffix and
+            // `(Suspended)` mark are not part of it.
+            catalogue.basic.extend(
+                basic.iter().map(|b| super::packages::split_license_header(&header_key(b)).name.to_owned()),
+            );
         }
     }
 

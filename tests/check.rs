@@ -30,7 +30,12 @@ fn clean_file_exits_zero() {
 fn warnings_exit_zero_unless_denied() {
     let file = "fixtures/rules/HC022-missing-preferred-site.csv";
     assert_eq!(run(&["check", file]).status.code(), Some(0));
-    assert_eq!(run(&["check", "--deny-warnings", file]).status.code(), Some(1));
+    let denied = run(&["check", "--deny-warnings", file]);
+    assert_eq!(denied.status.code(), Some(1));
+    // The human summary says why a run without errors failed; without the flag it says nothing.
+    let says = "--deny-warnings: the warning fails the run (exit 1)";
+    assert!(String::from_utf8_lossy(&denied.stdout).contains(says));
+    assert!(!String::from_utf8_lossy(&run(&["check", file]).stdout).contains("--deny-warnings"));
 }
 
 #[test]

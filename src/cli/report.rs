@@ -194,7 +194,13 @@ pub fn run<E: Epilogue>(
     let mut out = io::BufWriter::new(StandardOutput::new(stdout.lock(), shared));
     let result = match args.format {
         Format::Human => {
-            let style = Style { color, width: super::width(), quiet: args.quiet, delimiter: b',' };
+            let style = Style {
+                color,
+                width: super::width(),
+                quiet: args.quiet,
+                delimiter: b',',
+                deny_warnings: args.deny_warnings,
+            };
             let human = Human::new(&mut out, style);
             // The bar is cleared (its `end`) before the report writes its summary.
             let result = if let Some(p) = progress {

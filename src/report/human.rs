@@ -38,6 +38,8 @@ pub struct Style {
     pub quiet: bool,
     /// Delimiter of the input (to find cells in the source line).
     pub delimiter: u8,
+    /// `--deny-warnings`: warnings fail the run, which the summary says.
+    pub deny_warnings: bool,
 }
 
 /// One line of the per-user table: line, user, action, package, diff.
@@ -312,6 +314,13 @@ impl<W: Write> Sink for Human<W> {
             "  actions ({evidence}): add {}  modify {}  remove {}  unchanged {}  invalid {}",
             a.add, a.modify, a.remove, a.unchanged, a.invalid
         )?;
+        if self.style.deny_warnings && summary.warnings > 0 {
+            let what = match summary.warnings {
+                1 => "the warning fails".to_owned(),
+                n => format!("the {n} warnings fail"),
+            };
+            writeln!(out, "  --deny-warnings: {what} the run (exit 1)")?;
+        }
         if let Some(packages) = &summary.packages {
             let moves: Vec<String> = packages
                 .iter()

@@ -11,6 +11,8 @@ cells (F3, G3), with no value. Run from the repository root:
   calamine's reader instead of hubcsv's parallel one: both must report the formulas.
 - formulas-without-results.ods: the same table (without the date) as an OpenDocument
   spreadsheet, a `table:formula` with no `office:value`.
+- formulas-without-results-typed.xlsx: fixtures/input/formulas-without-results.xlsx with
+  Ben's two formula cells typed as booleans (`t="b"`, empty `<v>`), as some writers do.
 
 xls and xlsb cannot hold such a cell: every formula record carries a result (xlwt, which
 does not calculate, writes empty text there).
@@ -58,9 +60,23 @@ def ods(path):
     doc.save(path)
 
 
+def typed(source, path):
+    import zipfile
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == 'xl/worksheets/sheet1.xml':
+                for cell in (b'F3', b'G3'):
+                    old = b'<c r="' + cell + b'">'
+                    assert old in data, cell
+                    data = data.replace(old, b'<c r="' + cell + b'" t="b">')
+            zout.writestr(item, data)
+
+
 def main():
     xlsx(D + 'formulas-without-results-and-a-date.xlsx')
     ods(D + 'formulas-without-results.ods')
+    typed(D + 'formulas-without-results.xlsx', D + 'formulas-without-results-typed.xlsx')
 
 
 if __name__ == '__main__':

@@ -183,13 +183,19 @@ fn formulas_without_a_saved_result_are_errors_on_every_reader() {
         diags
             .iter()
             .filter(|d| d["rule"] == "cell-error")
-            .map(|d| serde_json::json!([d["line"], d["cell"], d["message"], d["help"]]))
+            .map(|d| serde_json::json!([d["line"], d["cell"], d["value"], d["message"], d["help"]]))
             .collect()
     };
     let (_, fast) = check_json(&fixture("input/formulas-without-results.xlsx"), &[]);
     let expected = cell_errors(&fast);
     assert_eq!(expected.len(), 2, "{fast:#}");
-    for file in ["input/formulas-without-results-and-a-date.xlsx", "input/formulas-without-results.ods"] {
+    // And cells typed as booleans (`t="b"`) with an empty `<v>`: they read as TRUE, with a
+    // basic-license finding on that TRUE.
+    for file in [
+        "input/formulas-without-results-and-a-date.xlsx",
+        "input/formulas-without-results.ods",
+        "input/formulas-without-results-typed.xlsx",
+    ] {
         let (code, doc) = check_json(&fixture(file), &[]);
         assert_eq!(code, 1, "{file}: {doc:#}");
         assert_eq!(cell_errors(&doc), expected, "{file}: {doc:#}");

@@ -194,11 +194,16 @@ fn scan_cell(
 ) -> Option<Result<Option<Note>, String>> {
     let mut note = None;
     let (mut formula, mut valued) = (false, false);
+    // A cell without a saved result reads as empty, whatever its `<v>` wrote (`t="b"`).
+    let start = out.len();
     loop {
         let tag = scan.tag()?;
         match (tag.name, tag.closing) {
             // A formula without a `<v>`: its result was never saved.
-            (b"c", true) if formula && !valued => return Some(Ok(Some(CellNote::NoValue))),
+            (b"c", true) if formula && !valued => {
+                out.truncate(start);
+                return Some(Ok(Some(CellNote::NoValue)));
+            }
             (b"c", true) => return Some(Ok(note)),
             (b"v", false) => {
                 value.clear();

@@ -203,6 +203,8 @@ fn cell(
 ) -> Result<Option<Note>, String> {
     let mut note = None;
     let (mut formula, mut valued) = (false, false);
+    // A cell without a saved result reads as empty, whatever its `<v>` wrote (`t="b"`).
+    let start = out.len();
     loop {
         match r.read_event().map_err(|e| e.to_string())? {
             Event::Start(e) => match e.local_name().as_ref() {
@@ -225,7 +227,8 @@ fn cell(
             Event::Empty(e) if e.local_name().as_ref() == b"v" => valued |= kind == Some("str"),
             // A formula without a `<v>`: its result was never saved.
             Event::End(e) if e.local_name().as_ref() == b"c" && formula && !valued => {
-                return Ok(Some(CellNote::NoValue))
+                out.truncate(start);
+                return Ok(Some(CellNote::NoValue));
             }
             Event::End(e) if e.local_name().as_ref() == b"c" => return Ok(note),
             Event::Eof => return Err("the sheet's XML ends inside a cell".to_owned()),

@@ -96,7 +96,8 @@ fn before_on_line<'a>(text: &'a str, needle: &str) -> &'a str {
 
 #[test]
 fn the_progress_line_is_cleared_before_the_report_on_a_terminal() {
-    let text = on_a_terminal("check fixtures/rules/HC014-missing-location.csv");
+    // Drawn from the start (not after 0.3 s), so a small file shows it.
+    let text = on_a_terminal("check --progress-after 0 fixtures/rules/HC014-missing-location.csv");
     assert!(text.contains("rows checked"), "the bar shows on a terminal: {text:?}");
     assert_eq!(before_on_line(&text, "HC014 missing-location"), "", "{text:?}");
     assert_eq!(before_on_line(&text, "fixtures/rules/HC014-missing-location.csv (csv"), "", "{text:?}");
@@ -104,7 +105,8 @@ fn the_progress_line_is_cleared_before_the_report_on_a_terminal() {
 
 #[test]
 fn the_progress_line_never_shows_with_json_or_when_stderr_is_piped() {
-    let text = on_a_terminal("check --format json fixtures/rules/HC014-missing-location.csv");
+    let text =
+        on_a_terminal("check --format json --progress-after 0 fixtures/rules/HC014-missing-location.csv");
     assert!(!text.contains("rows checked"), "{text:?}");
     let doc: serde_json::Value = serde_json::from_str(&text.replace('\r', "")).unwrap();
     assert_eq!(doc["summary"]["errors"], 1);
@@ -255,4 +257,13 @@ fn a_crlf_file_numbers_a_quoted_lines_snippet_by_its_editor_line() {
     // snippet's margin says 2, as the heading `:2:11` does.
     let text = report(&["fixtures/input/crlf-multiline-cell.csv"]);
     assert!(text.contains("crlf-multiline-cell.csv:2:11]\n 2 │ Ana,Silva,\"Ana\n"), "{text}");
+}
+
+#[test]
+fn a_small_file_on_a_terminal_gets_no_progress_line() {
+    // A run of a few milliseconds used to flash a progress frame before its report; the
+    // line is drawn only once a run has gone on for 0.3 s.
+    let text = on_a_terminal("check fixtures/example/upload.csv");
+    assert!(text.contains("rows 13"), "{text:?}");
+    assert!(!text.contains("rows checked") && !text.contains("\x1b[2K"), "{text:?}");
 }

@@ -1,6 +1,7 @@
 //! Flags and report plumbing shared by `check` and `fix`.
 
 use std::io::{self, IsTerminal, Write};
+use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use hubcsv::report::human::{Human, Style};
@@ -31,6 +32,9 @@ pub struct ReportArgs {
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Milliseconds a run goes before its progress line is drawn (for the tests).
+    #[arg(long, hide = true, value_name = "MS", default_value_t = 300)]
+    pub progress_after: u64,
     /// Text encoding of CSV input (default: detected): any WHATWG label, e.g. utf-8,
     /// utf-16le, utf-16be, windows-1252 (latin1), macintosh (Excel for Mac's "CSV
     /// (Macintosh)").
@@ -186,7 +190,8 @@ pub fn run<E: Epilogue>(
     let job = |sink: &mut dyn Sink| job(&opts, sink);
     // A progress line on stderr for long runs of the human report, only when a person
     // watches it (never with JSON, nor when stderr is piped).
-    let progress = (args.format == Format::Human && io::stderr().is_terminal()).then(Progress::new);
+    let progress = (args.format == Format::Human && io::stderr().is_terminal())
+        .then(|| Progress::new(Duration::from_millis(args.progress_after)));
     let bar = progress.as_ref().map(|p| p.bar.clone());
     // When the report goes to the same terminal, each write waits for the bar to step aside.
     let stdout = io::stdout();
@@ -301,21 +306,23 @@ fn named(e: &io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("standard output: {e}"))
 }
 
-/// Rows checked so far, as a spinner on stderr, redrawn four times a second and cleared at
-/// the end (so the report on stdout is untouched).
 /// A progress line on stderr: a bar over the file's bytes for a CSV file on disk, a spinner
 /// otherwise (a workbook's rows, standard input); the rows checked so far either way.
+/// Redrawn four times a second and cleared at the end (so the report on stdout is
+/// untouched); drawn only once a run has gone on for a while (0.3 s by default), so a small
+/// file's report is not preceded by a flash of it.
 struct Progress {
     bar: indicatif::ProgressBar,
     rows: u64,
+    /// Until the bar is shown: the time it is shown at.
+    show_at: Option<Instant>,
 }
 
 impl Progress {
-    fn new() -> Progress {
-        let bar =
-            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    fn new(after: Duration) -> Progress {
+        let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
         bar.set_style(Progress::style("{spinner} {msg} ({elapsed})"));
-        Progress { bar, rows: 0 }
+        Progress { bar, rows: 0, show_at: Some(Instant::now() + after) }
     }
 
     fn style(template: &str) -> indicatif::ProgressStyle {
@@ -341,6 +348,10 @@ impl Sink for Progress {
     }
     fn rows(&mut self, rows: &[(&hubcsv::rules::RowOutcome, hubcsv::Record<'_>)]) -> io::Result<()> {
         self.rows += rows.len() as u64;
+        if self.show_at.is_some_and(|at| Instant::now() >= at) {
+            self.show_at = None;
+            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+        }
         if let Some((last, _)) = rows.last() {
             self.bar.set_position(last.meta.end);
         }

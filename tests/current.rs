@@ -446,8 +446,9 @@ fn false_in_the_users_own_package_with_the_rest_blank_is_a_removal() {
         ],
         "{doc:#}"
     );
-    // Ana's row is a removal: `no-package` is for rows whose effect is unknown, as Ed's.
-    assert_eq!(crate::util::findings(&doc), [("no-package".to_owned(), 3, None)], "{doc:#}");
+    // Ana's row is a removal and Ed keeps Voice: neither is `no-package`, which is for rows
+    // whose effect is unknown.
+    assert_eq!(crate::util::findings(&doc), [], "{doc:#}");
 }
 
 #[test]
@@ -464,10 +465,10 @@ fn an_add_on_counts_the_package_the_user_keeps() {
         doc["rows"][0]["changes"],
         json!([{"column": "Attendant Console [Sub1]", "old": "", "new": "TRUE"}])
     );
-    // (Ana's blank package cell is still `no-package`, a warning: the row assigns none.)
+    // (Ana keeps her package: not `no-package`.)
     assert_eq!(
         crate::util::findings(&doc),
-        [("no-package".to_owned(), 2, None), ("add-on-without-package".to_owned(), 3, Some("C3".to_owned()))]
+        [("add-on-without-package".to_owned(), 3, Some("C3".to_owned()))]
     );
 }
 
@@ -605,4 +606,26 @@ fn the_row_list_shortens_a_long_changed_value_as_findings_do() {
         ),
         "{text}"
     );
+}
+
+#[test]
+fn an_existing_user_with_blank_package_cells_keeps_the_package_without_no_package() {
+    // Ana and Ben are in the export (Webex Calling, Webex Meetings) and their package
+    // cells are blank: blank is "no change", so they keep them, which the export says.
+    // `no-package` ("the upload assigns no package") is for Hana, who is new.
+    let export = fixture("current/export.csv");
+    let upload = fixture("current/upload-package-cells-blank.csv");
+    let (code, doc) = check_json(&upload, &["--current", export.to_str().unwrap()]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(crate::util::findings(&doc), [("no-package".to_owned(), 4, None)], "{doc:#}");
+    let actions: Vec<&str> =
+        doc["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["modify", "unchanged", "add"], "{doc:#}");
+    assert_eq!(doc["summary"]["packages"]["webex_calling"], json!({"before": 2, "after": 2}));
+    // The row list names the package each existing user keeps.
+    let out = hubcsv().args(["check", "-q", "--current"]).arg(&export).arg(&upload).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("modify     webex_calling (kept)  (Display Name:"), "{text}");
+    assert!(text.contains("unchanged  webex_meetings (kept)\n"), "{text}");
+    assert!(text.contains("add        -\n"), "{text}");
 }

@@ -296,10 +296,13 @@ pub(super) fn compare(
     // cells say, the user is left without a package. That is a removal (and `no-package`,
     // which could not know, does not apply).
     let own_false = designated.is_none() && !held.is_empty() && held.iter().all(|&f| f);
-    if own_false && !removal {
+    let removal = removal || own_false;
+    // No package TRUE is `no-package` when the effect is unknown. Here it is known: a
+    // removal, or (the user's own package not FALSE) the user keeps the export's package.
+    // Only a user who holds none is left without one.
+    if designated.is_none() && (removal || before.is_some()) {
         ctx.diags.retain(|d| d.rule != Rule::NoPackage);
     }
-    let removal = removal || own_false;
     let after = match (removal, designated) {
         (true, _) => None,
         (false, Some((_, p))) => Some(p),

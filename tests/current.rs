@@ -629,3 +629,15 @@ fn an_existing_user_with_blank_package_cells_keeps_the_package_without_no_packag
     assert!(text.contains("unchanged  webex_meetings (kept)\n"), "{text}");
     assert!(text.contains("add        -\n"), "{text}");
 }
+
+#[test]
+fn remove_unknown_user_says_the_upload_would_create_the_user() {
+    // Ivan (line 10) is not in the export. Control Hub adds every email it does not have,
+    // so his all-FALSE row would create him, without licenses: not "nothing happens".
+    let doc = report();
+    let d =
+        doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "remove-unknown-user").unwrap();
+    let message = d["message"].as_str().unwrap();
+    assert!(message.contains("would create `ivan.petrov@acme.example.com` as a new user"), "{message}");
+    assert!(d["help"].as_str().unwrap().contains("delete the row"), "{d:#}");
+}

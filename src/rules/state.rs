@@ -268,11 +268,11 @@ pub(super) fn compare(
                 Rule::RemoveUnknownUser,
                 col,
                 format!(
-                    "`{}` is not in the current export ({}): there is nobody to remove",
-                    ctx.get(Some(col)),
-                    matcher.current.path
+                    "`{email}` is not in the current export ({}): there is nobody to remove, and since Control Hub adds every email it does not have, the upload would create `{email}` as a new user without licenses",
+                    matcher.current.path,
+                    email = ctx.get(Some(col)),
                 ),
-                "check the email against the export; a removal of an unknown user does nothing, or fails",
+                "use the email exactly as the export has it; if the user is already gone, delete the row",
             );
             ctx.diags.push(d);
             return (Vec::new(), None, Action::Remove);

@@ -641,3 +641,22 @@ fn remove_unknown_user_says_the_upload_would_create_the_user() {
     assert!(message.contains("would create `ivan.petrov@acme.example.com` as a new user"), "{message}");
     assert!(d["help"].as_str().unwrap().contains("delete the row"), "{d:#}");
 }
+
+#[test]
+fn users_of_the_export_the_file_leaves_out_are_counted() {
+    // The export has 7 users; the file names Ana and Ben (and Hana, new): the 5 others are
+    // left as they are by the upload, which the report says (deleting a row removes no one).
+    let export = fixture("current/export.csv");
+    let upload = fixture("current/upload-package-cells-blank.csv");
+    let (_, doc) = check_json(&upload, &["--current", export.to_str().unwrap()]);
+    assert_eq!(doc["summary"]["absent"], 5, "{doc:#}");
+    let out = hubcsv().args(["check", "-q", "--current"]).arg(&export).arg(&upload).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  not in this file: 5 users of the current export, left as they are"), "{text}");
+    // Every user named (upload.csv names all 7, Farid in another case): none absent.
+    let (_, doc) = check_json(&fixture("current/upload.csv"), &["--current", export.to_str().unwrap()]);
+    assert_eq!(doc["summary"]["absent"], 0, "{doc:#}");
+    // Without --current, no such count.
+    let (_, doc) = check_json(&upload, &[]);
+    assert!(doc["summary"].get("absent").is_none(), "{doc:#}");
+}

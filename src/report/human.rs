@@ -331,6 +331,13 @@ impl<W: Write> Sink for Human<W> {
                 .collect();
             writeln!(out, "  packages (before -> after): {}", moves.join(", "))?;
         }
+        if let Some(absent) = summary.absent.filter(|&n| n > 0) {
+            let users = if absent == 1 { "user" } else { "users" };
+            writeln!(
+                out,
+                "  not in this file: {absent} {users} of the current export, left as they are (to remove one, add its row with every package FALSE)"
+            )?;
+        }
         out.flush()
     }
 }

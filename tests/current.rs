@@ -660,3 +660,25 @@ fn users_of_the_export_the_file_leaves_out_are_counted() {
     let (_, doc) = check_json(&upload, &[]);
     assert!(doc["summary"].get("absent").is_none(), "{doc:#}");
 }
+
+#[test]
+fn activity_columns_of_an_older_export_are_not_edits() {
+    // The file was edited from an export of 2026-11-21; the current export is later. Ana
+    // has been active since (older time, fewer days), Ben not (more days): their values
+    // are stale, not edited. Cy's time is later than the export's: typed, so reported, as
+    // is Dee's User Status.
+    let (code, rows) = actions("export-activity.csv", "upload-activity-stale.csv");
+    assert_eq!(code, 0);
+    assert!(rows.iter().all(|(action, _)| action == "unchanged"), "{rows:?}");
+    let export = fixture("current/export-activity.csv");
+    let (_, doc) =
+        check_json(&fixture("current/upload-activity-stale.csv"), &["--current", export.to_str().unwrap()]);
+    assert_eq!(
+        crate::util::findings(&doc),
+        [
+            ("read-only-modified".to_owned(), 4, Some("C4".to_owned())),
+            ("read-only-modified".to_owned(), 5, Some("B5".to_owned()))
+        ],
+        "{doc:#}"
+    );
+}

@@ -98,6 +98,30 @@ fn same_read_only(old: &str, new: &str) -> bool {
     coarse == cut || (fine.rem_euclid(p) * 2 >= p && coarse == cut + p)
 }
 
+/// Whether a differing activity cell (`Last Service Accessed Time`, `Days since Last
+/// Service Accessed`) is what a copy of an older export holds: Control Hub moves these by
+/// itself, so a file edited from last week's export differs from today's on every user
+/// who was active since, and on every day count. Stale: a time no later than the export's;
+/// any whole number of days (it grows each day, and drops to 0 on activity). A later time
+/// or a day count that is not a number was typed.
+fn stale_activity(header: &str, old: &str, new: &str) -> bool {
+    use chrono::DateTime;
+    if header.eq_ignore_ascii_case("Days since Last Service Accessed") {
+        return !new.is_empty() && new.bytes().all(|b| b.is_ascii_digit());
+    }
+    if header.eq_ignore_ascii_case("Last Service Accessed Time") {
+        let instant = |s: &str| {
+            let s = s.trim().replacen(' ', "T", 1);
+            DateTime::parse_from_rfc3339(&s)
+                .ok()
+                .map(|t| t.naive_utc())
+                .or_else(|| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f").ok())
+        };
+        return matches!((instant(old), instant(new)), (Some(old), Some(new)) if new <= old);
+    }
+    false
+}
+
 /// Whether a column's value is something the upload sets: not hubcsv's, not read-only, not
 /// passed through or unknown (kept in the file, but not a user field Control Hub writes).
 fn writable(class: ColumnClass) -> bool {
@@ -349,7 +373,9 @@ pub(super) fn compare(
         } else {
             old == new
         };
-        if same {
+        if same
+            || (class == ColumnClass::ReadOnly && stale_activity(&schema.columns[col].canonical, old, new))
+        {
             continue;
         }
         // Owned: `new` may borrow the row, which a finding is added to.

@@ -682,3 +682,17 @@ fn activity_columns_of_an_older_export_are_not_edits() {
         "{doc:#}"
     );
 }
+
+#[test]
+fn accents_written_decomposed_are_the_same_text() {
+    // The upload writes Anaïs with `i` + U+0308 (as some macOS tools save text), the
+    // export with `ï`: the same name, not a change that reads `Anaïs -> Anaïs`. Chloé's
+    // Last Name really changes (Muller -> Müller), decomposed or not.
+    let (code, rows) = actions("export-accents.csv", "upload-decomposed-accents.csv");
+    assert_eq!(code, 0);
+    assert_eq!(rows[0], ("unchanged".to_owned(), json!([])), "{rows:?}");
+    assert_eq!(rows[1].0, "modify", "{rows:?}");
+    let columns: Vec<&str> =
+        rows[1].1.as_array().unwrap().iter().map(|c| c["column"].as_str().unwrap()).collect();
+    assert_eq!(columns, ["Last Name", "Display Name"], "{rows:?}");
+}

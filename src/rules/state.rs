@@ -58,6 +58,14 @@ fn same_license(old: &str, new: &str) -> bool {
     super::is_true(old) == super::is_true(new)
 }
 
+/// Text cells: equal, or the same text with its accents composed differently (`ï` and
+/// `i` + U+0308, as some macOS tools save it): a change shown as `Anaïs -> Anaïs` would be
+/// no change to the reader, and `--only-changes` would upload it for nothing.
+fn same_text(old: &str, new: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    old == new || (!(old.is_ascii() && new.is_ascii()) && old.nfc().eq(new.nfc()))
+}
+
 /// An export's phone cell as the upload's is written: its E.164 form (an export saved by a
 /// spreadsheet lost the `+`, or an xlsx export holds the number as a number).
 fn same_phone(old: &str, new: &str, region: Option<phonenumber::country::Id>) -> bool {
@@ -371,7 +379,7 @@ pub(super) fn compare(
         } else if class == ColumnClass::ReadOnly {
             same_read_only(old, new)
         } else {
-            old == new
+            same_text(old, new)
         };
         if same
             || (class == ColumnClass::ReadOnly && stale_activity(&schema.columns[col].canonical, old, new))

@@ -56,6 +56,10 @@ pub struct Summary {
     /// With a current export: users per package before and after the upload.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub packages: Option<BTreeMap<String, PackageCount>>,
+    /// With a current export: its users that no row of the file names. The upload leaves
+    /// them as they are (a user left out of the file is not removed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub absent: Option<u64>,
 }
 
 /// Users of one package before and after the upload.
@@ -521,6 +525,8 @@ struct Totals {
     cells: u64,
     /// Per column with a blank header, its first cell holding data in the file.
     blank_data: Vec<BlankData>,
+    /// With a current export: per export user, whether a row names them.
+    named: Vec<bool>,
 }
 
 impl Run<'_> {
@@ -566,6 +572,9 @@ impl Run<'_> {
                 totals.summary.count(&row.diagnostics);
                 totals.summary.actions.bump(row.action);
                 totals.summary.count_packages(row);
+                if row.existed {
+                    self.name_existing(row, &mut totals.named);
+                }
                 rows_in_batch += 1;
                 last_line = Some(row.meta.line);
             }
@@ -580,6 +589,20 @@ impl Run<'_> {
             totals.cross.reserve(u64::try_from(rows).unwrap_or(u64::MAX).min(most));
         }
         Ok(())
+    }
+
+    /// Marks the export user a row names (`row.existed`) in `named`: the users no row names
+    /// are `summary.absent`.
+    fn name_existing(&self, row: &RowOutcome, named: &mut [bool]) {
+        let Some(matcher) = self.matcher else { return };
+        // The row's user as the row's check looked it up: white space and invisible
+        // characters removed (`row.user`), lower-cased.
+        let key = row.user.as_deref().map(str::to_lowercase);
+        if let Some(existing) = key.and_then(|key| matcher.current.lookup(&key)) {
+            if let Some(slot) = named.get_mut(existing.index()) {
+                *slot = true;
+            }
+        }
     }
 
     /// Hands the rows of a batch, checked and crossed, to `sink` in input order.
@@ -741,6 +764,7 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
         cross: CrossCheck::new(opts.max_rows),
         cells: 0,
         blank_data: Vec::new(),
+        named: opts.current.as_deref().map_or_else(Vec::new, |c| vec![false; c.len()]),
     };
     sink.begin(&info, &header.schema).map_err(Error::Output)?;
     totals.summary.count(&header.diagnostics);
@@ -770,6 +794,9 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     // Rows before and including the header are not data.
     run.check_all(&mut *rows, batch, (header_at.0, header_at.1 + 1), &mut totals, sink, &info.path)?;
     let mut summary = totals.summary;
+    if opts.current.is_some() {
+        summary.absent = Some(totals.named.iter().filter(|&&named| !named).count() as u64);
+    }
     summary.rows = totals.cross.rows();
     info.rows = summary.rows;
     // Findings about the header that only the whole file shows.

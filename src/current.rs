@@ -73,6 +73,12 @@ impl<'a> Existing<'a> {
         self.value(self.current.schema.email)
     }
 
+    /// The user's position among the export's users (0 for the first).
+    #[must_use]
+    pub(crate) fn index(&self) -> usize {
+        self.index
+    }
+
     /// The line of the user in the export.
     #[must_use]
     pub fn line(&self) -> u64 {

@@ -446,8 +446,9 @@ fn false_in_the_users_own_package_with_the_rest_blank_is_a_removal() {
         ],
         "{doc:#}"
     );
-    // Ana's row is a removal: `no-package` is for rows whose effect is unknown, as Ed's.
-    assert_eq!(crate::util::findings(&doc), [("no-package".to_owned(), 3, None)], "{doc:#}");
+    // Ana's row is a removal and Ed keeps Voice: neither is `no-package`, which is for rows
+    // whose effect is unknown.
+    assert_eq!(crate::util::findings(&doc), [], "{doc:#}");
 }
 
 #[test]
@@ -464,10 +465,10 @@ fn an_add_on_counts_the_package_the_user_keeps() {
         doc["rows"][0]["changes"],
         json!([{"column": "Attendant Console [Sub1]", "old": "", "new": "TRUE"}])
     );
-    // (Ana's blank package cell is still `no-package`, a warning: the row assigns none.)
+    // (Ana keeps her package: not `no-package`.)
     assert_eq!(
         crate::util::findings(&doc),
-        [("no-package".to_owned(), 2, None), ("add-on-without-package".to_owned(), 3, Some("C3".to_owned()))]
+        [("add-on-without-package".to_owned(), 3, Some("C3".to_owned()))]
     );
 }
 
@@ -605,4 +606,93 @@ fn the_row_list_shortens_a_long_changed_value_as_findings_do() {
         ),
         "{text}"
     );
+}
+
+#[test]
+fn an_existing_user_with_blank_package_cells_keeps_the_package_without_no_package() {
+    // Ana and Ben are in the export (Webex Calling, Webex Meetings) and their package
+    // cells are blank: blank is "no change", so they keep them, which the export says.
+    // `no-package` ("the upload assigns no package") is for Hana, who is new.
+    let export = fixture("current/export.csv");
+    let upload = fixture("current/upload-package-cells-blank.csv");
+    let (code, doc) = check_json(&upload, &["--current", export.to_str().unwrap()]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(crate::util::findings(&doc), [("no-package".to_owned(), 4, None)], "{doc:#}");
+    let actions: Vec<&str> =
+        doc["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["modify", "unchanged", "add"], "{doc:#}");
+    assert_eq!(doc["summary"]["packages"]["webex_calling"], json!({"before": 2, "after": 2}));
+    // The row list names the package each existing user keeps.
+    let out = hubcsv().args(["check", "-q", "--current"]).arg(&export).arg(&upload).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("modify     webex_calling (kept)  (Display Name:"), "{text}");
+    assert!(text.contains("unchanged  webex_meetings (kept)\n"), "{text}");
+    assert!(text.contains("add        -\n"), "{text}");
+}
+
+#[test]
+fn remove_unknown_user_says_the_upload_would_create_the_user() {
+    // Ivan (line 10) is not in the export. Control Hub adds every email it does not have,
+    // so his all-FALSE row would create him, without licenses: not "nothing happens".
+    let doc = report();
+    let d =
+        doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "remove-unknown-user").unwrap();
+    let message = d["message"].as_str().unwrap();
+    assert!(message.contains("would create `ivan.petrov@acme.example.com` as a new user"), "{message}");
+    assert!(d["help"].as_str().unwrap().contains("delete the row"), "{d:#}");
+}
+
+#[test]
+fn users_of_the_export_the_file_leaves_out_are_counted() {
+    // The export has 7 users; the file names Ana and Ben (and Hana, new): the 5 others are
+    // left as they are by the upload, which the report says (deleting a row removes no one).
+    let export = fixture("current/export.csv");
+    let upload = fixture("current/upload-package-cells-blank.csv");
+    let (_, doc) = check_json(&upload, &["--current", export.to_str().unwrap()]);
+    assert_eq!(doc["summary"]["absent"], 5, "{doc:#}");
+    let out = hubcsv().args(["check", "-q", "--current"]).arg(&export).arg(&upload).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  not in this file: 5 users of the current export, left as they are"), "{text}");
+    // Every user named (upload.csv names all 7, Farid in another case): none absent.
+    let (_, doc) = check_json(&fixture("current/upload.csv"), &["--current", export.to_str().unwrap()]);
+    assert_eq!(doc["summary"]["absent"], 0, "{doc:#}");
+    // Without --current, no such count.
+    let (_, doc) = check_json(&upload, &[]);
+    assert!(doc["summary"].get("absent").is_none(), "{doc:#}");
+}
+
+#[test]
+fn activity_columns_of_an_older_export_are_not_edits() {
+    // The file was edited from an export of 2026-11-21; the current export is later. Ana
+    // has been active since (older time, fewer days), Ben not (more days): their values
+    // are stale, not edited. Cy's time is later than the export's: typed, so reported, as
+    // is Dee's User Status.
+    let (code, rows) = actions("export-activity.csv", "upload-activity-stale.csv");
+    assert_eq!(code, 0);
+    assert!(rows.iter().all(|(action, _)| action == "unchanged"), "{rows:?}");
+    let export = fixture("current/export-activity.csv");
+    let (_, doc) =
+        check_json(&fixture("current/upload-activity-stale.csv"), &["--current", export.to_str().unwrap()]);
+    assert_eq!(
+        crate::util::findings(&doc),
+        [
+            ("read-only-modified".to_owned(), 4, Some("C4".to_owned())),
+            ("read-only-modified".to_owned(), 5, Some("B5".to_owned()))
+        ],
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn accents_written_decomposed_are_the_same_text() {
+    // The upload writes Anaïs with `i` + U+0308 (as some macOS tools save text), the
+    // export with `ï`: the same name, not a change that reads `Anaïs -> Anaïs`. Chloé's
+    // Last Name really changes (Muller -> Müller), decomposed or not.
+    let (code, rows) = actions("export-accents.csv", "upload-decomposed-accents.csv");
+    assert_eq!(code, 0);
+    assert_eq!(rows[0], ("unchanged".to_owned(), json!([])), "{rows:?}");
+    assert_eq!(rows[1].0, "modify", "{rows:?}");
+    let columns: Vec<&str> =
+        rows[1].1.as_array().unwrap().iter().map(|c| c["column"].as_str().unwrap()).collect();
+    assert_eq!(columns, ["Last Name", "Display Name"], "{rows:?}");
 }

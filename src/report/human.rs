@@ -43,7 +43,7 @@ pub struct Style {
 }
 
 /// One line of the per-user table: line, user, action, package, diff.
-type TableRow = (u64, Option<String>, Action, Option<&'static str>, String);
+type TableRow = (u64, Option<String>, Action, Option<String>, String);
 
 /// Writes the human report to `out`.
 pub struct Human<W: Write> {
@@ -186,10 +186,21 @@ impl<W: Write> Human<W> {
                 row.meta.line,
                 written.or_else(|| row.user.clone()),
                 row.action,
-                row.package,
+                package(row),
                 diff(row, &self.package_columns),
             ));
         }
+    }
+}
+
+/// The row list's package: the one set TRUE, or (with `--current`) the one an existing
+/// user keeps when the row leaves its cells blank, marked `(kept)`: a bare `-` would read
+/// as "no package".
+fn package(row: &RowOutcome) -> Option<String> {
+    match (row.package, row.action, row.package_before.as_deref()) {
+        (Some(p), _, _) => Some(p.to_owned()),
+        (None, Action::Modify | Action::Unchanged, Some(kept)) => Some(format!("{kept} (kept)")),
+        _ => None,
     }
 }
 
@@ -288,7 +299,7 @@ impl<W: Write> Sink for Human<W> {
                 .min(USER_MAX);
             writeln!(out, "  {:>5}  {:<width$}  {:<9}  package", "line", "user", "action")?;
             for (line, user, action, package, diff) in &self.rows {
-                let package = package.unwrap_or("-");
+                let package = package.as_deref().unwrap_or("-");
                 let user = user.as_deref().unwrap_or("-");
                 let user = shorten(user, USER_MAX);
                 let line_text = format!("  {line:>5}  {user:<width$}  {:<9}  {package}", action.as_str());
@@ -328,6 +339,13 @@ impl<W: Write> Sink for Human<W> {
                 .map(|(id, c)| format!("{id} {} -> {}", c.before, c.after))
                 .collect();
             writeln!(out, "  packages (before -> after): {}", moves.join(", "))?;
+        }
+        if let Some(absent) = summary.absent.filter(|&n| n > 0) {
+            let users = if absent == 1 { "user" } else { "users" };
+            writeln!(
+                out,
+                "  not in this file: {absent} {users} of the current export, left as they are (to remove one, add its row with every package FALSE)"
+            )?;
         }
         out.flush()
     }

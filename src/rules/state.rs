@@ -58,6 +58,14 @@ fn same_license(old: &str, new: &str) -> bool {
     super::is_true(old) == super::is_true(new)
 }
 
+/// Text cells: equal, or the same text with its accents composed differently (`ï` and
+/// `i` + U+0308, as some macOS tools save it): a change shown as `Anaïs -> Anaïs` would be
+/// no change to the reader, and `--only-changes` would upload it for nothing.
+fn same_text(old: &str, new: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    old == new || (!(old.is_ascii() && new.is_ascii()) && old.nfc().eq(new.nfc()))
+}
+
 /// An export's phone cell as the upload's is written: its E.164 form (an export saved by a
 /// spreadsheet lost the `+`, or an xlsx export holds the number as a number).
 fn same_phone(old: &str, new: &str, region: Option<phonenumber::country::Id>) -> bool {
@@ -96,6 +104,30 @@ fn same_read_only(old: &str, new: &str) -> bool {
     let (fine, coarse) = (fine.and_utc().timestamp_millis(), coarse.and_utc().timestamp_millis());
     let cut = fine - fine.rem_euclid(p);
     coarse == cut || (fine.rem_euclid(p) * 2 >= p && coarse == cut + p)
+}
+
+/// Whether a differing activity cell (`Last Service Accessed Time`, `Days since Last
+/// Service Accessed`) is what a copy of an older export holds: Control Hub moves these by
+/// itself, so a file edited from last week's export differs from today's on every user
+/// who was active since, and on every day count. Stale: a time no later than the export's;
+/// any whole number of days (it grows each day, and drops to 0 on activity). A later time
+/// or a day count that is not a number was typed.
+fn stale_activity(header: &str, old: &str, new: &str) -> bool {
+    use chrono::DateTime;
+    if header.eq_ignore_ascii_case("Days since Last Service Accessed") {
+        return !new.is_empty() && new.bytes().all(|b| b.is_ascii_digit());
+    }
+    if header.eq_ignore_ascii_case("Last Service Accessed Time") {
+        let instant = |s: &str| {
+            let s = s.trim().replacen(' ', "T", 1);
+            DateTime::parse_from_rfc3339(&s)
+                .ok()
+                .map(|t| t.naive_utc())
+                .or_else(|| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f").ok())
+        };
+        return matches!((instant(old), instant(new)), (Some(old), Some(new)) if new <= old);
+    }
+    false
 }
 
 /// Whether a column's value is something the upload sets: not hubcsv's, not read-only, not
@@ -268,11 +300,11 @@ pub(super) fn compare(
                 Rule::RemoveUnknownUser,
                 col,
                 format!(
-                    "`{}` is not in the current export ({}): there is nobody to remove",
-                    ctx.get(Some(col)),
-                    matcher.current.path
+                    "`{email}` is not in the current export ({}): there is nobody to remove, and since Control Hub adds every email it does not have, the upload would create `{email}` as a new user without licenses",
+                    matcher.current.path,
+                    email = ctx.get(Some(col)),
                 ),
-                "check the email against the export; a removal of an unknown user does nothing, or fails",
+                "use the email exactly as the export has it; if the user is already gone, delete the row",
             );
             ctx.diags.push(d);
             return (Vec::new(), None, Action::Remove);
@@ -296,10 +328,13 @@ pub(super) fn compare(
     // cells say, the user is left without a package. That is a removal (and `no-package`,
     // which could not know, does not apply).
     let own_false = designated.is_none() && !held.is_empty() && held.iter().all(|&f| f);
-    if own_false && !removal {
+    let removal = removal || own_false;
+    // No package TRUE is `no-package` when the effect is unknown. Here it is known: a
+    // removal, or (the user's own package not FALSE) the user keeps the export's package.
+    // Only a user who holds none is left without one.
+    if designated.is_none() && (removal || before.is_some()) {
         ctx.diags.retain(|d| d.rule != Rule::NoPackage);
     }
-    let removal = removal || own_false;
     let after = match (removal, designated) {
         (true, _) => None,
         (false, Some((_, p))) => Some(p),
@@ -344,9 +379,11 @@ pub(super) fn compare(
         } else if class == ColumnClass::ReadOnly {
             same_read_only(old, new)
         } else {
-            old == new
+            same_text(old, new)
         };
-        if same {
+        if same
+            || (class == ColumnClass::ReadOnly && stale_activity(&schema.columns[col].canonical, old, new))
+        {
             continue;
         }
         // Owned: `new` may borrow the row, which a finding is added to.

@@ -325,13 +325,6 @@ impl<W: Write> Sink for Human<W> {
             "  actions ({evidence}): add {}  modify {}  remove {}  unchanged {}  invalid {}",
             a.add, a.modify, a.remove, a.unchanged, a.invalid
         )?;
-        if self.style.deny_warnings && summary.warnings > 0 {
-            let what = match summary.warnings {
-                1 => "the warning fails".to_owned(),
-                n => format!("the {n} warnings fail"),
-            };
-            writeln!(out, "  --deny-warnings: {what} the run (exit 1)")?;
-        }
         if let Some(packages) = &summary.packages {
             let moves: Vec<String> = packages
                 .iter()
@@ -346,6 +339,13 @@ impl<W: Write> Sink for Human<W> {
                 out,
                 "  not in this file: {absent} {users} of the current export, left as they are (to remove one, add its row with every package FALSE)"
             )?;
+        }
+        if self.style.deny_warnings && summary.warnings > 0 {
+            let what = match summary.warnings {
+                1 => "the warning fails".to_owned(),
+                n => format!("the {n} warnings fail"),
+            };
+            writeln!(out, "  --deny-warnings: {what} the run (exit 1)")?;
         }
         out.flush()
     }

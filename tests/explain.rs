@@ -95,7 +95,8 @@ fn rule_page_examples_are_true() {
             | Rule::RemoveUnknownUser
             | Rule::CallingLocationChange
             | Rule::NumberInUse
-            | Rule::PackageColumnMissing => &["--current", "fixtures/current/rules-export.csv"],
+            | Rule::PackageColumnMissing
+            | Rule::StatusUserNotInExport => &["--current", "fixtures/current/rules-export.csv"],
             _ => &[],
         };
         // HC001's example is a file that is not a table, and HC036/HC037 are about spreadsheet

@@ -130,6 +130,7 @@ rules! {
     ReplacementCharacter = "HC048", "replacement-character", Warning, "A cell holds U+FFFD: a letter was lost to a wrong encoding before hubcsv read the file.";
     AddOnWithoutPackage = "HC049", "add-on-without-package", Error, "An add-on (Attendant Console) TRUE for a user without a calling package.";
     LineBreakInValue = "HC050", "line-break-in-value", Warning, "A Control Hub field holds a line break (a stray quote may have swallowed a row).";
+    StatusUserNotInExport = "HC051", "status-user-not-in-export", Warning, "A row with a User Status, as rows copied from an export have, whose user is not in the current export: the upload adds them (needs `--current`).";
 }
 
 impl Rule {

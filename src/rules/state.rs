@@ -284,6 +284,28 @@ fn held_cells(
     })
 }
 
+/// `status-user-not-in-export`: the row has a `User Status`, as a row copied from an export
+/// has, but its user is not in the current export. The export given is another org's or an
+/// older one, or the email was edited: either way the upload adds the user as new.
+fn status_user_not_in_export(ctx: &mut RowCtx<'_>, matcher: &Matcher<'_>) {
+    let Some(col) = ctx.schema.user_status else { return };
+    let status = ctx.get(Some(col)).trim();
+    if status.is_empty() {
+        return;
+    }
+    let email = ctx.get(Some(ctx.schema.email)).trim();
+    let d = ctx.at(
+        Rule::StatusUserNotInExport,
+        col,
+        format!(
+            "`{email}` has a User Status (`{status}`), as a row copied from an export has, but is not in the current export ({}): the upload adds `{email}` as a new user",
+            matcher.current.path
+        ),
+        "give --current the org's latest export, and check the email against it; for a new user, clear User Status",
+    );
+    ctx.diags.push(d);
+}
+
 /// Compares an uploaded row with its user in the export; returns the changes, the package
 /// before, and the action.
 pub(super) fn compare(
@@ -309,6 +331,7 @@ pub(super) fn compare(
             ctx.diags.push(d);
             return (Vec::new(), None, Action::Remove);
         }
+        status_user_not_in_export(ctx, matcher);
         return (Vec::new(), None, Action::Add);
     };
     let schema = ctx.schema;

@@ -42,6 +42,26 @@ pub enum ReadError {
         /// 0-based field index.
         field: usize,
     },
+    /// A record longer than [`super::MAX_RECORD_BYTES`]: a quote that never closes, or a file
+    /// without line breaks.
+    TooLong {
+        /// Editor line where the record starts.
+        line: u64,
+        /// Its spreadsheet row.
+        row: u64,
+        /// The 0-based field of the record's first line where a quote opens, if one does.
+        quote: Option<usize>,
+    },
+}
+
+impl ReadError {
+    /// The error for a record that starts at editor line `line` (spreadsheet row `row`) and
+    /// runs past [`super::MAX_RECORD_BYTES`]; `head` is its start as read.
+    pub(crate) fn too_long(line: u64, row: u64, head: &[u8], delimiter: u8) -> ReadError {
+        let first = memchr::memchr2(b'\n', b'\r', head).map_or(head, |end| &head[..end]);
+        let quote = memchr::memchr(b'"', first).map(|at| super::batch::count(&first[..at], delimiter));
+        ReadError::TooLong { line, row, quote }
+    }
 }
 
 /// Reads bytes from `inner`, drops a UTF-8 BOM, and keeps a window of what it handed out.
@@ -114,6 +134,17 @@ impl<R: Read> Read for Tee<R> {
         }
         let n = self.inner.read(out)?;
         self.window.extend_from_slice(&out[..n]);
+        // The window holds the records not yet released (one, as callers read): past the
+        // limit, one record is too long (see `input::MAX_RECORD_BYTES`).
+        if self.window.len() > super::MAX_RECORD_BYTES + (64 << 10) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a record runs over {} MiB without ending: a quote that never closes, or not a CSV file",
+                    super::MAX_RECORD_BYTES >> 20
+                ),
+            ));
+        }
         Ok(n)
     }
 }

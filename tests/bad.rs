@@ -228,3 +228,22 @@ fn a_line_past_the_record_limit() {
     assert!(text.contains("one-line.csv:1"), "{text}");
     assert!(text.contains("line 1 runs over 16 MiB without a line break"), "{text}");
 }
+
+/// An over-long cell is `cell-too-long`, and read as empty by the other rules: it is not
+/// also reported as a blank email or a blank name (it is anything but blank in the file).
+#[test]
+fn an_over_long_cell_is_not_also_blank() {
+    let header = "First Name,Last Name,User ID/Email (Required),Extension,Location,Webex Calling [Sub1]\n";
+    let long = "b".repeat(1001);
+    let data = format!(
+        "{header}Ana,{long},ana@example.com,1001,HQ,TRUE\nBen,Okafor,{long}@example.com,1002,HQ,TRUE\n"
+    );
+    let (code, doc) = crate::util::check_bytes("long.csv", data.as_bytes(), &[]);
+    assert_eq!(code, 1);
+    let found = crate::util::findings(&doc);
+    let expected = vec![
+        ("cell-too-long".to_owned(), 2, Some("B2".to_owned())),
+        ("cell-too-long".to_owned(), 3, Some("C3".to_owned())),
+    ];
+    assert_eq!(found, expected, "{doc:#}");
+}

@@ -247,3 +247,15 @@ fn an_over_long_cell_is_not_also_blank() {
     ];
     assert_eq!(found, expected, "{doc:#}");
 }
+
+/// `-j` with thousands of threads spent its time starting them (`-j 5000`: 42 s on a 14-row
+/// file): refused past 256, as a command-line mistake (exit 2).
+#[test]
+fn thousands_of_threads_are_refused() {
+    let out = hubcsv().args(["check", "-j", "5000"]).arg(fixture("example/upload.csv")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("hubcsv runs at most 256 worker threads"), "{stderr}");
+    let out = hubcsv().args(["check", "-j", "256"]).arg(fixture("example/upload.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -185,7 +185,7 @@ fn a_wrapped_fatal_error_keeps_option_names_whole() {
 }
 
 /// A quote that never closes near the top of a big file: the record it opens is refused past
-/// 16 MiB (input::MAX_RECORD_BYTES), naming the line and the cell of the quote, instead of
+/// 16 MiB (`input::MAX_RECORD_BYTES`), naming the line and the cell of the quote, instead of
 /// being held whole at ten times its size (a 200 MB record took 2.4 GB). `fix` leaves no
 /// file behind, and an export (--current) is held to the same limit.
 #[test]

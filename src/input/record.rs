@@ -64,6 +64,19 @@ impl ReadError {
     }
 }
 
+/// The [`Tee`]'s window outgrew [`super::MAX_RECORD_BYTES`]: carried through the csv crate
+/// as an I/O error, and made [`ReadError::TooLong`] with the record's line by the reader.
+#[derive(Debug)]
+struct TooLong;
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a record runs over {} MiB without ending", super::MAX_RECORD_BYTES >> 20)
+    }
+}
+
+impl std::error::Error for TooLong {}
+
 /// Reads bytes from `inner`, drops a UTF-8 BOM, and keeps a window of what it handed out.
 #[derive(Debug)]
 pub struct Tee<R> {
@@ -137,13 +150,7 @@ impl<R: Read> Read for Tee<R> {
         // The window holds the records not yet released (one, as callers read): past the
         // limit, one record is too long (see `input::MAX_RECORD_BYTES`).
         if self.window.len() > super::MAX_RECORD_BYTES + (64 << 10) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "a record runs over {} MiB without ending: a quote that never closes, or not a CSV file",
-                    super::MAX_RECORD_BYTES >> 20
-                ),
-            ));
+            return Err(io::Error::new(io::ErrorKind::InvalidData, TooLong));
         }
         Ok(n)
     }
@@ -166,6 +173,7 @@ pub struct RecordReader<R: Read> {
     extra_lines: u64,
     /// The first record read (for [`ReadError::Utf8`]).
     first: Option<Vec<String>>,
+    delimiter: u8,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -176,7 +184,15 @@ impl<R: Read> RecordReader<R> {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(Tee::new(inner));
-        RecordReader { reader, cursor: 0, cursor_line: 0, after_cr: false, extra_lines: 0, first: None }
+        RecordReader {
+            reader,
+            cursor: 0,
+            cursor_line: 0,
+            after_cr: false,
+            extra_lines: 0,
+            first: None,
+            delimiter,
+        }
     }
 
     /// Reads the next record into `record`. Returns `Ok(None)` at the end of the input.
@@ -215,6 +231,13 @@ impl<R: Read> RecordReader<R> {
                 Ok(Some(Meta { line, sheet_row, start, end }))
             }
             Err(e) => Err(match e.into_kind() {
+                csv::ErrorKind::Io(io) if matches!(io.get_ref(), Some(e) if e.is::<TooLong>()) => {
+                    // The record starts after the empty lines that follow the last one read.
+                    let rest = self.reader.get_ref().slice(self.cursor, u64::MAX);
+                    let lead = rest.iter().position(|b| *b != b'\r' && *b != b'\n').unwrap_or(rest.len());
+                    let line = self.cursor_line + line_breaks(&rest[..lead], self.after_cr).0 + 1;
+                    ReadError::too_long(line, line - self.extra_lines, &rest[lead..], self.delimiter)
+                }
                 csv::ErrorKind::Io(io) => ReadError::Io(io),
                 csv::ErrorKind::Utf8 { err, .. } => {
                     let line = self.cursor_line + 1;

@@ -261,6 +261,24 @@ pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
             },
             help: "save the file as \"CSV UTF-8 (Comma delimited)\" from your spreadsheet editor; if the whole file is in one other encoding, name it: --encoding windows-1252 (or macintosh, for Excel for Mac's \"CSV (Macintosh)\")".to_owned(),
         },
+        ReadError::TooLong { line, row, quote } => {
+            let limit = crate::input::MAX_RECORD_BYTES >> 20;
+            let (reason, help) = match quote {
+                Some(field) => (
+                    format!(
+                        "the quote in cell {}{row} (field {} of line {line}) never closes: over {limit} MiB of the lines after it read as one value, more than any user list holds",
+                        crate::schema::column_letters(field),
+                        field + 1
+                    ),
+                    "close the quote, or remove the stray `\"`; quotes belong only around a whole field",
+                ),
+                None => (
+                    format!("line {line} runs over {limit} MiB without a line break: not a CSV user list"),
+                    "give hubcsv the CSV exported from Control Hub, or the workbook (.xlsx, .ods, .xls) it was edited in",
+                ),
+            };
+            Error::Unreadable { path: path.to_owned(), line: Some(line), reason, help: help.to_owned() }
+        }
     }
 }
 

@@ -103,6 +103,10 @@ impl Error {
                 "is it the right file? A user list of 1,000,000 users is about 150 MB; raise --max-bytes if it is"
                     .to_owned()
             }
+            // Content the reader refused (undecodable text): the path is fine.
+            Error::Io { cause, .. } if cause.kind() == io::ErrorKind::InvalidData => {
+                "is it the right file? hubcsv reads CSV text and workbooks (.xlsx, .ods, .xls)".to_owned()
+            }
             Error::Io { .. } => "check the path and that you may read the file".to_owned(),
             Error::Unreadable { help, .. } => help.clone(),
             Error::Profile(p) => p.help.clone(),

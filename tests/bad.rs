@@ -183,3 +183,79 @@ fn a_wrapped_fatal_error_keeps_option_names_whole() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.lines().any(|l| l.contains("--max-columns (2000)")), "{stderr}");
 }
+
+/// A quote that never closes near the top of a big file: the record it opens is refused past
+/// 16 MiB (`input::MAX_RECORD_BYTES`), naming the line and the cell of the quote, instead of
+/// being held whole at ten times its size (a 200 MB record took 2.4 GB). `fix` leaves no
+/// file behind, and an export (--current) is held to the same limit.
+#[test]
+fn unclosed_quote_past_the_record_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stray.csv");
+    let mut data = b"First Name,Last Name,User ID/Email (Required)\nAna,Silva,ana@example.com\n".to_vec();
+    data.extend_from_slice(b"Ben,\"Okafor,ben@example.com\n");
+    let row = b"Cy,Dee,cy@example.com\n";
+    while data.len() < (17 << 20) {
+        data.extend_from_slice(row);
+    }
+    std::fs::write(&path, &data).unwrap();
+    let out = dir.path().join("out.csv");
+    let fixed = hubcsv().arg("fix").arg(&path).arg("-o").arg(&out).output().unwrap();
+    let text = flat(&String::from_utf8_lossy(&fixed.stderr));
+    assert_eq!(fixed.status.code(), Some(2), "{}", &text[..text.len().min(2000)]);
+    assert!(text.contains("stray.csv:3"), "{text}");
+    assert!(text.contains("the quote in cell B3 (field 2 of line 3) never closes"), "{text}");
+    assert!(text.contains("over 16 MiB"), "{text}");
+    assert!(text.len() < 5_000, "{}", &text[..2000]);
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("stray.csv")], "no output, no temporary file");
+
+    let upload = fixture("example/upload.csv");
+    let current = hubcsv().arg("check").arg("--current").arg(&path).arg(&upload).output().unwrap();
+    let text = flat(&String::from_utf8_lossy(&current.stderr));
+    assert_eq!(current.status.code(), Some(2), "{text}");
+    assert!(text.contains("stray.csv:3: the quote in cell B3 (field 2 of line 3) never closes"), "{text}");
+}
+
+/// A file of 17 MiB without a line break: refused at the record limit, not read whole.
+#[test]
+fn a_line_past_the_record_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one-line.csv");
+    std::fs::write(&path, vec![b'x'; 17 << 20]).unwrap();
+    let (code, text) = run(&path, &[]);
+    assert_eq!(code, 2, "{}", &text[..text.len().min(2000)]);
+    assert!(text.contains("one-line.csv:1"), "{text}");
+    assert!(text.contains("line 1 runs over 16 MiB without a line break"), "{text}");
+}
+
+/// An over-long cell is `cell-too-long`, and read as empty by the other rules: it is not
+/// also reported as a blank email or a blank name (it is anything but blank in the file).
+#[test]
+fn an_over_long_cell_is_not_also_blank() {
+    let header = "First Name,Last Name,User ID/Email (Required),Extension,Location,Webex Calling [Sub1]\n";
+    let long = "b".repeat(1001);
+    let data = format!(
+        "{header}Ana,{long},ana@example.com,1001,HQ,TRUE\nBen,Okafor,{long}@example.com,1002,HQ,TRUE\n"
+    );
+    let (code, doc) = crate::util::check_bytes("long.csv", data.as_bytes(), &[]);
+    assert_eq!(code, 1);
+    let found = crate::util::findings(&doc);
+    let expected = vec![
+        ("cell-too-long".to_owned(), 2, Some("B2".to_owned())),
+        ("cell-too-long".to_owned(), 3, Some("C3".to_owned())),
+    ];
+    assert_eq!(found, expected, "{doc:#}");
+}
+
+/// `-j` with thousands of threads spent its time starting them (`-j 5000`: 42 s on a 14-row
+/// file): refused past 256, as a command-line mistake (exit 2).
+#[test]
+fn thousands_of_threads_are_refused() {
+    let out = hubcsv().args(["check", "-j", "5000"]).arg(fixture("example/upload.csv")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("hubcsv runs at most 256 worker threads"), "{stderr}");
+    let out = hubcsv().args(["check", "-j", "256"]).arg(fixture("example/upload.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}

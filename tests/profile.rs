@@ -487,3 +487,29 @@ fn profile_license_columns_with_a_subscription_are_kept_and_basic_ones_written_f
         "{written}"
     );
 }
+
+/// A profile that is not one (50 MB of TOML took 17 s and 1 GB; binary bytes were "cannot
+/// read the file ... check the path"): refused as `invalid-profile`, saying why.
+#[test]
+fn a_huge_or_binary_profile_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.toml");
+    let aliases = "\"k\" = \"First Name\"\n".repeat(60_000);
+    std::fs::write(&huge, format!("[aliases]\n{aliases}")).unwrap();
+    let binary = dir.path().join("binary.toml");
+    std::fs::write(&binary, b"[aliases]\n\"Pr\xe9nom\" = \"First Name\"\n").unwrap();
+    for (profile, text) in [
+        (&huge, "the profile is over 1024 KiB".to_owned()),
+        (&binary, "the profile is not UTF-8 text: line 2 holds a byte that is not".to_owned()),
+    ] {
+        let out = hubcsv()
+            .args(["check", "--profile"])
+            .arg(profile)
+            .arg(fixture("profiles/rh-fr.csv"))
+            .output()
+            .unwrap();
+        let stderr = crate::util::flat(&String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("HC043") && stderr.contains(&text), "{stderr}");
+    }
+}

@@ -493,6 +493,16 @@ impl<R: Read + Send> ChunkedCsv<R> {
     }
 }
 
+impl<R: Read + Send> ChunkedCsv<R> {
+    /// The error for the record that starts `raw` (after empty lines) and is not done
+    /// within [`super::MAX_RECORD_BYTES`].
+    fn too_long(&self, raw: &[u8]) -> ReadError {
+        let lead = raw.iter().position(|b| *b != b'\r' && *b != b'\n').unwrap_or(raw.len());
+        let line = self.lines + line_breaks(&raw[..lead], self.after_cr).0 + 1;
+        ReadError::too_long(line, line - self.extra, &raw[lead..], self.delimiter)
+    }
+}
+
 impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
     fn next_batch(&mut self, batch: &mut Batch) -> Result<bool, ReadError> {
         // The buffers of the last batch are written over, not zeroed again: the source bytes
@@ -516,7 +526,9 @@ impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
                 batch.raw = raw;
                 return Ok(false);
             }
-            let n = self.pieces.min(raw.len() / self.min_piece).max(1);
+            // Read again for one long record, a single piece: other pieces would only guess
+            // at records inside it (a quote left open), to be dropped, and cost memory.
+            let n = if target > self.block { 1 } else { self.pieces.min(raw.len() / self.min_piece).max(1) };
             let cuts = cuts(&raw, n);
             let eof = self.eof;
             let mut parsers: Vec<Parser> = cuts
@@ -547,12 +559,17 @@ impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
             if eof || kept.iter().any(|p| !p.piece.rows.is_empty()) {
                 break (kept, eof);
             }
-            // One record longer than the block: read more and parse again.
+            // One record longer than the block: read more and parse again, up to the limit.
             for p in kept {
                 self.readers.push(p.rdr);
                 batch.give_back(p.piece);
             }
-            target = raw.len().saturating_mul(2);
+            if raw.len() > super::MAX_RECORD_BYTES {
+                let e = self.too_long(&raw);
+                batch.raw = raw;
+                return Err(e);
+            }
+            target = raw.len().saturating_mul(2).min(super::MAX_RECORD_BYTES + 1);
         };
 
         // Offsets in the stream and editor lines, in input order.

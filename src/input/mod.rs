@@ -91,6 +91,14 @@ pub struct ReadOptions {
 /// export is about 150 MB).
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
 
+/// The longest record (row) read, in bytes: 16 MiB. A Control Hub row is a few hundred bytes
+/// and no cell holds over 1,000 characters (`cell-too-long`), so a longer record is a quote
+/// that never closes swallowing the rest of a big file, or a file without line breaks; held
+/// whole, it costs about ten times its size (its bytes, its text, the report's copies).
+/// Past it the input is refused (`unreadable-file`, naming the line where the record starts
+/// and the quote), so memory stays bounded whatever one record holds (docs/design.md).
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
 /// A reader that fails once more than `left` bytes were read: a resource limit, not an
 /// out-of-memory kill.
 struct Limited<R> {

@@ -42,7 +42,40 @@ pub enum ReadError {
         /// 0-based field index.
         field: usize,
     },
+    /// A record longer than [`super::MAX_RECORD_BYTES`]: a quote that never closes, or a file
+    /// without line breaks.
+    TooLong {
+        /// Editor line where the record starts.
+        line: u64,
+        /// Its spreadsheet row.
+        row: u64,
+        /// The 0-based field of the record's first line where a quote opens, if one does.
+        quote: Option<usize>,
+    },
 }
+
+impl ReadError {
+    /// The error for a record that starts at editor line `line` (spreadsheet row `row`) and
+    /// runs past [`super::MAX_RECORD_BYTES`]; `head` is its start as read.
+    pub(crate) fn too_long(line: u64, row: u64, head: &[u8], delimiter: u8) -> ReadError {
+        let first = memchr::memchr2(b'\n', b'\r', head).map_or(head, |end| &head[..end]);
+        let quote = memchr::memchr(b'"', first).map(|at| super::batch::count(&first[..at], delimiter));
+        ReadError::TooLong { line, row, quote }
+    }
+}
+
+/// The [`Tee`]'s window outgrew [`super::MAX_RECORD_BYTES`]: carried through the csv crate
+/// as an I/O error, and made [`ReadError::TooLong`] with the record's line by the reader.
+#[derive(Debug)]
+struct TooLong;
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a record runs over {} MiB without ending", super::MAX_RECORD_BYTES >> 20)
+    }
+}
+
+impl std::error::Error for TooLong {}
 
 /// Reads bytes from `inner`, drops a UTF-8 BOM, and keeps a window of what it handed out.
 #[derive(Debug)]
@@ -114,6 +147,11 @@ impl<R: Read> Read for Tee<R> {
         }
         let n = self.inner.read(out)?;
         self.window.extend_from_slice(&out[..n]);
+        // The window holds the records not yet released (one, as callers read): past the
+        // limit, one record is too long (see `input::MAX_RECORD_BYTES`).
+        if self.window.len() > super::MAX_RECORD_BYTES + (64 << 10) {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, TooLong));
+        }
         Ok(n)
     }
 }
@@ -135,6 +173,7 @@ pub struct RecordReader<R: Read> {
     extra_lines: u64,
     /// The first record read (for [`ReadError::Utf8`]).
     first: Option<Vec<String>>,
+    delimiter: u8,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -145,7 +184,15 @@ impl<R: Read> RecordReader<R> {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(Tee::new(inner));
-        RecordReader { reader, cursor: 0, cursor_line: 0, after_cr: false, extra_lines: 0, first: None }
+        RecordReader {
+            reader,
+            cursor: 0,
+            cursor_line: 0,
+            after_cr: false,
+            extra_lines: 0,
+            first: None,
+            delimiter,
+        }
     }
 
     /// Reads the next record into `record`. Returns `Ok(None)` at the end of the input.
@@ -184,6 +231,13 @@ impl<R: Read> RecordReader<R> {
                 Ok(Some(Meta { line, sheet_row, start, end }))
             }
             Err(e) => Err(match e.into_kind() {
+                csv::ErrorKind::Io(io) if matches!(io.get_ref(), Some(e) if e.is::<TooLong>()) => {
+                    // The record starts after the empty lines that follow the last one read.
+                    let rest = self.reader.get_ref().slice(self.cursor, u64::MAX);
+                    let lead = rest.iter().position(|b| *b != b'\r' && *b != b'\n').unwrap_or(rest.len());
+                    let line = self.cursor_line + line_breaks(&rest[..lead], self.after_cr).0 + 1;
+                    ReadError::too_long(line, line - self.extra_lines, &rest[lead..], self.delimiter)
+                }
                 csv::ErrorKind::Io(io) => ReadError::Io(io),
                 csv::ErrorKind::Utf8 { err, .. } => {
                     let line = self.cursor_line + 1;

@@ -165,6 +165,10 @@ fn plain_address_key(email: &str, known: &Remembered) -> Option<u128> {
 pub(super) fn email(ctx: &mut RowCtx<'_>, known: &mut Remembered) -> Option<u128> {
     let col = ctx.schema.email;
     let value = ctx.get(Some(col));
+    if value.is_empty() && ctx.cut(col) {
+        // Already an error (`cell-too-long`), and not empty in the file.
+        return None;
+    }
     if value.is_empty() {
         let d = ctx.at(
             Rule::MissingEmail,
@@ -226,7 +230,7 @@ pub(super) fn names(ctx: &mut RowCtx<'_>, designated: Option<&Package>, new_user
     // change; a file without the column is left to Control Hub's defaults).
     if new_user {
         for col in [ctx.schema.first_name, ctx.schema.last_name].into_iter().flatten() {
-            if !ctx.get(Some(col)).is_empty() {
+            if !ctx.get(Some(col)).is_empty() || ctx.cut(col) {
                 continue;
             }
             let d = ctx.at(

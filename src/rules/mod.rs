@@ -188,6 +188,12 @@ impl<'a> RowCtx<'a> {
         d
     }
 
+    /// Whether cell `col` was over-long (`cell-too-long`) and so reads as empty to the other
+    /// rules: not blank in the file, so not reported as missing.
+    pub fn cut(&self, col: usize) -> bool {
+        self.diags.iter().any(|d| d.rule == Rule::CellTooLong && d.col_index == Some(col))
+    }
+
     /// Records a `fixed` finding and makes its replacement the cell's value.
     pub fn fix(&mut self, d: Diagnostic, col: usize, replacement: String) {
         self.diags.push(d.fixed(replacement.clone()));

@@ -244,6 +244,11 @@ fn unknown_column(name: &str, span: Range<usize>) -> ProfileError {
     }
 }
 
+/// The largest profile read: 1 MiB. A profile is a hand-written file of a few KiB (aliases,
+/// a value map, defaults); a bigger file is not one, and parsing a 50 MB TOML took 17 s and
+/// 1 GB.
+pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
+
 impl Profile {
     /// Reads and validates a profile file.
     ///
@@ -251,9 +256,34 @@ impl Profile {
     /// [`crate::Error::Io`] when unreadable; [`crate::Error::Profile`] with the line and span
     /// when invalid.
     pub fn load(path: &std::path::Path, catalogue: &Catalogue) -> Result<Profile, crate::Error> {
+        use std::io::Read;
         let name = path.display().to_string();
-        let text =
-            std::fs::read_to_string(path).map_err(|e| crate::Error::Io { path: name.clone(), cause: e })?;
+        let io = |e| crate::Error::Io { path: name.clone(), cause: e };
+        let mut bytes = Vec::new();
+        // One byte past the limit tells a file over it without reading all of it.
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_PROFILE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(io)?;
+        let refuse = |message: String, help: &str| {
+            failure(&name, "", ProfileError { message, span: None, help: help.to_owned() })
+        };
+        if bytes.len() as u64 > MAX_PROFILE_BYTES {
+            return Err(refuse(
+                format!(
+                    "the profile is over {} KiB: a profile is a short hand-written file",
+                    MAX_PROFILE_BYTES >> 10
+                ),
+                "is it the right file? --profile takes a TOML profile (docs/profiles.md), not the user list",
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = memchr::memchr_iter(b'\n', &e.as_bytes()[..at]).count() + 1;
+            refuse(
+                format!("the profile is not UTF-8 text: line {line} holds a byte that is not"),
+                "save the profile as UTF-8 text: --profile takes a TOML profile (docs/profiles.md)",
+            )
+        })?;
         match Profile::parse(&text, catalogue) {
             Ok(mut profile) => {
                 profile.source = (name, text);

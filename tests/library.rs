@@ -1,6 +1,7 @@
 //! The library as a dependency uses it: no binary, options built in code.
 
 use hubcsv::report::Collect;
+use hubcsv::schema::Profile;
 use hubcsv::{FixOptions, Options, Source};
 
 fn bytes(data: &str) -> Source {
@@ -17,4 +18,12 @@ fn default_fix_options_write_one_corrected_file() {
     assert_eq!(written.corrected.len(), 1, "{written:?}");
     assert_eq!(written.corrected[0].rows, 3);
     assert_eq!(FixOptions::new("x.csv").max_rows, hubcsv::CONTROL_HUB_MAX_ROWS);
+}
+
+/// A profile's parse error is a `std::error::Error`, for `?` into a caller's error type.
+#[test]
+fn profile_error_is_an_error() {
+    let err = Profile::parse("no_such_key = 1\n", &Options::default().catalogue).unwrap_err();
+    let boxed: Box<dyn std::error::Error> = Box::new(err.clone());
+    assert_eq!(boxed.to_string(), err.message);
 }

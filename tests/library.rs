@@ -27,3 +27,13 @@ fn profile_error_is_an_error() {
     let boxed: Box<dyn std::error::Error> = Box::new(err.clone());
     assert_eq!(boxed.to_string(), err.message);
 }
+
+#[test]
+fn with_profile_sets_region_unless_given() {
+    let profile = || Profile::parse("region = \"FR\"\n", &Options::default().catalogue).unwrap();
+    let opts = Options::default().with_profile(profile());
+    assert_eq!(opts.region, Some(phonenumber::country::Id::FR));
+    assert!(opts.profile.is_some());
+    let us = Options { region: Some(phonenumber::country::Id::US), ..Options::default() };
+    assert_eq!(us.with_profile(profile()).region, Some(phonenumber::country::Id::US));
+}

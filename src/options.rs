@@ -15,7 +15,7 @@ pub const DEFAULT_MAX_CELLS: u64 = 100_000_000;
 /// Default `--max-columns`: a Control Hub export has a few dozen.
 pub const DEFAULT_MAX_COLUMNS: usize = 2_000;
 
-/// Options for [`crate::check`] and [`crate::fix`]: what the command line's flags set.
+/// Options for [`crate::check`] and [`crate::fix()`]: what the command line's flags set.
 ///
 /// Start from [`Options::default`] (the CLI's defaults) and set what you need. A profile
 /// changes the catalogue, which `--current` and `--template` are read against, so add it

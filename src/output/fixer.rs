@@ -20,7 +20,7 @@ use crate::report::Diagnostic;
 use crate::rules::{RowOutcome, Rule, Severity};
 use crate::schema::Schema;
 
-/// Where and how [`crate::fix`] writes.
+/// Where and how [`crate::fix()`] writes.
 ///
 /// # Examples
 ///

@@ -54,7 +54,9 @@ pub struct Options {
     pub max_cells: u64,
     /// Resource limit: columns in the header.
     pub max_columns: usize,
-    /// Records per batch handed to the worker threads.
+    /// Ignored: batches are sized from the input (its size, or the sheet's rows), not by
+    /// the caller. Kept so that code setting it still compiles.
+    #[deprecated(note = "ignored: batches are sized from the input")]
     pub batch_size: usize,
     /// The package catalogue (with a profile, as [`Profile::customize`] overrides it).
     pub catalogue: Catalogue,
@@ -83,6 +85,7 @@ impl Options {
     }
 }
 
+#[allow(deprecated)] // sets `batch_size`, which nothing reads
 impl Default for Options {
     fn default() -> Self {
         Options {

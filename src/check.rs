@@ -73,12 +73,16 @@ pub struct PackageCount {
 
 /// Rows per action.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub struct ActionCounts {
+    /// Rows that add a user ([`Action::Add`]).
     pub add: u64,
+    /// Rows that change an existing user ([`Action::Modify`]).
     pub modify: u64,
+    /// Rows that take a user's package away ([`Action::Remove`]).
     pub remove: u64,
+    /// Rows that change nothing ([`Action::Unchanged`], only with a current export).
     pub unchanged: u64,
+    /// Rows with an error, not to be uploaded ([`Action::Invalid`]).
     pub invalid: u64,
 }
 
@@ -204,7 +208,45 @@ impl<S: Sink + ?Sized> Sink for &mut S {
     }
 }
 
-/// Receives the results of `check` in input order. Sinks only present; they decide nothing.
+/// Receives the results of [`check`] in input order. Sinks only present; they decide
+/// nothing.
+///
+/// [`crate::report::Collect`] keeps everything in memory; [`crate::report::JsonLines`]
+/// streams the JSON Lines report; [`Both`] feeds two sinks. A sink of your own needs
+/// [`Sink::begin`], [`Sink::header`], [`Sink::row`] and [`Sink::end`]; each returns
+/// [`io::Result`], and an error stops the run with [`Error::Output`].
+///
+/// # Examples
+///
+/// Counting the rows to upload, without keeping them (the memory stays flat on any size):
+///
+/// ```
+/// use std::io;
+/// use hubcsv::{actions::Action, rules::RowOutcome, schema::Schema};
+/// use hubcsv::{check, Diagnostic, InputInfo, Options, Record, Sink, Source, Summary};
+///
+/// #[derive(Default)]
+/// struct ToUpload(Vec<String>);
+///
+/// impl Sink for ToUpload {
+///     fn begin(&mut self, _: &InputInfo, _: &Schema) -> io::Result<()> { Ok(()) }
+///     fn header(&mut self, _: &[Diagnostic], _: Record<'_>) -> io::Result<()> { Ok(()) }
+///     fn row(&mut self, row: &RowOutcome, record: Record<'_>) -> io::Result<()> {
+///         if row.action != Action::Invalid {
+///             // The row as read: `record.fields`; the user as written: `row.user`.
+///             self.0.push(format!("{}: {}", record.line, record.fields.get(0).unwrap_or("")));
+///         }
+///         Ok(())
+///     }
+///     fn end(&mut self, _: &InputInfo, _: &Summary) -> io::Result<()> { Ok(()) }
+/// }
+///
+/// let csv = "User ID/Email (Required),First Name\nana@example.com,Ana\nben@,Ben\n";
+/// let mut sink = ToUpload::default();
+/// check(&Source::Bytes { name: "up.csv".into(), data: csv.into() }, &Options::default(), &mut sink)?;
+/// assert_eq!(sink.0, ["2: ana@example.com"]);
+/// # Ok::<(), hubcsv::Error>(())
+/// ```
 pub trait Sink {
     /// Called once, after the header is resolved.
     ///
@@ -745,9 +787,49 @@ fn blank_data_findings(header: &Header, found: &mut [BlankData]) -> Vec<Diagnost
 
 /// Checks `source`, streaming each row's outcome to `sink`.
 ///
+/// Findings about the data are never errors: they reach the sink as [`Diagnostic`]s and are
+/// counted in the [`Summary`]. The rows are checked on rayon's global thread pool; the sink
+/// is called from the calling thread, in input order. Library code never prints.
+///
 /// # Errors
 /// The input cannot be read or has no identity column ([`Error`]), or the sink failed
 /// ([`Error::Output`]).
+///
+/// # Examples
+///
+/// Every finding and every row's action, in memory with [`crate::report::Collect`]:
+///
+/// ```
+/// use hubcsv::{actions::Action, check, report::Collect, Error, Options, Rule, Severity, Source};
+///
+/// let csv = "User ID/Email (Required),Webex Meetings [Sub1],Preferred Webex Site,Basic Messaging\n\
+///            ana@example.com,TRUE,acme.webex.com,FALSE\n\
+///            Ben@Example.com,TRUE,acme.webex.com,FALSE\n\
+///            carl@example,TRUE,acme.webex.com,FALSE\n";
+/// let source = Source::Bytes { name: "upload.csv".into(), data: csv.into() };
+/// let mut report = Collect::default();
+/// let summary = check(&source, &Options::default(), &mut report)?;
+/// assert_eq!((summary.rows, summary.errors, summary.fixed), (3, 1, 1));
+///
+/// for d in &report.diagnostics {
+///     println!("{} {} {} line {} {:?} {:?}: {} ({})",
+///         d.code, d.rule, d.severity.as_str(), d.line, d.cell, d.value, d.message, d.help);
+/// }
+/// let error = report.diagnostics.iter().find(|d| d.severity == Severity::Error).unwrap();
+/// assert_eq!((error.rule, error.cell.as_deref()), (Rule::InvalidEmail, Some("A4")));
+///
+/// let actions: Vec<Action> = report.rows.iter().map(|r| r.action).collect();
+/// assert_eq!(actions, [Action::Add, Action::Add, Action::Invalid]);
+/// assert_eq!(report.rows[0].package.as_deref(), Some("webex_meetings"));
+///
+/// // A fatal problem is an `Error` to match on.
+/// let no_email = Source::Bytes { name: "hr.csv".into(), data: "Name\nAna\n".into() };
+/// match check(&no_email, &Options::default(), &mut Collect::default()) {
+///     Err(Error::MissingEmailColumn { headers, .. }) => assert_eq!(headers, ["Name"]),
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), hubcsv::Error>(())
+/// ```
 pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Summary, Error> {
     let (mut rows, evidence) = open_batches(
         source,

@@ -50,6 +50,24 @@ pub use rules::{Rule, Severity};
 /// The input cannot be read ([`Error`]), two paths of the run name one file
 /// ([`Error::SamePath`]), an output path exists without `force` or is not a regular file
 /// ([`Error::Refused`]), or writing failed ([`Error::Output`]).
+///
+/// # Examples
+///
+/// ```
+/// use hubcsv::{fix, report::Collect, FixOptions, Options, Source};
+///
+/// let dir = tempfile::tempdir()?;
+/// let csv = "User ID/Email (Required),First Name\n Ana@Example.com ,Ana\nben@,Ben\n";
+/// let source = Source::Bytes { name: "upload.csv".into(), data: csv.into() };
+/// let out = dir.path().join("fixed.csv");
+/// let (summary, written) = fix(&source, &Options::default(), FixOptions::new(&out), &mut Collect::default())?;
+/// assert_eq!(summary.errors, 1);
+/// // The corrected CSV (CRLF, as Excel writes) holds the rows fit to upload; the others go
+/// // to the rejects file beside it.
+/// assert_eq!(std::fs::read_to_string(&out)?, "User ID/Email (Required),First Name\r\nana@example.com,Ana\r\n");
+/// assert_eq!(written.rejected.map(|f| f.rows), Some(1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn fix(
     source: &Source,
     opts: &Options,

@@ -15,7 +15,27 @@ pub const DEFAULT_MAX_CELLS: u64 = 100_000_000;
 /// Default `--max-columns`: a Control Hub export has a few dozen.
 pub const DEFAULT_MAX_COLUMNS: usize = 2_000;
 
-/// Options for [`crate::check`].
+/// Options for [`crate::check`] and [`crate::fix()`]: what the command line's flags set.
+///
+/// Start from [`Options::default`] (the CLI's defaults) and set what you need. A profile
+/// changes the catalogue, which `--current` and `--template` are read against, so add it
+/// first with [`Options::with_profile`].
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use hubcsv::{current::Current, schema::Profile, Options, Source};
+///
+/// let profile = Profile::parse("region = \"FR\"\n", &Options::default().catalogue)?;
+/// let mut opts = Options { max_rows: 5_000, ..Options::default() }.with_profile(profile);
+/// assert_eq!(opts.region, Some(phonenumber::country::Id::FR));
+///
+/// let export = "User ID/Email (Required),First Name,User Status\nana@example.com,Ana,Active\n";
+/// let export = Source::Bytes { name: "export.csv".into(), data: export.into() };
+/// opts.current = Some(Arc::new(Current::load(&export, &opts.catalogue)?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Options {
     /// Users per upload before `too-many-rows` fires.
@@ -34,7 +54,9 @@ pub struct Options {
     pub max_cells: u64,
     /// Resource limit: columns in the header.
     pub max_columns: usize,
-    /// Records per batch handed to the worker threads.
+    /// Ignored: batches are sized from the input (its size, or the sheet's rows), not by
+    /// the caller. Kept so that code setting it still compiles.
+    #[deprecated(note = "ignored: batches are sized from the input")]
     pub batch_size: usize,
     /// The package catalogue (with a profile, as [`Profile::customize`] overrides it).
     pub catalogue: Catalogue,
@@ -46,6 +68,24 @@ pub struct Options {
     pub profile: Option<Arc<Profile>>,
 }
 
+impl Options {
+    /// Adds an HR export profile (`--profile`): the profile's `[catalogue]` is applied to
+    /// [`Options::catalogue`], and its `region` is used unless [`Options::region`] is set.
+    ///
+    /// Call it before loading [`Options::current`] or [`Options::template`] with
+    /// [`Options::catalogue`]: the profile's packages are theirs too.
+    #[must_use]
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        if self.region.is_none() {
+            self.region = profile.region;
+        }
+        profile.customize(&mut self.catalogue);
+        self.profile = Some(Arc::new(profile));
+        self
+    }
+}
+
+#[allow(deprecated)] // sets `batch_size`, which nothing reads
 impl Default for Options {
     fn default() -> Self {
         Options {

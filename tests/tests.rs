@@ -13,6 +13,7 @@ mod header;
 mod human;
 mod input;
 mod json;
+mod library;
 mod profile;
 mod props;
 mod rules;

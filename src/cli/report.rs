@@ -147,7 +147,7 @@ impl ReportArgs {
             // Only fails when a global pool already exists, which cannot happen this early.
             let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
         }
-        let mut opts = Options {
+        let opts = Options {
             max_rows: self.max_rows,
             region: self.region,
             read: hubcsv::input::ReadOptions {
@@ -162,15 +162,14 @@ impl ReportArgs {
             max_columns: self.max_columns,
             ..Options::default()
         };
-        if let Some(path) = &self.profile {
-            let profile = hubcsv::schema::Profile::load(path, &opts.catalogue)?;
-            if opts.region.is_none() {
-                opts.region = profile.region;
+        // Before --current and --template are read: their packages are the profile's too.
+        let mut opts = match &self.profile {
+            Some(path) => {
+                let profile = hubcsv::schema::Profile::load(path, &opts.catalogue)?;
+                opts.with_profile(profile)
             }
-            // Before --current and --template are read: their packages are the profile's too.
-            profile.customize(&mut opts.catalogue);
-            opts.profile = Some(std::sync::Arc::new(profile));
-        }
+            None => opts,
+        };
         if let Some(path) = &self.current {
             let current = hubcsv::current::Current::load(&hubcsv::Source::from_arg(path), &opts.catalogue)?;
             opts.current = Some(std::sync::Arc::new(current));

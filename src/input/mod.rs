@@ -424,7 +424,20 @@ pub fn open_batches(
     Ok((rows, evidence))
 }
 
-/// Where the input comes from.
+/// Where the input comes from: a CSV, xlsx, xlsm, xlsb, xls or ods file, told apart by its
+/// content, not its name.
+///
+/// # Examples
+///
+/// ```
+/// use hubcsv::Source;
+///
+/// let file = Source::Path("users.xlsx".into());
+/// let memory = Source::Bytes { name: "upload.csv".into(), data: b"User ID/Email (Required)\n".to_vec() };
+/// assert_eq!(Source::from_arg("-".as_ref()).display_name(), "<stdin>");
+/// assert_eq!(memory.display_name(), "upload.csv");
+/// # let _ = file;
+/// ```
 #[derive(Clone, Debug)]
 pub enum Source {
     /// A file on disk.

@@ -20,8 +20,18 @@ use crate::report::Diagnostic;
 use crate::rules::{RowOutcome, Rule, Severity};
 use crate::schema::Schema;
 
-/// Where and how `fix` writes.
-#[derive(Clone, Debug, Default)]
+/// Where and how [`crate::fix()`] writes.
+///
+/// # Examples
+///
+/// ```
+/// use hubcsv::FixOptions;
+///
+/// let opts = FixOptions { force: true, ..FixOptions::new("fixed.csv") };
+/// assert_eq!(opts.out, std::path::Path::new("fixed.csv"));
+/// assert_eq!(opts.max_rows, hubcsv::CONTROL_HUB_MAX_ROWS);
+/// ```
+#[derive(Clone, Debug)]
 pub struct FixOptions {
     /// The corrected CSV. Parts and the rejects file are named after it.
     pub out: PathBuf,
@@ -34,7 +44,8 @@ pub struct FixOptions {
     pub force: bool,
     /// Leave `unchanged` rows out of the corrected output.
     pub only_changes: bool,
-    /// Users per corrected file; more are split into parts.
+    /// Users per corrected file; more are split into parts (`out.part-001.csv`, ...).
+    /// Defaults to [`crate::CONTROL_HUB_MAX_ROWS`]; 0 is taken as 1.
     pub max_rows: u64,
     /// The other files the run reads (`--current`, `--template`, `--profile`), each with
     /// its option: no output may be one of them.
@@ -42,6 +53,32 @@ pub struct FixOptions {
     /// Test hook: fail as if the disk filled up after this many rows.
     #[doc(hidden)]
     pub fail_after_rows: Option<u64>,
+}
+
+impl FixOptions {
+    /// Options that write the corrected CSV to `out`, with every other option at its
+    /// default (the `hubcsv fix -o OUT` defaults).
+    #[must_use]
+    pub fn new(out: impl Into<PathBuf>) -> Self {
+        FixOptions { out: out.into(), ..FixOptions::default() }
+    }
+}
+
+impl Default for FixOptions {
+    /// No output path yet (set [`FixOptions::out`]), parts of
+    /// [`crate::CONTROL_HUB_MAX_ROWS`] users, nothing replaced.
+    fn default() -> Self {
+        FixOptions {
+            out: PathBuf::new(),
+            changes: None,
+            bom: false,
+            force: false,
+            only_changes: false,
+            max_rows: crate::CONTROL_HUB_MAX_ROWS,
+            reads: Vec::new(),
+            fail_after_rows: None,
+        }
+    }
 }
 
 /// A file `fix` wrote.

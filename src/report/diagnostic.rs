@@ -5,7 +5,24 @@ use serde::Serialize;
 
 use crate::rules::{Rule, Severity};
 
-/// One finding about the input.
+/// One finding about the input. Its serialised form is a `diagnostics[]` item of the JSON
+/// report (contract §6).
+///
+/// # Examples
+///
+/// ```
+/// use hubcsv::{check, report::Collect, Options, Rule, Severity, Source};
+///
+/// let csv = "User ID/Email (Required),First Name\n Ana@example.com,Ana\n";
+/// let mut report = Collect::default();
+/// check(&Source::Bytes { name: "up.csv".into(), data: csv.into() }, &Options::default(), &mut report)?;
+/// let d = report.diagnostics.iter().find(|d| d.rule == Rule::Whitespace).unwrap();
+/// assert_eq!((d.code, d.severity, d.line), ("HC033", Severity::Fixed, 2));
+/// assert_eq!(d.cell.as_deref(), Some("A2"));
+/// assert_eq!(d.column.as_deref(), Some("User ID/Email (Required)"));
+/// assert_eq!(d.fix.as_deref(), Some("Ana@example.com"));
+/// # Ok::<(), hubcsv::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// Stable rule name (`missing-location`).

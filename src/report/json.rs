@@ -48,6 +48,28 @@ impl RowReport {
 }
 
 /// Collects everything in memory; writes the JSON document with [`Collect::write_json`].
+///
+/// It keeps every row and every finding: for inputs of a million rows, a [`crate::Sink`]
+/// of your own that keeps only what it needs, or [`JsonLines`], uses less memory.
+///
+/// # Examples
+///
+/// ```
+/// use hubcsv::{check, report::Collect, Options, Source};
+///
+/// let csv = "User ID/Email (Required),First Name\nana@example.com,Ana\n";
+/// let mut report = Collect::default();
+/// check(&Source::Bytes { name: "up.csv".into(), data: csv.into() }, &Options::default(), &mut report)?;
+/// assert_eq!(report.input.as_ref().map(|i| i.rows), Some(1));
+/// assert_eq!(report.summary.as_ref().map(|s| s.actions.add), Some(1));
+///
+/// let mut json = Vec::new();
+/// report.write_json(&mut json)?;
+/// let doc: serde_json::Value = serde_json::from_slice(&json)?;
+/// assert_eq!(doc["version"], 1);
+/// assert_eq!(doc["rows"][0]["action"], "add");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Default)]
 pub struct Collect {
     /// The input, once known.

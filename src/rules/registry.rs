@@ -135,6 +135,20 @@ rules! {
 
 impl Rule {
     /// Finds a rule by its name or code (case-insensitive), e.g. `HC014` or `missing-location`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use hubcsv::{Rule, Severity};
+    ///
+    /// let rule = Rule::lookup("hc014").unwrap();
+    /// assert_eq!(rule, Rule::MissingLocation);
+    /// assert_eq!((rule.name(), rule.code(), rule.severity()), ("missing-location", "HC014", Severity::Error));
+    /// assert_eq!(Rule::lookup("missing-location"), Some(rule));
+    /// assert!(Rule::lookup("HC999").is_none());
+    /// // Every rule, in code order:
+    /// assert_eq!(hubcsv::rules::ALL.first(), Some(&Rule::lookup("HC001").unwrap()));
+    /// ```
     #[must_use]
     pub fn lookup(key: &str) -> Option<Rule> {
         let key = key.trim();

@@ -139,6 +139,16 @@ pub struct ProfileError {
     pub help: String,
 }
 
+impl std::fmt::Display for ProfileError {
+    /// The message alone; [`Profile::error`] (or [`Profile::load`]) gives the
+    /// [`crate::Error`] that names the profile and its line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
 /// Where a package column's value comes from.
 #[derive(Clone, Debug)]
 pub struct PackageMap {

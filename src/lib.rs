@@ -40,6 +40,16 @@ pub use output::{FixOptions, Written};
 pub use report::Diagnostic;
 pub use rules::{Rule, Severity};
 
+/// A region for national phone numbers ([`Options::region`], `--region`): the `phonenumber`
+/// crate's country id, re-exported so that a caller needs no dependency of its own.
+///
+/// ```
+/// let region: hubcsv::Region = "FR".parse().unwrap();
+/// let opts = hubcsv::Options { region: Some(region), ..hubcsv::Options::default() };
+/// assert_eq!(opts.region, Some(hubcsv::Region::FR));
+/// ```
+pub use phonenumber::country::Id as Region;
+
 /// Checks `source` and writes the corrected CSV, its parts, the rejects file and the changes
 /// log (contract §5), while `report` receives the same results as with [`check`].
 ///

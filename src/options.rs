@@ -29,7 +29,7 @@ pub const DEFAULT_MAX_COLUMNS: usize = 2_000;
 ///
 /// let profile = Profile::parse("region = \"FR\"\n", &Options::default().catalogue)?;
 /// let mut opts = Options { max_rows: 5_000, ..Options::default() }.with_profile(profile);
-/// assert_eq!(opts.region, Some(phonenumber::country::Id::FR));
+/// assert_eq!(opts.region, Some(hubcsv::Region::FR));
 ///
 /// let export = "User ID/Email (Required),First Name,User Status\nana@example.com,Ana,Active\n";
 /// let export = Source::Bytes { name: "export.csv".into(), data: export.into() };
@@ -40,7 +40,7 @@ pub const DEFAULT_MAX_COLUMNS: usize = 2_000;
 pub struct Options {
     /// Users per upload before `too-many-rows` fires.
     pub max_rows: u64,
-    /// Region for national phone numbers (`FR`), if any.
+    /// Region for national phone numbers (`FR`), if any: see [`crate::Region`].
     pub region: Option<phonenumber::country::Id>,
     /// How to read the input (encoding, delimiter, sheet overrides).
     pub read: ReadOptions,

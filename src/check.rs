@@ -481,12 +481,22 @@ impl Run<'_> {
 
 /// Reads batches up to the header row, the first non-blank row (contract §1).
 fn find_header(rows: &mut dyn BatchSource, batch: &mut Batch, path: &str) -> Result<(usize, usize), Error> {
+    // Bytes or rows were read, every row blank: not an empty file, which the message says
+    // apart.
+    let mut blank_rows = false;
     loop {
-        if !rows.next_batch(batch).map_err(|e| read_error(path, e))? {
+        let more = rows.next_batch(batch).map_err(|e| read_error(path, e))?;
+        blank_rows |= !batch.is_empty() || batch.raw_len() > 0;
+        if !more {
+            let reason = if blank_rows {
+                "no header row: every line of the file is blank"
+            } else {
+                "the file is empty: no header row"
+            };
             return Err(Error::Unreadable {
                 path: path.to_owned(),
                 line: None,
-                reason: "the file is empty: no header row".to_owned(),
+                reason: reason.to_owned(),
                 help:
                     "export the users from Control Hub (Users > Manage users > Export CSV) and edit that file"
                         .to_owned(),

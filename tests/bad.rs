@@ -23,6 +23,8 @@ fn catalogue() {
     // (file, exit code, what the message must say)
     let cases: &[(&str, i32, &str)] = &[
         ("empty.csv", 2, "the file is empty: no header row"),
+        // Bytes, but only blank lines and empty records: not "empty".
+        ("blank-lines-only.csv", 2, "no header row: every line of the file is blank"),
         ("header-only.csv", 1, "the file has a header but no user rows"),
         ("binary-garbage.bin", 2, "contains NUL bytes"),
         ("nul-bytes.csv", 2, "contains NUL bytes"),

@@ -132,7 +132,7 @@ impl Summary {
             Action::Remove => None,
             _ => row.package.map(str::to_owned).or_else(|| row.package_before.clone()),
         };
-        if row.existed {
+        if row.existed() {
             let before = row.package_before.clone().unwrap_or_else(none);
             if let Some(count) = packages.get_mut(&before) {
                 count.after = count.after.saturating_sub(1);
@@ -642,8 +642,8 @@ impl Run<'_> {
                 totals.summary.count(&row.diagnostics);
                 totals.summary.actions.bump(row.action);
                 totals.summary.count_packages(row);
-                if row.existed {
-                    self.name_existing(row, &mut totals.named);
+                if let Some(slot) = row.existing.and_then(|i| totals.named.get_mut(i)) {
+                    *slot = true;
                 }
                 rows_in_batch += 1;
                 last_line = Some(row.meta.line);
@@ -659,20 +659,6 @@ impl Run<'_> {
             totals.cross.reserve(u64::try_from(rows).unwrap_or(u64::MAX).min(most));
         }
         Ok(())
-    }
-
-    /// Marks the export user a row names (`row.existed`) in `named`: the users no row names
-    /// are `summary.absent`.
-    fn name_existing(&self, row: &RowOutcome, named: &mut [bool]) {
-        let Some(matcher) = self.matcher else { return };
-        // The row's user as the row's check looked it up: white space and invisible
-        // characters removed (`row.user`), lower-cased.
-        let key = row.user.as_deref().map(str::to_lowercase);
-        if let Some(existing) = key.and_then(|key| matcher.current.lookup(&key)) {
-            if let Some(slot) = named.get_mut(existing.index()) {
-                *slot = true;
-            }
-        }
     }
 
     /// Hands the rows of a batch, checked and crossed, to `sink` in input order.

@@ -75,7 +75,7 @@ impl<'a> Existing<'a> {
 
     /// The user's position among the export's users (0 for the first).
     #[must_use]
-    pub(crate) fn index(&self) -> usize {
+    pub fn index(&self) -> usize {
         self.index
     }
 

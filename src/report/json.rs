@@ -642,7 +642,7 @@ mod tests {
             has_status: false,
             changes,
             package_before: None,
-            existed: true,
+            existing: Some(0),
         }
     }
 

@@ -64,8 +64,9 @@ pub struct RowOutcome {
     pub changes: Option<Vec<state::FieldChange>>,
     /// The user's package in the current export.
     pub package_before: Option<String>,
-    /// The user is in the current export.
-    pub existed: bool,
+    /// The user's position among the current export's users (0 for the first), when the
+    /// user is in it.
+    pub existing: Option<usize>,
 }
 
 impl RowOutcome {
@@ -84,8 +85,14 @@ impl RowOutcome {
             has_status: false,
             changes: None,
             package_before: None,
-            existed: false,
+            existing: None,
         }
+    }
+
+    /// Whether the user is in the current export.
+    #[must_use]
+    pub fn existed(&self) -> bool {
+        self.existing.is_some()
     }
 
     /// Whether any finding on the row is an error.
@@ -395,7 +402,7 @@ fn check_cells<'a>(
         has_status,
         changes,
         package_before,
-        existed: ctx.existing.is_some(),
+        existing: ctx.existing.map(|e| e.index()),
     };
     out.action = match state_action {
         Some(action) if !out.has_error() => action,

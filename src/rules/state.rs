@@ -72,29 +72,30 @@ fn same_phone(old: &str, new: &str, region: Option<phonenumber::country::Id>) ->
     old == new || classify(old, region).e164(old) == Some(new)
 }
 
+/// A read-only timestamp's instant (in UTC, when an offset is written) and its precision in
+/// milliseconds: a minute, a second, or what its decimals give (`.1`: 100 ms).
+fn instant(s: &str) -> Option<(chrono::NaiveDateTime, i64)> {
+    use chrono::NaiveDateTime;
+    let s = s.trim().replacen(' ', "T", 1);
+    let decimals = s.split_once('.').map_or(0, |(_, f)| f.bytes().take_while(u8::is_ascii_digit).count());
+    let precision = match decimals {
+        0 => 1000,
+        1 => 100,
+        2 => 10,
+        _ => 1,
+    };
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&s) {
+        return Some((t.naive_utc(), precision));
+    }
+    let seconds = NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|t| (t, precision));
+    seconds.or_else(|| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M").ok().map(|t| (t, 60_000)))
+}
+
 /// A read-only timestamp as the export writes it (`2022-06-23T18:53:09.064Z`) and as a
 /// spreadsheet that opened the export gives it back (`2022-06-23 18:53:09.064`, or shown to
 /// the second or the minute, rounded or cut): the same instant within the coarser of the two
 /// precisions. Other values must be equal.
 fn same_read_only(old: &str, new: &str) -> bool {
-    use chrono::NaiveDateTime;
-    /// The instant (in UTC, when an offset is written) and its precision in milliseconds:
-    /// a minute, a second, or what its decimals give (`.1`: 100 ms).
-    fn instant(s: &str) -> Option<(NaiveDateTime, i64)> {
-        let s = s.trim().replacen(' ', "T", 1);
-        let decimals = s.split_once('.').map_or(0, |(_, f)| f.bytes().take_while(u8::is_ascii_digit).count());
-        let precision = match decimals {
-            0 => 1000,
-            1 => 100,
-            2 => 10,
-            _ => 1,
-        };
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&s) {
-            return Some((t.naive_utc(), precision));
-        }
-        let seconds = NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|t| (t, precision));
-        seconds.or_else(|| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M").ok().map(|t| (t, 60_000)))
-    }
     if old == new {
         return true;
     }
@@ -113,19 +114,11 @@ fn same_read_only(old: &str, new: &str) -> bool {
 /// any whole number of days (it grows each day, and drops to 0 on activity). A later time
 /// or a day count that is not a number was typed.
 fn stale_activity(header: &str, old: &str, new: &str) -> bool {
-    use chrono::DateTime;
     if header.eq_ignore_ascii_case("Days since Last Service Accessed") {
         return !new.is_empty() && new.bytes().all(|b| b.is_ascii_digit());
     }
     if header.eq_ignore_ascii_case("Last Service Accessed Time") {
-        let instant = |s: &str| {
-            let s = s.trim().replacen(' ', "T", 1);
-            DateTime::parse_from_rfc3339(&s)
-                .ok()
-                .map(|t| t.naive_utc())
-                .or_else(|| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f").ok())
-        };
-        return matches!((instant(old), instant(new)), (Some(old), Some(new)) if new <= old);
+        return matches!((instant(old), instant(new)), (Some((old, _)), Some((new, _))) if new <= old);
     }
     false
 }

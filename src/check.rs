@@ -508,6 +508,33 @@ fn find_header(rows: &mut dyn BatchSource, batch: &mut Batch, path: &str) -> Res
     }
 }
 
+/// A CSV header without an email column because a stray quote swallowed line breaks into
+/// one of its cells (`"First Name,Email` and the rows below read as one cell): the file is
+/// unreadable at the quote, which `missing-email-column` would not say. A quoted header
+/// over several lines is kept when the email column is found (an HR export's own column).
+fn swallowed_header(headers: &[String], raw: &[u8], meta: Meta, delimiter: u8, path: &str) -> Option<Error> {
+    memchr::memchr(b'"', raw)?;
+    let col = headers.iter().position(|h| h.contains(['\n', '\r']))?;
+    let lines: Vec<&str> = headers[col].lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let shown: Vec<String> =
+        lines.iter().take(3).map(|l| format!("`{}`", l.chars().take(40).collect::<String>())).collect();
+    let open_at_end = crate::input::raw::scan_quotes(raw, delimiter, 0, None).open_at_end;
+    Some(Error::Unreadable {
+        path: path.to_owned(),
+        line: Some(meta.line),
+        reason: format!(
+            "a quote opens in header cell {}{} and {}: the header runs over {} lines ({}{}) and has no email column",
+            crate::schema::column_letters(col),
+            meta.sheet_row,
+            if open_at_end { "never closes" } else { "closes on a later line" },
+            lines.len().max(2),
+            shown.join(" / "),
+            if lines.len() > 3 { " / …" } else { "" },
+        ),
+        help: "close the quote, or remove the stray `\"`: quotes belong only around a whole field".to_owned(),
+    })
+}
+
 /// With a profile, a `duplicate-header` finding names the mapped columns: it is said again
 /// with the user's own letters and headers (two HR columns mapped to one Control Hub
 /// column, such as `Work Email` and `Email`).
@@ -555,9 +582,16 @@ impl Header {
             (None, _) => None,
         };
         let headers = mapping.as_ref().map_or_else(|| input_headers.clone(), |m| m.header.clone());
-        let (mut schema, mut diagnostics) =
-            resolve_header(&headers, meta.line, opts, path).map_err(|e| match e {
+        let (mut schema, mut diagnostics) = resolve_header(&headers, meta.line, opts, path)
+            .map_err(|e| match e {
                 // The user maps their own headers: name those, not the mapped ones.
+                e @ Error::MissingEmailColumn { .. } if !opts.sheet => {
+                    swallowed_header(&input_headers, batch.raw(at.0, at.1), meta, opts.delimiter, path)
+                        .unwrap_or(e)
+                }
+                e => e,
+            })
+            .map_err(|e| match e {
                 Error::MissingEmailColumn { path, line, .. } if mapping.is_some() => {
                     Error::MissingEmailColumn { path, line, headers: input_headers.clone() }
                 }

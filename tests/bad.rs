@@ -26,6 +26,13 @@ fn catalogue() {
         // Bytes, but only blank lines and empty records: not "empty".
         ("blank-lines-only.csv", 2, "no header row: every line of the file is blank"),
         ("header-only.csv", 1, "the file has a header but no user rows"),
+        // A stray quote opens the header's first cell: every line after it is read into that
+        // cell, so no email column; the quote is what to fix, not a missing column.
+        (
+            "header-unclosed-quote.csv",
+            2,
+            "header-unclosed-quote.csv:1: a quote opens in header cell A1 and never closes: the header runs over 3 lines",
+        ),
         ("binary-garbage.bin", 2, "contains NUL bytes"),
         ("nul-bytes.csv", 2, "contains NUL bytes"),
         ("truncated.xlsx", 2, "a damaged zip file"),

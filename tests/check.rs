@@ -86,6 +86,23 @@ fn bad_usage_exits_two() {
 }
 
 #[test]
+fn bash_completion_completes_commands_and_flags() {
+    let out = run(&["completions", "bash"]);
+    assert_eq!(out.status.code(), Some(0));
+    let script = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(script.path(), &out.stdout).unwrap();
+    // What bash's completion asks for after `hubcsv ch<TAB>` and `hubcsv check --cur<TAB>`.
+    let ask = format!(
+        "source {}; COMP_WORDS=(hubcsv ch); COMP_CWORD=1; _hubcsv hubcsv ch hubcsv; echo \"${{COMPREPLY[@]}}\"; \
+         COMP_WORDS=(hubcsv check --cur); COMP_CWORD=2; _hubcsv hubcsv --cur check; echo \"${{COMPREPLY[@]}}\"",
+        script.path().display()
+    );
+    let answer = std::process::Command::new("bash").args(["-c", &ask]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&answer.stdout), "check\n--current\n");
+    assert_eq!(run(&["completions", "tcsh"]).status.code(), Some(2));
+}
+
+#[test]
 fn line_numbers_count_quoted_line_breaks() {
     // Row 2's Display Name spans three editor lines, so the next record starts on line 5,
     // while a spreadsheet shows it as row 3.

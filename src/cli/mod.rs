@@ -33,6 +33,19 @@ enum Command {
     Profile(profile::ProfileArgs),
     /// Print the documentation of a rule (by name or code), or list every rule.
     Explain(explain::ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// For bash: `hubcsv completions bash > ~/.local/share/bash-completion/completions/hubcsv`;
+    /// for zsh, into a folder of your `fpath` as `_hubcsv`; for fish,
+    /// `~/.config/fish/completions/hubcsv.fish`.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 /// Color choice.
@@ -106,6 +119,16 @@ pub fn main() -> ExitCode {
         }
         Command::Profile(args) => profile::run(&args, color),
         Command::Explain(args) => explain::run(&args),
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "hubcsv",
+                &mut script,
+            );
+            emit(&String::from_utf8_lossy(&script), exit::OK)
+        }
     };
     ExitCode::from(code)
 }

@@ -515,21 +515,16 @@ fn find_header(rows: &mut dyn BatchSource, batch: &mut Batch, path: &str) -> Res
 fn swallowed_header(headers: &[String], raw: &[u8], meta: Meta, delimiter: u8, path: &str) -> Option<Error> {
     memchr::memchr(b'"', raw)?;
     let col = headers.iter().position(|h| h.contains(['\n', '\r']))?;
-    let lines: Vec<&str> = headers[col].lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let shown: Vec<String> =
-        lines.iter().take(3).map(|l| format!("`{}`", l.chars().take(40).collect::<String>())).collect();
+    let (lines, shown) = crate::rules::lines_shown(&headers[col]);
     let open_at_end = crate::input::raw::scan_quotes(raw, delimiter, 0, None).open_at_end;
     Some(Error::Unreadable {
         path: path.to_owned(),
         line: Some(meta.line),
         reason: format!(
-            "a quote opens in header cell {}{} and {}: the header runs over {} lines ({}{}) and has no email column",
+            "a quote opens in header cell {}{} and {}: the header runs over {lines} lines ({shown}) and has no email column",
             crate::schema::column_letters(col),
             meta.sheet_row,
             if open_at_end { "never closes" } else { "closes on a later line" },
-            lines.len().max(2),
-            shown.join(" / "),
-            if lines.len() > 3 { " / …" } else { "" },
         ),
         help: "close the quote, or remove the stray `\"`: quotes belong only around a whole field".to_owned(),
     })

@@ -541,15 +541,10 @@ fn line_breaks(ctx: &mut RowCtx<'_>) {
         if memchr::memchr2(b'\n', b'\r', value.as_bytes()).is_none() {
             continue;
         }
-        let lines: Vec<&str> = value.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        let shown: Vec<String> =
-            lines.iter().take(3).map(|l| format!("`{}`", l.chars().take(40).collect::<String>())).collect();
+        let (lines, shown) = lines_shown(value);
         let message = format!(
-            "`{}` runs over {} lines ({}{}): a Control Hub field is one line",
-            ctx.schema.name(col),
-            lines.len().max(2),
-            shown.join(" / "),
-            if lines.len() > 3 { " / …" } else { "" }
+            "`{}` runs over {lines} lines ({shown}): a Control Hub field is one line",
+            ctx.schema.name(col)
         );
         let d = ctx.at(
             Rule::LineBreakInValue,
@@ -559,6 +554,18 @@ fn line_breaks(ctx: &mut RowCtx<'_>) {
         );
         ctx.diags.push(d);
     }
+}
+
+/// A value over several lines, for a message: how many lines hold text (at least 2), and
+/// the first three of them, each cut at 40 characters (`` `Ana` / `ben@example.com,Ben` ``).
+pub(crate) fn lines_shown(value: &str) -> (usize, String) {
+    let lines: Vec<&str> = value.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let mut shown: Vec<String> =
+        lines.iter().take(3).map(|l| format!("`{}`", l.chars().take(40).collect::<String>())).collect();
+    if lines.len() > 3 {
+        shown.push("…".to_owned());
+    }
+    (lines.len().max(2), shown.join(" / "))
 }
 
 /// Whether the record runs over several lines of the input, so that a field may hold a line

@@ -30,6 +30,10 @@ pub struct Current {
     numbers: HashMap<Box<str>, u32>,
     /// Each extension, by location (lower-cased) and extension, with the user who has it.
     extensions: HashMap<(Box<str>, Box<str>), u32>,
+    /// Each location of the export's users, by its name in lower case: the name as the
+    /// export writes it and the line of its first user; `None` when the export writes two
+    /// names that differ only in case (two locations, or one the export cannot tell).
+    locations: HashMap<Box<str>, Option<(Box<str>, u64)>>,
     /// Each column by its header key (the first, for a header named twice): looked up per
     /// row, so the export's headers are normalised once.
     by_key: HashMap<String, usize>,
@@ -144,6 +148,7 @@ impl Current {
             lines: Vec::new(),
             numbers: HashMap::new(),
             extensions: HashMap::new(),
+            locations: HashMap::new(),
             by_key: HashMap::new(),
         };
         for c in &current.schema.columns {
@@ -224,8 +229,9 @@ impl Current {
         Ok(current)
     }
 
-    /// Records the number and extension of user `index`, for [`Current::number_owner`] and
-    /// [`Current::extension_owner`].
+    /// Records the number, extension and location of user `index`, for
+    /// [`Current::number_owner`], [`Current::extension_owner`] and
+    /// [`Current::location_spelling`].
     fn index_numbers(&mut self, index: u32) {
         let user = Existing { current: self, index: index as usize };
         let field = |col: Option<usize>| col.map_or("", |c| user.value(c));
@@ -234,14 +240,24 @@ impl Current {
             .e164(phone)
             .filter(|_| !phone.is_empty())
             .map(Into::into);
+        let location: Box<str> = field(self.schema.location).into();
         let extension = field(self.schema.extension);
-        let place = (!extension.is_empty())
-            .then(|| (field(self.schema.location).to_lowercase().into(), extension.into()));
+        let place = (!extension.is_empty()).then(|| (location.to_lowercase().into(), extension.into()));
         if let Some(e164) = e164 {
             self.numbers.entry(e164).or_insert(index);
         }
         if let Some(place) = place {
             self.extensions.entry(place).or_insert(index);
+        }
+        if !location.is_empty() {
+            let line = self.lines[index as usize];
+            let spelling = self
+                .locations
+                .entry(location.to_lowercase().into())
+                .or_insert_with(|| Some((location.clone(), line)));
+            if spelling.as_ref().is_some_and(|(s, _)| *s != location) {
+                *spelling = None;
+            }
         }
     }
 
@@ -256,6 +272,15 @@ impl Current {
     pub fn extension_owner(&self, location: &str, extension: &str) -> Option<Existing<'_>> {
         let key: (Box<str>, Box<str>) = (location.to_lowercase().into(), extension.into());
         self.extensions.get(&key).map(|&i| Existing { current: self, index: i as usize })
+    }
+
+    /// The export's own spelling of `location` (trimmed), with the line of its first user,
+    /// when `location` differs from it only in case; `None` when the export writes the name
+    /// exactly so, does not have it, or writes it two ways.
+    #[must_use]
+    pub fn location_spelling(&self, location: &str) -> Option<(&str, u64)> {
+        let (spelling, line) = self.locations.get(location.to_lowercase().as_str())?.as_ref()?;
+        (&**spelling != location).then_some((&**spelling, *line))
     }
 
     /// The user with this email (already trimmed and lower-cased).

@@ -696,3 +696,43 @@ fn accents_written_decomposed_are_the_same_text() {
         rows[1].1.as_array().unwrap().iter().map(|c| c["column"].as_str().unwrap()).collect();
     assert_eq!(columns, ["Last Name", "Display Name"], "{rows:?}");
 }
+
+#[test]
+fn a_location_in_another_case_is_written_as_the_export_does() {
+    // The export has HQ, Paris, ZÜRICH, and Lyon written two ways (LYON too): which one
+    // `lyon` means is unknown, so it is left as it is.
+    let export = fixture("current/export-location-case.csv");
+    let upload = fixture("current/upload-location-case.csv");
+    let (code, doc) = check_json(&upload, &["--current", export.to_str().unwrap()]);
+    assert_eq!(code, 0, "{doc:#}");
+    let fixes: Vec<(u64, &str, &str)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            assert_eq!((&d["rule"], &d["severity"]), (&json!("location-case"), &json!("fixed")));
+            (d["line"].as_u64().unwrap(), d["value"].as_str().unwrap(), d["fix"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(fixes, [(2, "hq", "HQ"), (3, "zürich", "ZÜRICH"), (4, "paris", "Paris")]);
+    // Ana and Eli, spelled as the export spells them, change nothing (and are no move).
+    let actions: Vec<&str> =
+        doc["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["unchanged", "unchanged", "add", "add"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixed.csv");
+    let run = hubcsv()
+        .args(["fix", "-q", "--only-changes", "--current"])
+        .arg(&export)
+        .arg(&upload)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<(&str, &str)> =
+        text.lines().skip(1).map(|l| (l.split(',').next().unwrap(), l.split(',').nth(4).unwrap())).collect();
+    assert_eq!(rows, [("fay@example.com", "Paris"), ("gil@example.com", "lyon")]);
+}

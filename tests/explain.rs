@@ -96,7 +96,8 @@ fn rule_page_examples_are_true() {
             | Rule::CallingLocationChange
             | Rule::NumberInUse
             | Rule::PackageColumnMissing
-            | Rule::StatusUserNotInExport => &["--current", "fixtures/current/rules-export.csv"],
+            | Rule::StatusUserNotInExport
+            | Rule::LocationCase => &["--current", "fixtures/current/rules-export.csv"],
             _ => &[],
         };
         // HC001's example is a file that is not a table, and HC036/HC037 are about spreadsheet

@@ -10,7 +10,7 @@ use crate::schema::Package;
 const EMERGENCY: &[&str] = &["911", "933", "112", "999", "000"];
 
 /// `REMOVE` clears a calling setting (control-hub-csv.md §8.6); it is not a value to check.
-fn is_remove(value: &str) -> bool {
+pub(super) fn is_remove(value: &str) -> bool {
     value.eq_ignore_ascii_case("REMOVE") || value.starts_with("REMOVE|")
 }
 

@@ -357,6 +357,9 @@ fn check_cells<'a>(
         let existing = m.current.lookup(&ctx.get(Some(schema.email)).to_lowercase());
         ctx.existing = existing;
     }
+    if let Some(m) = matcher {
+        state::location_case(ctx, m);
+    }
     let lic = licenses::check(ctx, &mut scratch.licenses);
     let designated = lic.designated.and_then(|(_, p)| schema.catalogue.package(p));
     if !schema.add_ons.is_empty() {

@@ -268,3 +268,28 @@ fn thousands_of_threads_are_refused() {
     let out = hubcsv().args(["check", "-j", "256"]).arg(fixture("example/upload.csv")).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// A profile that maps to a 3,000-character column name: the fatal error quoted it whole
+/// and drew the whole line under it, some 70 screen lines of `x`. It is shortened as
+/// findings' values are, and the line (named by the message) is not drawn; JSON keeps it.
+#[test]
+fn a_fatal_error_shortens_a_long_value_and_skips_a_long_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("long.toml");
+    let name = "x".repeat(3000);
+    std::fs::write(
+        &profile,
+        format!("[aliases]\n\"Work Email\" = \"User ID/Email (Required)\"\n\"Dept\" = \"{name}\"\n"),
+    )
+    .unwrap();
+    let csv = fixture("profiles/email-unmapped.csv");
+    let out = hubcsv().arg("check").arg("--profile").arg(&profile).arg(&csv).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("long.toml:3: `xxx"), "{stderr}");
+    assert!(stderr.contains("…"), "{stderr}");
+    assert!(stderr.len() < 1000, "{stderr}");
+    let json =
+        hubcsv().args(["check", "--format", "json", "--profile"]).arg(&profile).arg(&csv).output().unwrap();
+    assert!(String::from_utf8_lossy(&json.stdout).contains(&name));
+}

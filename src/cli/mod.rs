@@ -145,10 +145,65 @@ fn print_fatal(err: &hubcsv::Error, color: bool) {
         .with_width(width)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut text = String::new();
-    if handler.render_report(&mut text, err).is_err() {
+    if handler.render_report(&mut text, &Fatal(err)).is_err() {
         text = format!("error: {err}\n");
     }
     eprint!("{text}");
+}
+
+/// A fatal error as the human report shows it: values quoted in its message shortened as
+/// findings' are, and no snippet of a profile line too long to show (the message names
+/// the line). `--format json` keeps both whole.
+#[derive(Debug)]
+struct Fatal<'a>(&'a hubcsv::Error);
+
+/// Longest profile line shown under a fatal error.
+const FATAL_LINE_MAX: usize = 240;
+
+impl std::fmt::Display for Fatal<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hubcsv::report::human::shorten_quotes(&self.0.to_string()))
+    }
+}
+
+impl std::error::Error for Fatal<'_> {}
+
+impl Fatal<'_> {
+    /// Whether the error's snippet is a line short enough to show.
+    fn snippet_fits(&self) -> bool {
+        let hubcsv::Error::Profile(p) = self.0 else { return true };
+        let (Some(span), text) = (p.span, p.source_code.inner()) else { return true };
+        let at = span.offset().min(text.len());
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        text[start..end].chars().count() <= FATAL_LINE_MAX
+    }
+}
+
+impl miette::Diagnostic for Fatal<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        miette::Diagnostic::code(self.0)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        miette::Diagnostic::help(self.0)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        if self.snippet_fits() {
+            miette::Diagnostic::source_code(self.0)
+        } else {
+            None
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        if self.snippet_fits() {
+            miette::Diagnostic::labels(self.0)
+        } else {
+            None
+        }
+    }
 }
 
 /// Width the report wraps to when it goes to no terminal and `COLUMNS` is not set.

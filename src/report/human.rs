@@ -365,8 +365,16 @@ fn shorten(value: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(kept.collect())
 }
 
-/// A message with each value it quotes between backquotes shortened to [`QUOTE_MAX`].
-fn shorten_quotes(message: &str) -> Cow<'_, str> {
+/// A message with each value it quotes between backquotes shortened to 60 characters (its
+/// start and end around a `…`), as the human report shows messages; JSON keeps them whole.
+///
+/// ```
+/// let message = format!("`{}` is not a Control Hub column", "x".repeat(500));
+/// let shown = hubcsv::report::human::shorten_quotes(&message);
+/// assert!(shown.chars().count() < 100 && shown.ends_with("` is not a Control Hub column"));
+/// ```
+#[must_use]
+pub fn shorten_quotes(message: &str) -> Cow<'_, str> {
     let parts: Vec<&str> = message.split('`').collect();
     // Odd parts are quoted (a message's backquotes come in pairs).
     if !parts.iter().skip(1).step_by(2).any(|q| q.len() > QUOTE_MAX) {

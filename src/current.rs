@@ -34,6 +34,9 @@ pub struct Current {
     /// export writes it and the line of its first user; `None` when the export writes two
     /// names that differ only in case (two locations, or one the export cannot tell).
     locations: HashMap<Box<str>, Option<(Box<str>, u64)>>,
+    /// The locations as the export writes them: most rows name one exactly, and need no
+    /// lower-cased copy to look up.
+    spellings: std::collections::HashSet<Box<str>>,
     /// Each column by its header key (the first, for a header named twice): looked up per
     /// row, so the export's headers are normalised once.
     by_key: HashMap<String, usize>,
@@ -149,6 +152,7 @@ impl Current {
             numbers: HashMap::new(),
             extensions: HashMap::new(),
             locations: HashMap::new(),
+            spellings: std::collections::HashSet::new(),
             by_key: HashMap::new(),
         };
         for c in &current.schema.columns {
@@ -258,6 +262,7 @@ impl Current {
             if spelling.as_ref().is_some_and(|(s, _)| *s != location) {
                 *spelling = None;
             }
+            self.spellings.insert(location);
         }
     }
 
@@ -279,8 +284,11 @@ impl Current {
     /// exactly so, does not have it, or writes it two ways.
     #[must_use]
     pub fn location_spelling(&self, location: &str) -> Option<(&str, u64)> {
+        if self.spellings.contains(location) {
+            return None;
+        }
         let (spelling, line) = self.locations.get(location.to_lowercase().as_str())?.as_ref()?;
-        (&**spelling != location).then_some((&**spelling, *line))
+        Some((&**spelling, *line))
     }
 
     /// The user with this email (already trimmed and lower-cased).

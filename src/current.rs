@@ -30,13 +30,8 @@ pub struct Current {
     numbers: HashMap<Box<str>, u32>,
     /// Each extension, by location (lower-cased) and extension, with the user who has it.
     extensions: HashMap<(Box<str>, Box<str>), u32>,
-    /// Each location of the export's users, by its name in lower case: the name as the
-    /// export writes it and the line of its first user; `None` when the export writes two
-    /// names that differ only in case (two locations, or one the export cannot tell).
-    locations: HashMap<Box<str>, Option<(Box<str>, u64)>>,
-    /// The locations as the export writes them: most rows name one exactly, and need no
-    /// lower-cased copy to look up.
-    spellings: std::collections::HashSet<Box<str>>,
+    /// The locations of the export's users.
+    locations: crate::locations::Names,
     /// Each column by its header key (the first, for a header named twice): looked up per
     /// row, so the export's headers are normalised once.
     by_key: HashMap<String, usize>,
@@ -151,8 +146,7 @@ impl Current {
             lines: Vec::new(),
             numbers: HashMap::new(),
             extensions: HashMap::new(),
-            locations: HashMap::new(),
-            spellings: std::collections::HashSet::new(),
+            locations: crate::locations::Names::default(),
             by_key: HashMap::new(),
         };
         for c in &current.schema.columns {
@@ -235,7 +229,7 @@ impl Current {
 
     /// Records the number, extension and location of user `index`, for
     /// [`Current::number_owner`], [`Current::extension_owner`] and
-    /// [`Current::location_spelling`].
+    /// [`Current::locations`].
     fn index_numbers(&mut self, index: u32) {
         let user = Existing { current: self, index: index as usize };
         let field = |col: Option<usize>| col.map_or("", |c| user.value(c));
@@ -255,14 +249,7 @@ impl Current {
         }
         if !location.is_empty() {
             let line = self.lines[index as usize];
-            let spelling = self
-                .locations
-                .entry(location.to_lowercase().into())
-                .or_insert_with(|| Some((location.clone(), line)));
-            if spelling.as_ref().is_some_and(|(s, _)| *s != location) {
-                *spelling = None;
-            }
-            self.spellings.insert(location);
+            self.locations.add(&location, line);
         }
     }
 
@@ -279,16 +266,10 @@ impl Current {
         self.extensions.get(&key).map(|&i| Existing { current: self, index: i as usize })
     }
 
-    /// The export's own spelling of `location` (trimmed), with the line of its first user,
-    /// when `location` differs from it only in case; `None` when the export writes the name
-    /// exactly so, does not have it, or writes it two ways.
+    /// The locations of the export's users, as it writes them.
     #[must_use]
-    pub fn location_spelling(&self, location: &str) -> Option<(&str, u64)> {
-        if self.spellings.contains(location) {
-            return None;
-        }
-        let (spelling, line) = self.locations.get(location.to_lowercase().as_str())?.as_ref()?;
-        Some((&**spelling, *line))
+    pub fn locations(&self) -> &crate::locations::Names {
+        &self.locations
     }
 
     /// The user with this email (already trimmed and lower-cased).

@@ -26,6 +26,7 @@ pub mod current;
 pub mod error;
 pub mod fix;
 pub mod input;
+pub mod locations;
 mod options;
 pub mod output;
 pub mod report;

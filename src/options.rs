@@ -64,6 +64,8 @@ pub struct Options {
     pub current: Option<Arc<Current>>,
     /// The org's column set (`--template`): header drift and renamed columns.
     pub template: Option<Arc<Template>>,
+    /// The org's locations (`--locations`): a Location must name one of them.
+    pub locations: Option<Arc<crate::locations::Locations>>,
     /// An HR export profile (`--profile`): the input is mapped onto Control Hub's format.
     pub profile: Option<Arc<Profile>>,
 }
@@ -100,6 +102,7 @@ impl Default for Options {
             catalogue: Catalogue::default(),
             current: None,
             template: None,
+            locations: None,
             profile: None,
         }
     }

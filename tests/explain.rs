@@ -98,6 +98,7 @@ fn rule_page_examples_are_true() {
             | Rule::PackageColumnMissing
             | Rule::StatusUserNotInExport
             | Rule::LocationCase => &["--current", "fixtures/current/rules-export.csv"],
+            Rule::UnknownLocation => &["--locations", "fixtures/locations/locations.csv"],
             _ => &[],
         };
         // HC001's example is a file that is not a table, and HC036/HC037 are about spreadsheet

@@ -14,6 +14,7 @@ mod human;
 mod input;
 mod json;
 mod library;
+mod locations;
 mod profile;
 mod props;
 mod rules;

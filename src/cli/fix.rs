@@ -111,6 +111,7 @@ pub fn run(args: &FixArgs, color: bool) -> u8 {
             (&args.report.current, "--current"),
             (&args.report.template, "--template"),
             (&args.report.profile, "--profile"),
+            (&args.report.locations, "--locations"),
         ]
         .into_iter()
         .filter_map(|(path, flag)| Some((path.clone()?, flag)))

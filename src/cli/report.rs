@@ -71,6 +71,11 @@ pub struct ReportArgs {
     /// lacks or the org does not have are reported, renamed columns get the org's name.
     #[arg(long, value_name = "EXPORT")]
     pub template: Option<std::path::PathBuf>,
+    /// The org's locations: a CSV or workbook with a `Location Name` column, or the names
+    /// one a line. A Location not in it is `unknown-location`; one in another case is
+    /// written as the list does.
+    #[arg(long, value_name = "FILE")]
+    pub locations: Option<std::path::PathBuf>,
 }
 
 /// `--max-columns`: at least 1 (the email column).
@@ -136,9 +141,14 @@ impl ReportArgs {
         if file != std::path::Path::new("-") {
             return None;
         }
-        [("--current", &self.current), ("--template", &self.template), ("--profile", &self.profile)]
-            .into_iter()
-            .find_map(|(flag, path)| dash(path).then_some(flag))
+        [
+            ("--current", &self.current),
+            ("--template", &self.template),
+            ("--profile", &self.profile),
+            ("--locations", &self.locations),
+        ]
+        .into_iter()
+        .find_map(|(flag, path)| dash(path).then_some(flag))
     }
 
     /// Library options from the flags; sets up the thread pool and reads `--current`.
@@ -177,6 +187,10 @@ impl ReportArgs {
         if let Some(path) = &self.template {
             let template = hubcsv::schema::Template::load(&hubcsv::Source::from_arg(path), &opts.catalogue)?;
             opts.template = Some(std::sync::Arc::new(template));
+        }
+        if let Some(path) = &self.locations {
+            let locations = hubcsv::locations::Locations::load(&hubcsv::Source::from_arg(path))?;
+            opts.locations = Some(std::sync::Arc::new(locations));
         }
         Ok(opts)
     }

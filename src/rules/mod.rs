@@ -9,6 +9,7 @@ pub mod cross;
 mod identity;
 pub mod keys;
 mod licenses;
+mod location;
 mod meetings;
 pub mod phone;
 #[cfg(test)]
@@ -357,9 +358,7 @@ fn check_cells<'a>(
         let existing = m.current.lookup(&ctx.get(Some(schema.email)).to_lowercase());
         ctx.existing = existing;
     }
-    if let Some(m) = matcher {
-        state::location_case(ctx, m);
-    }
+    location::check(ctx, matcher.map(|m| m.current));
     let lic = licenses::check(ctx, &mut scratch.licenses);
     let designated = lic.designated.and_then(|(_, p)| schema.catalogue.package(p));
     if !schema.add_ons.is_empty() {

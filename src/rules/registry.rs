@@ -131,7 +131,8 @@ rules! {
     AddOnWithoutPackage = "HC049", "add-on-without-package", Error, "An add-on (Attendant Console) TRUE for a user without a calling package.";
     LineBreakInValue = "HC050", "line-break-in-value", Warning, "A Control Hub field holds a line break (a stray quote may have swallowed a row).";
     StatusUserNotInExport = "HC051", "status-user-not-in-export", Warning, "A row with a User Status, as rows copied from an export have, whose user is not in the current export: the upload adds them (needs `--current`).";
-    LocationCase = "HC052", "location-case", Fixed, "A Location the current export writes in another case (`hq` for `HQ`): fix writes the export's spelling (needs `--current`).";
+    LocationCase = "HC052", "location-case", Fixed, "A Location the org writes in another case (`hq` for `HQ`): fix writes the org's spelling (needs `--locations` or `--current`).";
+    UnknownLocation = "HC053", "unknown-location", Error, "A Location that is not in the `--locations` list of the org's locations.";
 }
 
 impl Rule {

@@ -172,30 +172,6 @@ fn reported(ctx: &mut RowCtx<'_>, col: usize, (old, new): (&str, &str), calling:
     false
 }
 
-/// `location-case`: the row's Location is one of the export's written in another case
-/// (`hq` for `HQ`). It is the same location to every other rule (extensions per location,
-/// `calling-location-change`); `fix` writes it as the export does, so that the upload
-/// names the location exactly and the row is not a change.
-pub(super) fn location_case(ctx: &mut RowCtx<'_>, matcher: &Matcher<'_>) {
-    let Some(col) = ctx.schema.location else { return };
-    let value = ctx.get(Some(col)).trim();
-    if value.is_empty() || super::calling::is_remove(value) {
-        return;
-    }
-    let Some((spelling, line)) = matcher.current.location_spelling(value) else { return };
-    let (message, spelling) = (
-        format!("`{value}` is the current export's location `{spelling}` (line {line}) in another case"),
-        spelling.to_owned(),
-    );
-    let d = ctx.at(
-        Rule::LocationCase,
-        col,
-        message,
-        "hubcsv fix writes the location as the export does: Control Hub finds a location by its name",
-    );
-    ctx.fix(d, col, spelling);
-}
-
 /// `number-in-use`: the row's Phone Number (in E.164 form) or its Extension in its
 /// Location (the export's when the cell is blank) belongs to another user of the export.
 /// A warning: that user's own row in this file may give it up, but Control Hub does not

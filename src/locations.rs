@@ -1,0 +1,220 @@
+//! The org's location names: a list given to `--locations FILE`, or those of the users of a
+//! `--current` export. A Location must name an existing location (control-hub-csv.md §3);
+//! hubcsv matches names case-insensitively, as it does for extensions per location, and
+//! writes a name as the org spells it (`location-case`).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::error::Error;
+use crate::input::{open_table, ReadOptions, Source};
+use crate::schema::header_key;
+
+/// Location names by their lower-case form, each with the spelling and line it was first
+/// seen with.
+#[derive(Debug, Default)]
+pub struct Names {
+    /// Lower-cased name -> its spelling and line; `None` when two spellings differ only in
+    /// case (two locations, or one the source cannot tell).
+    by_key: HashMap<Box<str>, Option<(Box<str>, u64)>>,
+    /// Every spelling as written: most values name one exactly, and need no lower-cased
+    /// copy to look up.
+    spellings: HashSet<Box<str>>,
+}
+
+/// What a list of names says of a Location value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    /// A name as written.
+    Exact,
+    /// A name in another case: its spelling and the line it is on.
+    Case(&'a str, u64),
+    /// A name written two ways in another case: which one is meant is unknown.
+    Ambiguous,
+    /// No name, in any case.
+    Unknown,
+}
+
+impl Names {
+    /// Adds `name` (trimmed, not empty), found on `line`.
+    pub fn add(&mut self, name: &str, line: u64) {
+        if self.spellings.contains(name) {
+            return;
+        }
+        let entry =
+            self.by_key.entry(name.to_lowercase().into()).or_insert_with(|| Some((name.into(), line)));
+        if entry.as_ref().is_some_and(|(s, _)| &**s != name) {
+            *entry = None;
+        }
+        self.spellings.insert(name.into());
+    }
+
+    /// What the names say of `value` (trimmed).
+    #[must_use]
+    pub fn lookup(&self, value: &str) -> Lookup<'_> {
+        if self.spellings.contains(value) {
+            return Lookup::Exact;
+        }
+        match self.by_key.get(value.to_lowercase().as_str()) {
+            Some(Some((spelling, line))) => Lookup::Case(spelling, *line),
+            Some(None) => Lookup::Ambiguous,
+            None => Lookup::Unknown,
+        }
+    }
+
+    /// The name closest to `value`, if one is close enough to be a typo of it.
+    #[must_use]
+    pub fn closest(&self, value: &str) -> Option<&str> {
+        let value = value.to_lowercase();
+        self.spellings
+            .iter()
+            .map(|s| (strsim::jaro_winkler(&value, &s.to_lowercase()), s))
+            .filter(|(score, _)| *score >= 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+            .map(|(_, s)| &**s)
+    }
+
+    /// Distinct names (spellings).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.spellings.len()
+    }
+
+    /// Whether there is no name.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.spellings.is_empty()
+    }
+}
+
+/// The org's locations, from `--locations FILE`: every location a Location may name.
+#[derive(Debug)]
+pub struct Locations {
+    /// The file's name, for reports.
+    pub path: String,
+    /// The names.
+    pub names: Names,
+}
+
+/// Headers that name the column of location names, as header keys (lower case, spaces
+/// folded): Control Hub's `Location Name`, or `Location`, or `Name`.
+const NAME_HEADERS: [&str; 3] = ["location name", "location", "name"];
+
+impl Locations {
+    /// Reads a list of locations: a CSV or workbook with a `Location Name` (or `Location`,
+    /// or `Name`) column, or a list of names one a line with no header.
+    ///
+    /// # Errors
+    /// The file cannot be read, holds no name, or has several columns and none of them
+    /// is named as above.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use hubcsv::locations::{Locations, Lookup};
+    /// use hubcsv::Source;
+    ///
+    /// let list = Source::Bytes { name: "locations.csv".into(), data: b"HQ\nParis\n".to_vec() };
+    /// let locations = Locations::load(&list)?;
+    /// assert_eq!(locations.names.lookup("Paris"), Lookup::Exact);
+    /// assert_eq!(locations.names.lookup("hq"), Lookup::Case("HQ", 1));
+    /// assert_eq!(locations.names.lookup("Lyon"), Lookup::Unknown);
+    /// assert_eq!(locations.names.closest("Pairs"), Some("Paris"));
+    /// # Ok::<(), hubcsv::Error>(())
+    /// ```
+    pub fn load(source: &Source) -> Result<Locations, Error> {
+        let path = source.display_name();
+        let help = "give --locations a CSV with a `Location Name` column (Control Hub: Management > Locations), or the names one a line";
+        let (mut records, mut record, header, _) =
+            open_table(source, &ReadOptions::default(), "the locations list").map_err(|e| match e {
+                Error::Unreadable { path, line, reason, .. } => {
+                    Error::Unreadable { path, line, reason, help: help.to_owned() }
+                }
+                e => e,
+            })?;
+        records.release_before(header.end);
+        let column = record.iter().position(|h| NAME_HEADERS.contains(&header_key(h).as_str()));
+        let mut names = Names::default();
+        let col = match column {
+            Some(col) => col,
+            None if record.len() == 1 => {
+                // No header: the first line is a name.
+                names.add(record.get(0).unwrap_or("").trim(), header.line);
+                0
+            }
+            None => {
+                return Err(Error::Unreadable {
+                    path,
+                    line: Some(header.line),
+                    reason: format!(
+                        "the locations list has {} columns and none is `Location Name`, `Location` or `Name`",
+                        record.len()
+                    ),
+                    help: help.to_owned(),
+                })
+            }
+        };
+        let mut notes = Vec::new();
+        while let Some(meta) =
+            records.read(&mut record, &mut notes).map_err(|e| crate::check::read_error(&path, e))?
+        {
+            records.release_before(meta.end);
+            if column.is_none() && record.len() > 1 {
+                return Err(Error::Unreadable {
+                    path,
+                    line: Some(meta.line),
+                    reason: format!(
+                        "this line has {} fields: a locations list without a header holds one name a line",
+                        record.len()
+                    ),
+                    help: "put a name holding a comma in double quotes (\"Paris, Rive Gauche\"), or give the list a `Location Name` header".to_owned(),
+                });
+            }
+            let name = record.get(col).unwrap_or("").trim();
+            if !name.is_empty() {
+                names.add(name, meta.line);
+            }
+        }
+        if names.is_empty() {
+            return Err(Error::Unreadable {
+                path,
+                line: None,
+                reason: "the locations list holds no location name".to_owned(),
+                help: help.to_owned(),
+            });
+        }
+        Ok(Locations { path, names })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Lookup, Names};
+
+    #[test]
+    fn names_match_in_any_case_and_two_spellings_decide_nothing() {
+        let mut names = Names::default();
+        names.add("HQ", 2);
+        names.add("Zürich", 3);
+        names.add("Lyon", 4);
+        names.add("LYON", 5);
+        names.add("HQ", 6);
+        assert_eq!(names.lookup("HQ"), Lookup::Exact);
+        assert_eq!(names.lookup("hq"), Lookup::Case("HQ", 2));
+        assert_eq!(names.lookup("ZÜRICH"), Lookup::Case("Zürich", 3));
+        assert_eq!(names.lookup("lyon"), Lookup::Ambiguous);
+        assert_eq!(names.lookup("LYON"), Lookup::Exact);
+        assert_eq!(names.lookup("Paris"), Lookup::Unknown);
+        assert_eq!(names.len(), 4);
+    }
+
+    #[test]
+    fn the_closest_name_is_a_likely_typo_only() {
+        let mut names = Names::default();
+        for (i, n) in ["Paris", "Lyon", "Headquarters"].iter().enumerate() {
+            names.add(n, i as u64 + 1);
+        }
+        assert_eq!(names.closest("Pairs"), Some("Paris"));
+        assert_eq!(names.closest("headquarter"), Some("Headquarters"));
+        assert_eq!(names.closest("Tokyo"), None);
+    }
+}

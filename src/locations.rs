@@ -4,6 +4,7 @@
 //! writes a name as the org spells it (`location-case`).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use crate::error::Error;
 use crate::input::{open_table, ReadOptions, Source};
@@ -93,6 +94,31 @@ pub struct Locations {
     pub path: String,
     /// The names.
     pub names: Names,
+    /// [`Locations::closest`]'s answers: a wrong list makes every row's Location unknown,
+    /// and a file names few locations, each compared with every name once.
+    guesses: Mutex<HashMap<Box<str>, Option<Box<str>>>>,
+}
+
+/// Answers [`Locations::closest`] remembers at most.
+const GUESSES_MAX: usize = 10_000;
+
+impl Locations {
+    /// The name closest to `value` (see [`Names::closest`]), remembered per value.
+    #[must_use]
+    pub fn closest(&self, value: &str) -> Option<String> {
+        let cached =
+            |g: &HashMap<Box<str>, Option<Box<str>>>| g.get(value).map(|c| c.as_deref().map(str::to_owned));
+        if let Some(hit) = self.guesses.lock().ok().as_deref().and_then(cached) {
+            return hit;
+        }
+        let guess = self.names.closest(value).map(str::to_owned);
+        if let Ok(mut guesses) = self.guesses.lock() {
+            if guesses.len() < GUESSES_MAX {
+                guesses.insert(value.into(), guess.as_deref().map(Into::into));
+            }
+        }
+        guess
+    }
 }
 
 /// Headers that name the column of location names, as header keys (lower case, spaces
@@ -118,7 +144,7 @@ impl Locations {
     /// assert_eq!(locations.names.lookup("Paris"), Lookup::Exact);
     /// assert_eq!(locations.names.lookup("hq"), Lookup::Case("HQ", 1));
     /// assert_eq!(locations.names.lookup("Lyon"), Lookup::Unknown);
-    /// assert_eq!(locations.names.closest("Pairs"), Some("Paris"));
+    /// assert_eq!(locations.closest("Pairs").as_deref(), Some("Paris"));
     /// # Ok::<(), hubcsv::Error>(())
     /// ```
     pub fn load(source: &Source) -> Result<Locations, Error> {
@@ -182,7 +208,7 @@ impl Locations {
                 help: help.to_owned(),
             });
         }
-        Ok(Locations { path, names })
+        Ok(Locations { path, names, guesses: Mutex::default() })
     }
 }
 

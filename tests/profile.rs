@@ -513,3 +513,34 @@ fn a_huge_or_binary_profile_is_refused() {
         assert!(stderr.contains("HC043") && stderr.contains(&text), "{stderr}");
     }
 }
+
+/// Runs `hubcsv fix --profile PROFILE INPUT` into a temporary folder: (exit code, stderr
+/// flattened, the corrected file's lines).
+fn fix_hr(profile: &str, input: &str) -> (i32, String, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("upload.csv");
+    let run = hubcsv()
+        .args(["fix", "-q", "--profile"])
+        .arg(fixture(profile))
+        .arg(fixture(input))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = crate::util::flat(&String::from_utf8_lossy(&run.stderr));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let lines =
+        std::fs::read_to_string(&out).map(|t| t.lines().map(str::to_owned).collect()).unwrap_or_default();
+    (run.status.code().unwrap(), stderr, lines)
+}
+
+/// `"" = "webex_meetings"` in a value map was accepted and never applied: an empty offer
+/// cell left the package cells blank. It now says what an empty offer means.
+#[test]
+fn a_value_map_entry_for_the_empty_offer_applies() {
+    let (code, stderr, lines) = fix_hr("profiles/empty-offer.toml", "profiles/hr-workday.csv");
+    assert_eq!(code, 0, "{stderr}");
+    let gus = lines.iter().find(|l| l.contains("gus.ho@")).unwrap();
+    assert!(gus.ends_with(",FALSE,FALSE,TRUE,FALSE,FALSE,FALSE"), "{lines:#?}");
+    assert_eq!(lines[0].matches("Webex Meetings").count(), 1, "{}", lines[0]);
+}

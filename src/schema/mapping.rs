@@ -219,17 +219,18 @@ impl Mapping {
         }
         if let Some((offer, cols)) = &self.packages {
             let offered = super::profile::value_key(input.get(*offer).unwrap_or(""));
-            if !offered.is_empty() {
-                match self.package_values.iter().find(|(k, _)| *k == offered) {
-                    Some((_, id)) => {
-                        for (c, pid) in cols {
-                            values[*c] = if id != REMOVE && pid == id { "TRUE" } else { "FALSE" };
-                        }
+            // An empty offer is mapped only by a `""` entry; without one, the package cells
+            // stay blank (`no-package`), as the export left them.
+            match self.package_values.iter().find(|(k, _)| *k == offered) {
+                Some((_, id)) => {
+                    for (c, pid) in cols {
+                        values[*c] = if id != REMOVE && pid == id { "TRUE" } else { "FALSE" };
                     }
-                    None => {
-                        if let Some((c, _)) = cols.first() {
-                            notes.push(CellNote::Unmapped(*c));
-                        }
+                }
+                None if offered.is_empty() => {}
+                None => {
+                    if let Some((c, _)) = cols.first() {
+                        notes.push(CellNote::Unmapped(*c));
                     }
                 }
             }

@@ -534,6 +534,64 @@ fn fix_hr(profile: &str, input: &str) -> (i32, String, Vec<String>) {
     (run.status.code().unwrap(), stderr, lines)
 }
 
+/// `common_area_calling` is a workspace's package, not a user's: a value map giving it to
+/// users made no column for it, so those users were written with every package FALSE,
+/// removals, without a word.
+#[test]
+fn a_value_map_to_a_workspace_package_is_refused() {
+    let (code, stderr, lines) = fix_hr("profiles/common-area-offer.toml", "profiles/hr-workday.csv");
+    assert_eq!(code, 2, "{stderr}\n{lines:?}");
+    assert!(stderr.contains("HC043") && stderr.contains("common-area-offer.toml:4"), "{stderr}");
+    assert!(stderr.contains("`common_area_calling` is not a user package"), "{stderr}");
+    assert!(lines.is_empty(), "nothing written: {lines:?}");
+}
+
+/// A profile that maps HR data into a read-only column (`User Status`): Control Hub ignores
+/// it on upload, but hubcsv read it as the evidence that users exist, so every new user was
+/// a `modify`.
+#[test]
+fn a_profile_writing_a_read_only_column_is_refused() {
+    let (code, stderr, _) = fix_hr("profiles/status-alias.toml", "profiles/hr-workday.csv");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("status-alias.toml:3"), "{stderr}");
+    assert!(stderr.contains("`User Status` is a read-only column"), "{stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    for (text, line) in [
+        ("[defaults]\n\"User Status\" = \"Active\"\n", 2),
+        ("[[when]]\ncolumn = \"Active\"\nvalue = \"Yes\"\nset = { \"Directory Number\" = \"1\" }\n", 4),
+        ("[defaults]\n\"hubcsv message\" = \"x\"\n", 2),
+    ] {
+        let profile = dir.path().join("p.toml");
+        std::fs::write(&profile, text).unwrap();
+        let out = hubcsv()
+            .args(["check", "--profile"])
+            .arg(&profile)
+            .arg(fixture("profiles/hr-workday.csv"))
+            .output()
+            .unwrap();
+        let stderr = crate::util::flat(&String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{text}: {stderr}");
+        assert!(stderr.contains("HC043") && stderr.contains(&format!("p.toml:{line}")), "{text}: {stderr}");
+    }
+}
+
+/// An HR export with a Yes/No column per package: `profile init` says "give a Control Hub
+/// column", but an alias to `Webex Calling` was refused ("not a Control Hub column"), and
+/// without one the column was dropped and every user became a removal.
+#[test]
+fn an_hr_license_column_can_be_aliased_to_its_package_column() {
+    let (code, stderr, lines) = fix_hr("profiles/license-aliases.toml", "profiles/hr-license-flags.csv");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        lines,
+        [
+            "User ID/Email (Required),First Name,Last Name,Location,Extension,Webex Calling,Webex Meetings,Webex Voice [Sub9],Preferred Webex Site",
+            "a@acme.example.com,Al,Ay,HQ,1001,TRUE,FALSE,FALSE,acme.webex.com",
+            "b@acme.example.com,Bo,Be,HQ,1002,FALSE,TRUE,FALSE,acme.webex.com",
+        ]
+    );
+}
+
 /// `"" = "webex_meetings"` in a value map was accepted and never applied: an empty offer
 /// cell left the package cells blank. It now says what an empty offer means.
 #[test]

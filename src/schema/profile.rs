@@ -37,7 +37,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::columns::KNOWN;
+use super::columns::{ColumnClass, KNOWN};
 use super::{header_key, Catalogue, Package};
 
 /// The value a package value map uses for "every package FALSE".
@@ -246,6 +246,51 @@ fn canonical_column(name: &str) -> Option<&'static str> {
         .map(|(c, _, _)| *c)
 }
 
+/// The Control Hub column a profile names as a target (an alias, a default, a `[[when]]`
+/// set), if it is one; a column an upload cannot write is an error: Control Hub ignores its
+/// read-only columns (and hubcsv reads `User Status` as the evidence that a user exists), and
+/// `fix` leaves out the columns of a rejects file.
+fn writable_column(name: &Spanned<String>) -> Result<Option<&'static str>, ProfileError> {
+    let Some(column) = canonical_column(name.get_ref()) else { return Ok(None) };
+    let class = KNOWN.iter().find(|(c, _, _)| *c == column).map(|(_, _, class)| *class);
+    let why = match class {
+        Some(ColumnClass::UserStatus | ColumnClass::ReadOnly) => {
+            "is a read-only column: Control Hub ignores it on upload, and hubcsv would read the HR value as Control Hub's"
+        }
+        Some(ColumnClass::Annotation) => "is hubcsv's own column of a rejects file: `fix` leaves it out",
+        _ => return Ok(Some(column)),
+    };
+    Err(ProfileError {
+        message: format!("`{column}` {why}"),
+        span: Some(name.span()),
+        help: "map HR data to a column an upload sets (`First Name`, `Department`, `Phone Number`, `Location`, ...), or leave it out".to_owned(),
+    })
+}
+
+/// The license column an alias names, as the output's header: a package or basic license
+/// (Control Hub's spelling), a `[catalogue]` header of the profile, or another service's
+/// column with a `[Sub...]` suffix (as written). HR exports may have a Yes/No column per
+/// package.
+fn license_column(target: &str, catalogue: &Catalogue, profile: &Profile) -> Option<String> {
+    let key = header_key(target);
+    let parts = super::packages::split_license_header(&key);
+    if canonical_column(parts.name).is_some() {
+        return None;
+    }
+    let own = profile
+        .package_headers
+        .values()
+        .chain(profile.basic_headers.iter().flatten())
+        .any(|h| super::packages::split_license_header(&header_key(h)).name == parts.name);
+    if !own && parts.suffix.is_none() && catalogue.classify(parts.name).is_none() {
+        return None;
+    }
+    match catalogue.display_name(parts.name) {
+        Some(display) if parts.suffix.is_none() && !parts.suspended => Some(display.to_owned()),
+        _ => Some(target.trim().to_owned()),
+    }
+}
+
 fn unknown_column(name: &str, span: Range<usize>) -> ProfileError {
     ProfileError {
         message: format!("`{name}` is not a Control Hub column"),
@@ -348,12 +393,17 @@ impl Profile {
         }
         profile.keep = file.keep.iter().map(|k| header_key(k.get_ref())).collect();
         profile.keep_spans = file.keep.iter().map(Spanned::span).collect();
+        // After `[catalogue]`: an alias may name one of its package headers.
+        read_catalogue(&mut profile, &file, catalogue)?;
         let mut seen = Seen::default();
         for (hr, target) in &file.aliases {
-            let canonical = canonical_column(target.get_ref())
-                .ok_or_else(|| unknown_column(target.get_ref(), target.span()))?;
+            let canonical = match writable_column(target)? {
+                Some(column) => column.to_owned(),
+                None => license_column(target.get_ref(), catalogue, &profile)
+                    .ok_or_else(|| unknown_column(target.get_ref(), target.span()))?,
+            };
             seen.first("[aliases]", hr, header_key(hr.get_ref()))?;
-            profile.aliases.insert(header_key(hr.get_ref()), canonical.to_owned());
+            profile.aliases.insert(header_key(hr.get_ref()), canonical);
         }
         if let Some(p) = &file.packages {
             let mut values = BTreeMap::new();
@@ -361,7 +411,26 @@ impl Profile {
             for (hr, id) in &p.values {
                 let key = value_key(hr.get_ref());
                 seen.first("[packages] values", hr, key.clone())?;
-                values.insert(key, known_package(id)?);
+                let package = known_package(id)?;
+                if catalogue.packages.iter().any(|p| p.id == package && !p.user) {
+                    return Err(ProfileError {
+                        message: format!(
+                            "`{package}` is not a user package: a value map gives users their package"
+                        ),
+                        span: Some(id.span()),
+                        help: format!(
+                            "map the offer to a user package ({}) or `{REMOVE}`",
+                            catalogue
+                                .packages
+                                .iter()
+                                .filter(|p| p.user)
+                                .map(|p| p.id)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
+                values.insert(key, package);
             }
             profile.packages = Some(PackageMap {
                 column: header_key(p.column.get_ref()),
@@ -377,8 +446,7 @@ impl Profile {
             let mut seen = Seen::default();
             let mut out = Vec::with_capacity(map.len());
             for (k, v) in map {
-                let column =
-                    canonical_column(k.get_ref()).ok_or_else(|| unknown_column(k.get_ref(), k.span()))?;
+                let column = writable_column(k)?.ok_or_else(|| unknown_column(k.get_ref(), k.span()))?;
                 seen.first(table, k, column.to_owned())?;
                 out.push((column.to_owned(), v.clone()));
             }
@@ -393,7 +461,6 @@ impl Profile {
                 set: defaults(&w.set, "[[when]] set")?,
             });
         }
-        read_catalogue(&mut profile, &file, catalogue)?;
         catalogue_covers_the_map(&profile, &file)?;
         headers_name_their_package(&profile, &file, catalogue)?;
         Ok(profile)

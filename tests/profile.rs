@@ -602,3 +602,17 @@ fn a_value_map_entry_for_the_empty_offer_applies() {
     assert!(gus.ends_with(",FALSE,FALSE,TRUE,FALSE,FALSE,FALSE"), "{lines:#?}");
     assert_eq!(lines[0].matches("Webex Meetings").count(), 1, "{}", lines[0]);
 }
+
+/// An export with an offer column and a package column of its own: the value map overwrote
+/// the file's `Webex Calling` where the offer was mapped (Yes became FALSE, no finding) and
+/// kept it where it was empty. Which of the two holds the package is the user's to say.
+#[test]
+fn a_license_column_the_value_map_writes_is_refused() {
+    let (code, stderr, lines) = fix_hr("profiles/empty-offer.toml", "profiles/hr-offer-and-licenses.csv");
+    assert_eq!(code, 2, "{stderr}\n{lines:?}");
+    assert!(stderr.contains("HC043") && stderr.contains("empty-offer.toml:7"), "{stderr}");
+    assert!(
+        stderr.contains("has a license column `Webex Calling` (column E), which the profile's [packages] sets from `License`"),
+        "{stderr}"
+    );
+}

@@ -616,3 +616,13 @@ fn a_license_column_the_value_map_writes_is_refused() {
         "{stderr}"
     );
 }
+
+/// Two `[[when]]` tables for one condition (`Department` = `Sales`, however written): the
+/// second's Location silently replaced the first's.
+#[test]
+fn two_when_tables_for_one_condition_are_refused() {
+    let (code, stderr, _) = fix_hr("profiles/when-twice.toml", "profiles/hr-workday.csv");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("when-twice.toml:8"), "{stderr}");
+    assert!(stderr.contains("two [[when]] tables for `department` = `sales `"), "{stderr}");
+}

@@ -438,29 +438,8 @@ impl Profile {
                 values,
             });
         }
-        // Two keys for one column (`Location` and `location`) would leave
-        // the file's order to pick the value.
-        let defaults = |map: &BTreeMap<Spanned<String>, String>,
-                        table: &str|
-         -> Result<Vec<(String, String)>, ProfileError> {
-            let mut seen = Seen::default();
-            let mut out = Vec::with_capacity(map.len());
-            for (k, v) in map {
-                let column = writable_column(k)?.ok_or_else(|| unknown_column(k.get_ref(), k.span()))?;
-                seen.first(table, k, column.to_owned())?;
-                out.push((column.to_owned(), v.clone()));
-            }
-            Ok(out)
-        };
-        profile.defaults = defaults(&file.defaults, "[defaults]")?;
-        for w in &file.when {
-            profile.when.push(When {
-                column: header_key(w.column.get_ref()),
-                column_span: w.column.span(),
-                value: value_key(&w.value),
-                set: defaults(&w.set, "[[when]] set")?,
-            });
-        }
+        profile.defaults = column_values(&file.defaults, "[defaults]")?;
+        profile.when = read_when(&file.when)?;
         catalogue_covers_the_map(&profile, &file)?;
         headers_name_their_package(&profile, &file, catalogue)?;
         Ok(profile)
@@ -523,6 +502,50 @@ impl Profile {
             (None, None) => Vec::new(),
         }
     }
+}
+
+/// A `[defaults]` table or a `[[when]]` set: canonical column -> value. Two keys for one
+/// column (`Location` and `location`) would leave the file's order to pick the value.
+fn column_values(
+    map: &BTreeMap<Spanned<String>, String>,
+    table: &str,
+) -> Result<Vec<(String, String)>, ProfileError> {
+    let mut seen = Seen::default();
+    let mut out = Vec::with_capacity(map.len());
+    for (k, v) in map {
+        let column = writable_column(k)?.ok_or_else(|| unknown_column(k.get_ref(), k.span()))?;
+        seen.first(table, k, column.to_owned())?;
+        out.push((column.to_owned(), v.clone()));
+    }
+    Ok(out)
+}
+
+/// The `[[when]]` tables. One condition in two tables is an error: which set applies would be
+/// the file's order. (Different conditions that meet on one row apply in the file's order,
+/// the later winning: docs/profiles.md.)
+fn read_when(tables: &[WhenFile]) -> Result<Vec<When>, ProfileError> {
+    let mut out: Vec<When> = Vec::with_capacity(tables.len());
+    for w in tables {
+        let (column, value) = (header_key(w.column.get_ref()), value_key(&w.value));
+        if out.iter().any(|o| o.column == column && o.value == value) {
+            return Err(ProfileError {
+                message: format!(
+                    "two [[when]] tables for `{}` = `{}` (columns match case-insensitively, values too, spaces trimmed)",
+                    w.column.get_ref(),
+                    w.value
+                ),
+                span: Some(w.column.span()),
+                help: "write one [[when]] table for the condition, with every column it sets".to_owned(),
+            });
+        }
+        out.push(When {
+            column,
+            column_span: w.column.span(),
+            value,
+            set: column_values(&w.set, "[[when]] set")?,
+        });
+    }
+    Ok(out)
 }
 
 /// With a `[catalogue]` of package headers, the package columns are those headers only: every

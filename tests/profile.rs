@@ -626,3 +626,23 @@ fn two_when_tables_for_one_condition_are_refused() {
     assert!(stderr.contains("when-twice.toml:8"), "{stderr}");
     assert!(stderr.contains("two [[when]] tables for `department` = `sales `"), "{stderr}");
 }
+
+/// A header or value with a line break (or a tab) broke `profile init`'s output: a comment
+/// line `# "Cost` followed by `Center" = ""`, which is not TOML, so the proposed profile was
+/// `invalid-profile` as printed.
+#[test]
+fn profile_init_escapes_line_breaks() {
+    let input = fixture("profiles/hr-multiline-header.csv");
+    let out = hubcsv().args(["profile", "init"]).arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("# \"Cost\\nCenter\" = \"\""), "{text}");
+    assert!(text.contains("\"Voice\\nplus\" = \"\""), "{text}");
+    assert!(text.contains("# column = \"Offer\\tType\""), "{text}");
+    // Every line of it is a comment, a table or a key: no header text spills out of one.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("profile.toml");
+    std::fs::write(&profile, &text).unwrap();
+    let out = hubcsv().args(["check", "--profile"]).arg(&profile).arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -646,3 +646,34 @@ fn profile_init_escapes_line_breaks() {
     let out = hubcsv().args(["check", "--profile"]).arg(&profile).arg(&input).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A national number read with the profile's `region` was "a national number of DE
+/// (--region)" although no --region was given: the user looked for a flag in the batch
+/// job's command line instead of the profile.
+#[test]
+fn a_profile_region_is_named_as_the_profile_s() {
+    let (code, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &["--profile", "fixtures/profiles/empty-offer.toml"],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    let messages: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "phone-missing-plus")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("a national number of US (the profile's `region`)")),
+        "{messages:#?}"
+    );
+    assert!(messages.iter().all(|m| !m.contains("--region")), "{messages:#?}");
+    // Given on the command line, --region wins, and is named.
+    let (_, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &["--profile", "fixtures/profiles/empty-offer.toml", "--region", "CA"],
+    );
+    let text = doc["diagnostics"].to_string();
+    assert!(text.contains("a national number of CA (--region)"), "{text}");
+}

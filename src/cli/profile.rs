@@ -173,7 +173,14 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
         );
         let _ = writeln!(
             out,
-            "# id (webex_calling, webex_voice, webex_suite, webex_meetings, cx_essentials) or \"remove\"."
+            "# id ({}) or \"remove\".",
+            Catalogue::default()
+                .packages
+                .iter()
+                .filter(|p| p.user)
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let _ = writeln!(out, "# [packages]\n# column = {}", quoted(&headers[i]));
         let pairs: Vec<String> = values[i].values().map(|v| format!("{} = \"\"", quoted(v))).collect();

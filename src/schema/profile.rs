@@ -367,20 +367,27 @@ impl Profile {
             help: "see docs/profiles.md for the profile format".to_owned(),
         })?;
         let package_ids: Vec<&str> = catalogue.packages.iter().map(|p| p.id).collect();
+        let user_ids: Vec<&str> = catalogue.packages.iter().filter(|p| p.user).map(|p| p.id).collect();
         let known_package = |id: &Spanned<String>| -> Result<String, ProfileError> {
             let v = id.get_ref().trim();
             if v == REMOVE || package_ids.contains(&v) {
-                Ok(v.to_owned())
-            } else {
-                Err(ProfileError {
-                    message: format!("`{v}` is not a package id"),
-                    span: Some(id.span()),
-                    help: format!(
-                        "use one of: {}, or `{REMOVE}` (every package FALSE)",
-                        package_ids.join(", ")
-                    ),
-                })
+                return Ok(v.to_owned());
             }
+            // `Webex Calling`: the package as its column is named, as HR writes it.
+            let key = header_key(v);
+            let named = match catalogue.classify(super::packages::split_license_header(&key).name) {
+                Some(super::LicenseKind::Package(i)) => catalogue.package(i).map(|p| p.id),
+                _ => None,
+            };
+            Err(ProfileError {
+                message: format!("`{v}` is not a package id"),
+                span: Some(id.span()),
+                help: format!(
+                    "{}use one of: {}, or `{REMOVE}` (every package FALSE)",
+                    named.map_or(String::new(), |p| format!("`{v}` is the column of `{p}`: write its id; ")),
+                    user_ids.join(", ")
+                ),
+            })
         };
         let mut profile = Profile { source: (String::new(), text.to_owned()), ..Profile::default() };
         if let Some(region) = &file.region {
@@ -786,6 +793,23 @@ set = { "Location" = "Bruxelles" }
         )
         .unwrap_err();
         assert!(e.message.contains("webex_voix"), "{e:?}");
+    }
+
+    #[test]
+    fn a_package_written_by_its_column_name_points_at_its_id() {
+        // HR writes the package as Control Hub's column names it; the id is what a value map
+        // takes, and the help says which.
+        let text = "[packages]\ncolumn = \"Offre\"\nvalues = { \"Calling\" = \"Webex Calling\" }\n";
+        let e = Profile::parse(text, &Catalogue::default()).unwrap_err();
+        assert!(e.message.contains("`Webex Calling` is not a package id"), "{e:?}");
+        assert!(
+            e.help.starts_with("`Webex Calling` is the column of `webex_calling`: write its id"),
+            "{e:?}"
+        );
+        // The ids listed are those a value map takes: the user packages.
+        let text = "[packages]\ncolumn = \"Offre\"\nvalues = { \"X\" = \"voice\" }\n";
+        let e = Profile::parse(text, &Catalogue::default()).unwrap_err();
+        assert!(e.help.contains("webex_voice") && !e.help.contains("common_area_calling"), "{e:?}");
     }
 
     #[test]

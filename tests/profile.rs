@@ -677,3 +677,30 @@ fn a_profile_region_is_named_as_the_profile_s() {
     let text = doc["diagnostics"].to_string();
     assert!(text.contains("a national number of CA (--region)"), "{text}");
 }
+
+/// The HR columns a profile leaves out (neither Control Hub's, nor aliased, nor in `keep`,
+/// nor read by the profile) were dropped without a word: `profile init`'s output used as it
+/// is dropped `Office Phone` and every run said nothing. The report now lists them.
+#[test]
+fn the_report_lists_the_hr_columns_left_out() {
+    let input = fixture("profiles/hr-workday.csv");
+    let (_, doc) = crate::util::check_json(&input, &["--profile", "fixtures/profiles/empty-offer.toml"]);
+    assert_eq!(
+        doc["input"]["left_out"],
+        serde_json::json!(["Employee ID", "Active", "Cost Center"]),
+        "{doc:#}"
+    );
+    let out = hubcsv()
+        .args(["check", "--profile", "fixtures/profiles/empty-offer.toml"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("  left out (the profile keeps Control Hub columns and `keep`): Employee ID, Active, Cost Center\n"),
+        "{stdout}"
+    );
+    // Without a profile nothing is left out, and the field is absent.
+    let (_, doc) = crate::util::check_json(&fixture("example/upload.csv"), &[]);
+    assert!(doc["input"].get("left_out").is_none(), "{doc:#}");
+}

@@ -704,3 +704,16 @@ fn the_report_lists_the_hr_columns_left_out() {
     let (_, doc) = crate::util::check_json(&fixture("example/upload.csv"), &[]);
     assert!(doc["input"].get("left_out").is_none(), "{doc:#}");
 }
+
+/// Two input columns under the `[packages]` column's header: the first was read and the
+/// second dropped, both without a word, so the package came from whichever HR put first.
+#[test]
+fn an_offer_column_headed_twice_is_refused() {
+    let (code, stderr, _) = fix_hr("profiles/empty-offer.toml", "profiles/hr-offer-twice.csv");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("empty-offer.toml:7"), "{stderr}");
+    assert!(
+        stderr.contains("has two columns `License` (D and F), the profile's [packages] column"),
+        "{stderr}"
+    );
+}

@@ -70,14 +70,34 @@ impl Mapping {
                 profile.source.1.get(span.clone()).map_or(key, |t| t.trim_matches(|c| c == '"' || c == '\''));
             find(key).ok_or_else(|| profile.error(missing_column(written, what, span, headers, input)))
         };
+        // A column the profile reads values from must be one: with two under its header,
+        // the first was read and the other dropped, whichever the export put first.
+        let read = |key: &str, what: &str, span: &Range<usize>| {
+            let col = require(key, what, span)?;
+            match keys.iter().enumerate().skip(col + 1).find(|(_, k)| *k == key) {
+                Some((other, _)) => Err(profile.error(ProfileError {
+                    message: format!(
+                        "{input} has two columns `{}` ({} and {}), the profile's {what}",
+                        headers[col].trim(),
+                        super::column_letters(col),
+                        super::column_letters(other)
+                    ),
+                    span: Some(span.clone()),
+                    help:
+                        "rename one of the two columns in the export: the profile reads its values from one"
+                            .to_owned(),
+                })),
+                None => Ok(col),
+            }
+        };
         let offer = match &profile.packages {
-            Some(p) => Some(require(&p.column, "[packages] column", &p.column_span)?),
+            Some(p) => Some(read(&p.column, "[packages] column", &p.column_span)?),
             None => None,
         };
         let when_cols = profile
             .when
             .iter()
-            .map(|w| require(&w.column, "[[when]] column", &w.column_span).map(Some))
+            .map(|w| read(&w.column, "[[when]] column", &w.column_span).map(Some))
             .collect::<Result<Vec<_>, _>>()?;
         for (key, span) in profile.keep.iter().zip(&profile.keep_spans) {
             let col = require(key, "keep", span)?;

@@ -717,3 +717,27 @@ fn an_offer_column_headed_twice_is_refused() {
         "{stderr}"
     );
 }
+
+/// With `--template`, an HR upload was told every night that "the org has `User Status` but
+/// the upload does not": a read-only column, which no upload sets and a profile may not
+/// write. Only columns an upload can set are reported missing.
+#[test]
+fn a_template_s_read_only_columns_are_not_missing_from_an_upload() {
+    let (_, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &[
+            "--profile",
+            "fixtures/profiles/empty-offer.toml",
+            "--template",
+            "fixtures/profiles/template-workday.csv",
+        ],
+    );
+    let missing: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "template-column-missing")
+        .filter_map(|d| d["column"].as_str())
+        .collect();
+    assert_eq!(missing, ["Extension"], "{doc:#}");
+}

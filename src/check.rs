@@ -38,6 +38,11 @@ pub struct InputInfo {
     pub sheet: Option<String>,
     /// Data rows (users) read.
     pub rows: u64,
+    /// With a profile: the input's columns it leaves out of the upload (neither Control Hub
+    /// columns, nor aliased, nor in `keep`, nor read by `[packages]` or `[[when]]`), as
+    /// headed in the input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left_out: Option<Vec<String>>,
 }
 
 /// Counts for the report (contract §6 `summary`).
@@ -883,6 +888,7 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
         delimiter: evidence.delimiter.map(|d| char::from(d).to_string()),
         sheet: evidence.sheet.clone(),
         rows: 0,
+        left_out: opts.profile.as_deref().map(|p| left_out(p, &header.schema)),
     };
     let mut totals = Totals {
         summary: Summary::default(),
@@ -943,4 +949,31 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     }
     sink.end(&info, &summary).map_err(Error::Output)?;
     Ok(summary)
+}
+
+/// The input columns a profile leaves out of the upload: no output column comes from them,
+/// and the profile does not read them (`[packages]`, `[[when]]`).
+fn left_out(profile: &crate::schema::Profile, schema: &Schema) -> Vec<String> {
+    let read: Vec<&str> = profile
+        .packages
+        .iter()
+        .map(|m| m.column.as_str())
+        .chain(profile.when.iter().map(|w| w.column.as_str()))
+        .collect();
+    let carried = |i: usize| {
+        schema
+            .origin
+            .iter()
+            .enumerate()
+            .any(|(c, o)| *o == Some(i) && !schema.generated.get(c).copied().unwrap_or(false))
+    };
+    schema
+        .input_headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| {
+            !h.trim().is_empty() && !carried(*i) && !read.contains(&crate::schema::header_key(h).as_str())
+        })
+        .map(|(_, h)| h.trim().to_owned())
+        .collect()
 }

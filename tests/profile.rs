@@ -513,3 +513,231 @@ fn a_huge_or_binary_profile_is_refused() {
         assert!(stderr.contains("HC043") && stderr.contains(&text), "{stderr}");
     }
 }
+
+/// Runs `hubcsv fix --profile PROFILE INPUT` into a temporary folder: (exit code, stderr
+/// flattened, the corrected file's lines).
+fn fix_hr(profile: &str, input: &str) -> (i32, String, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("upload.csv");
+    let run = hubcsv()
+        .args(["fix", "-q", "--profile"])
+        .arg(fixture(profile))
+        .arg(fixture(input))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = crate::util::flat(&String::from_utf8_lossy(&run.stderr));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let lines =
+        std::fs::read_to_string(&out).map(|t| t.lines().map(str::to_owned).collect()).unwrap_or_default();
+    (run.status.code().unwrap(), stderr, lines)
+}
+
+/// `common_area_calling` is a workspace's package, not a user's: a value map giving it to
+/// users made no column for it, so those users were written with every package FALSE,
+/// removals, without a word.
+#[test]
+fn a_value_map_to_a_workspace_package_is_refused() {
+    let (code, stderr, lines) = fix_hr("profiles/common-area-offer.toml", "profiles/hr-workday.csv");
+    assert_eq!(code, 2, "{stderr}\n{lines:?}");
+    assert!(stderr.contains("HC043") && stderr.contains("common-area-offer.toml:4"), "{stderr}");
+    assert!(stderr.contains("`common_area_calling` is not a user package"), "{stderr}");
+    assert!(lines.is_empty(), "nothing written: {lines:?}");
+}
+
+/// A profile that maps HR data into a read-only column (`User Status`): Control Hub ignores
+/// it on upload, but hubcsv read it as the evidence that users exist, so every new user was
+/// a `modify`.
+#[test]
+fn a_profile_writing_a_read_only_column_is_refused() {
+    let (code, stderr, _) = fix_hr("profiles/status-alias.toml", "profiles/hr-workday.csv");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("status-alias.toml:3"), "{stderr}");
+    assert!(stderr.contains("`User Status` is a read-only column"), "{stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    for (text, line) in [
+        ("[defaults]\n\"User Status\" = \"Active\"\n", 2),
+        ("[[when]]\ncolumn = \"Active\"\nvalue = \"Yes\"\nset = { \"Directory Number\" = \"1\" }\n", 4),
+        ("[defaults]\n\"hubcsv message\" = \"x\"\n", 2),
+    ] {
+        let profile = dir.path().join("p.toml");
+        std::fs::write(&profile, text).unwrap();
+        let out = hubcsv()
+            .args(["check", "--profile"])
+            .arg(&profile)
+            .arg(fixture("profiles/hr-workday.csv"))
+            .output()
+            .unwrap();
+        let stderr = crate::util::flat(&String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{text}: {stderr}");
+        assert!(stderr.contains("HC043") && stderr.contains(&format!("p.toml:{line}")), "{text}: {stderr}");
+    }
+}
+
+/// An HR export with a Yes/No column per package: `profile init` says "give a Control Hub
+/// column", but an alias to `Webex Calling` was refused ("not a Control Hub column"), and
+/// without one the column was dropped and every user became a removal.
+#[test]
+fn an_hr_license_column_can_be_aliased_to_its_package_column() {
+    let (code, stderr, lines) = fix_hr("profiles/license-aliases.toml", "profiles/hr-license-flags.csv");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        lines,
+        [
+            "User ID/Email (Required),First Name,Last Name,Location,Extension,Webex Calling,Webex Meetings,Webex Voice [Sub9],Preferred Webex Site",
+            "a@acme.example.com,Al,Ay,HQ,1001,TRUE,FALSE,FALSE,acme.webex.com",
+            "b@acme.example.com,Bo,Be,HQ,1002,FALSE,TRUE,FALSE,acme.webex.com",
+        ]
+    );
+}
+
+/// `"" = "webex_meetings"` in a value map was accepted and never applied: an empty offer
+/// cell left the package cells blank. It now says what an empty offer means.
+#[test]
+fn a_value_map_entry_for_the_empty_offer_applies() {
+    let (code, stderr, lines) = fix_hr("profiles/empty-offer.toml", "profiles/hr-workday.csv");
+    assert_eq!(code, 0, "{stderr}");
+    let gus = lines.iter().find(|l| l.contains("gus.ho@")).unwrap();
+    assert!(gus.ends_with(",FALSE,FALSE,TRUE,FALSE,FALSE,FALSE"), "{lines:#?}");
+    assert_eq!(lines[0].matches("Webex Meetings").count(), 1, "{}", lines[0]);
+}
+
+/// An export with an offer column and a package column of its own: the value map overwrote
+/// the file's `Webex Calling` where the offer was mapped (Yes became FALSE, no finding) and
+/// kept it where it was empty. Which of the two holds the package is the user's to say.
+#[test]
+fn a_license_column_the_value_map_writes_is_refused() {
+    let (code, stderr, lines) = fix_hr("profiles/empty-offer.toml", "profiles/hr-offer-and-licenses.csv");
+    assert_eq!(code, 2, "{stderr}\n{lines:?}");
+    assert!(stderr.contains("HC043") && stderr.contains("empty-offer.toml:7"), "{stderr}");
+    assert!(
+        stderr.contains("has a license column `Webex Calling` (column E), which the profile's [packages] sets from `License`"),
+        "{stderr}"
+    );
+}
+
+/// Two `[[when]]` tables for one condition (`Department` = `Sales`, however written): the
+/// second's Location silently replaced the first's.
+#[test]
+fn two_when_tables_for_one_condition_are_refused() {
+    let (code, stderr, _) = fix_hr("profiles/when-twice.toml", "profiles/hr-workday.csv");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("when-twice.toml:8"), "{stderr}");
+    assert!(stderr.contains("two [[when]] tables for `department` = `sales `"), "{stderr}");
+}
+
+/// A header or value with a line break (or a tab) broke `profile init`'s output: a comment
+/// line `# "Cost` followed by `Center" = ""`, which is not TOML, so the proposed profile was
+/// `invalid-profile` as printed.
+#[test]
+fn profile_init_escapes_line_breaks() {
+    let input = fixture("profiles/hr-multiline-header.csv");
+    let out = hubcsv().args(["profile", "init"]).arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("# \"Cost\\nCenter\" = \"\""), "{text}");
+    assert!(text.contains("\"Voice\\nplus\" = \"\""), "{text}");
+    assert!(text.contains("# column = \"Offer\\tType\""), "{text}");
+    // Every line of it is a comment, a table or a key: no header text spills out of one.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("profile.toml");
+    std::fs::write(&profile, &text).unwrap();
+    let out = hubcsv().args(["check", "--profile"]).arg(&profile).arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A national number read with the profile's `region` was "a national number of DE
+/// (--region)" although no --region was given: the user looked for a flag in the batch
+/// job's command line instead of the profile.
+#[test]
+fn a_profile_region_is_named_as_the_profile_s() {
+    let (code, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &["--profile", "fixtures/profiles/empty-offer.toml"],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    let messages: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "phone-missing-plus")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("a national number of US (the profile's `region`)")),
+        "{messages:#?}"
+    );
+    assert!(messages.iter().all(|m| !m.contains("--region")), "{messages:#?}");
+    // Given on the command line, --region wins, and is named.
+    let (_, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &["--profile", "fixtures/profiles/empty-offer.toml", "--region", "CA"],
+    );
+    let text = doc["diagnostics"].to_string();
+    assert!(text.contains("a national number of CA (--region)"), "{text}");
+}
+
+/// The HR columns a profile leaves out (neither Control Hub's, nor aliased, nor in `keep`,
+/// nor read by the profile) were dropped without a word: `profile init`'s output used as it
+/// is dropped `Office Phone` and every run said nothing. The report now lists them.
+#[test]
+fn the_report_lists_the_hr_columns_left_out() {
+    let input = fixture("profiles/hr-workday.csv");
+    let (_, doc) = crate::util::check_json(&input, &["--profile", "fixtures/profiles/empty-offer.toml"]);
+    assert_eq!(
+        doc["input"]["left_out"],
+        serde_json::json!(["Employee ID", "Active", "Cost Center"]),
+        "{doc:#}"
+    );
+    let out = hubcsv()
+        .args(["check", "--profile", "fixtures/profiles/empty-offer.toml"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("  left out (the profile keeps Control Hub columns and `keep`): Employee ID, Active, Cost Center\n"),
+        "{stdout}"
+    );
+    // Without a profile nothing is left out, and the field is absent.
+    let (_, doc) = crate::util::check_json(&fixture("example/upload.csv"), &[]);
+    assert!(doc["input"].get("left_out").is_none(), "{doc:#}");
+}
+
+/// Two input columns under the `[packages]` column's header: the first was read and the
+/// second dropped, both without a word, so the package came from whichever HR put first.
+#[test]
+fn an_offer_column_headed_twice_is_refused() {
+    let (code, stderr, _) = fix_hr("profiles/empty-offer.toml", "profiles/hr-offer-twice.csv");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("empty-offer.toml:7"), "{stderr}");
+    assert!(
+        stderr.contains("has two columns `License` (D and F), the profile's [packages] column"),
+        "{stderr}"
+    );
+}
+
+/// With `--template`, an HR upload was told every night that "the org has `User Status` but
+/// the upload does not": a read-only column, which no upload sets and a profile may not
+/// write. Only columns an upload can set are reported missing.
+#[test]
+fn a_template_s_read_only_columns_are_not_missing_from_an_upload() {
+    let (_, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &[
+            "--profile",
+            "fixtures/profiles/empty-offer.toml",
+            "--template",
+            "fixtures/profiles/template-workday.csv",
+        ],
+    );
+    let missing: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "template-column-missing")
+        .filter_map(|d| d["column"].as_str())
+        .collect();
+    assert_eq!(missing, ["Extension"], "{doc:#}");
+}

@@ -104,11 +104,34 @@ fn is_license(header: &str) -> bool {
     parts.suffix.is_some() || Catalogue::default().classify(parts.name).is_some()
 }
 
+/// `s` as a TOML basic string. Control characters are escaped: a header or value with a
+/// line break, written as is, would end its comment line and spill the rest out of it.
 fn quoted(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    format!("\"{}\"", escaped(s))
+}
+
+/// `s` with `\`, `"` and control characters escaped as a TOML basic string's content (the
+/// file name in comments too: a line break would end the comment).
+fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinct]) -> String {
+    let file = &escaped(file);
     let mut out = String::new();
     let _ = writeln!(out, "# Profile proposed by `hubcsv profile init {file}`. Check every line, then:");
     let _ = writeln!(out, "#   hubcsv fix --profile profile.toml {file} -o upload.csv");
@@ -146,11 +169,18 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
         let _ = writeln!(
             out,
             "# `{}` has few distinct values: is it the offer? Map each value to a package",
-            headers[i]
+            escaped(&headers[i])
         );
         let _ = writeln!(
             out,
-            "# id (webex_calling, webex_voice, webex_suite, webex_meetings, cx_essentials) or \"remove\"."
+            "# id ({}) or \"remove\".",
+            Catalogue::default()
+                .packages
+                .iter()
+                .filter(|p| p.user)
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let _ = writeln!(out, "# [packages]\n# column = {}", quoted(&headers[i]));
         let pairs: Vec<String> = values[i].values().map(|v| format!("{} = \"\"", quoted(v))).collect();

@@ -289,6 +289,13 @@ impl<W: Write> Sink for Human<W> {
             (None, None) => input.format.to_owned(),
         };
         writeln!(out, "{} ({how})", input.path)?;
+        if let Some(left_out) = input.left_out.as_ref().filter(|l| !l.is_empty()) {
+            writeln!(
+                out,
+                "  left out (the profile keeps Control Hub columns and `keep`): {}",
+                left_out.join(", ")
+            )?;
+        }
         if self.rows.len() <= ROW_TABLE_MAX && !self.rows.is_empty() {
             let width = self
                 .rows

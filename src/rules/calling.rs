@@ -57,8 +57,8 @@ fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
                 fixed.get(1..).is_some_and(|f| digits == f || digits.strip_prefix("00") == Some(f));
             let message = match (dropped, ctx.opts.region) {
                 (None, Some(region)) if !as_written => format!(
-                    "`{value}` is a national number of {} (--region); its E.164 form is `{fixed}`",
-                    region.as_ref()
+                    "`{value}` is a national number of {}; its E.164 form is `{fixed}`",
+                    region_label(ctx.opts, region)
                 ),
                 (prefix, _) => {
                     let prefix = prefix.map_or(String::new(), |prefix| {
@@ -80,7 +80,9 @@ fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
         }
         Verdict::NoCountryCode { national, region, international } => {
             let national = match region {
-                Some(region) => format!("as a number of {} (--region) it is `{national}`", region.as_ref()),
+                Some(region) => {
+                    format!("as a number of {} it is `{national}`", region_label(ctx.opts, region))
+                }
                 None => format!("as a US or Canada number it is `{national}`"),
             };
             let international = international.map_or(String::new(), |other| {
@@ -235,4 +237,13 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>) -> (Keye
         }
     }
     (phone_key, ext_key)
+}
+
+/// A region as a message names it, with where it comes from: `--region`, or the profile's
+/// `region` when the command line gives none (a batch job's user would look for a flag that
+/// is not there).
+fn region_label(opts: &crate::Options, region: phonenumber::country::Id) -> String {
+    let profile = opts.profile.as_ref().and_then(|p| p.region);
+    let source = if profile == Some(region) { "the profile's `region`" } else { "--region" };
+    format!("{} ({source})", region.as_ref())
 }

@@ -70,14 +70,34 @@ impl Mapping {
                 profile.source.1.get(span.clone()).map_or(key, |t| t.trim_matches(|c| c == '"' || c == '\''));
             find(key).ok_or_else(|| profile.error(missing_column(written, what, span, headers, input)))
         };
+        // A column the profile reads values from must be one: with two under its header,
+        // the first was read and the other dropped, whichever the export put first.
+        let read = |key: &str, what: &str, span: &Range<usize>| {
+            let col = require(key, what, span)?;
+            match keys.iter().enumerate().skip(col + 1).find(|(_, k)| *k == key) {
+                Some((other, _)) => Err(profile.error(ProfileError {
+                    message: format!(
+                        "{input} has two columns `{}` ({} and {}), the profile's {what}",
+                        headers[col].trim(),
+                        super::column_letters(col),
+                        super::column_letters(other)
+                    ),
+                    span: Some(span.clone()),
+                    help:
+                        "rename one of the two columns in the export: the profile reads its values from one"
+                            .to_owned(),
+                })),
+                None => Ok(col),
+            }
+        };
         let offer = match &profile.packages {
-            Some(p) => Some(require(&p.column, "[packages] column", &p.column_span)?),
+            Some(p) => Some(read(&p.column, "[packages] column", &p.column_span)?),
             None => None,
         };
         let when_cols = profile
             .when
             .iter()
-            .map(|w| require(&w.column, "[[when]] column", &w.column_span).map(Some))
+            .map(|w| read(&w.column, "[[when]] column", &w.column_span).map(Some))
             .collect::<Result<Vec<_>, _>>()?;
         for (key, span) in profile.keep.iter().zip(&profile.keep_spans) {
             let col = require(key, "keep", span)?;
@@ -120,46 +140,17 @@ impl Mapping {
                 m.push(name, Some(i), From::Input(i));
             }
         }
-        let position =
-            |m: &Mapping, name: &str| m.header.iter().position(|h| header_key(h) == header_key(name));
-        let column = |m: &mut Mapping, name: &str, origin: Option<usize>| {
-            if let Some(c) = position(m, name) {
-                return c;
-            }
-            m.push(name.to_owned(), origin, From::Generated);
-            m.header.len() - 1
-        };
         for (name, value) in &profile.defaults {
-            let c = column(&mut m, name, None);
+            let c = m.column(name, None);
             m.defaults.push((c, value.clone()));
         }
         for (w, input_col) in profile.when.iter().zip(&when_cols) {
             let Some(input_col) = *input_col else { continue };
-            let set =
-                w.set.iter().map(|(name, v)| (column(&mut m, name, Some(input_col)), v.clone())).collect();
+            let set = w.set.iter().map(|(name, v)| (m.column(name, Some(input_col)), v.clone())).collect();
             m.when.push(WhenRule { column: input_col, value: w.value.clone(), set });
         }
         if let Some(offer) = offer {
-            let ids: Vec<(String, String)> = if profile.package_headers.is_empty() {
-                let names = profile.package_columns(catalogue);
-                catalogue
-                    .packages
-                    .iter()
-                    .filter_map(|p| {
-                        names
-                            .iter()
-                            .find(|n| header_key(n) == p.names[0])
-                            .map(|n| (p.id.to_owned(), n.clone()))
-                    })
-                    .collect()
-            } else {
-                profile.package_headers.iter().map(|(id, h)| (id.clone(), h.clone())).collect()
-            };
-            let cols = ids.iter().map(|(id, h)| (column(&mut m, h, Some(offer)), id.clone())).collect();
-            m.packages = Some((offer, cols));
-            for b in profile.basic_columns() {
-                column(&mut m, &b, Some(offer));
-            }
+            m.package_columns(profile, catalogue, headers, offer, input)?;
         }
         Ok(m)
     }
@@ -168,6 +159,56 @@ impl Mapping {
     #[must_use]
     pub fn generated(&self) -> Vec<bool> {
         self.from.iter().map(|f| matches!(f, From::Generated)).collect()
+    }
+
+    /// The output column named `name`.
+    fn position(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| header_key(h) == header_key(name))
+    }
+
+    /// The output column named `name`, added (generated, from `origin`) if there is none.
+    fn column(&mut self, name: &str, origin: Option<usize>) -> usize {
+        if let Some(c) = self.position(name) {
+            return c;
+        }
+        self.push(name.to_owned(), origin, From::Generated);
+        self.header.len() - 1
+    }
+
+    /// The package and basic license columns the value map of input column `offer` writes.
+    fn package_columns(
+        &mut self,
+        profile: &Profile,
+        catalogue: &Catalogue,
+        headers: &[String],
+        offer: usize,
+        input: &str,
+    ) -> Result<(), crate::Error> {
+        let ids: Vec<(String, String)> = if profile.package_headers.is_empty() {
+            let names = profile.package_columns(catalogue);
+            catalogue
+                .packages
+                .iter()
+                .filter_map(|p| {
+                    names.iter().find(|n| header_key(n) == p.names[0]).map(|n| (p.id.to_owned(), n.clone()))
+                })
+                .collect()
+        } else {
+            profile.package_headers.iter().map(|(id, h)| (id.clone(), h.clone())).collect()
+        };
+        // The value map writes these columns: one the file already has would be overwritten
+        // where the offer is mapped and kept where it is not, its values silently replaced.
+        for name in ids.iter().map(|(_, h)| h.clone()).chain(profile.basic_columns()) {
+            if let Some(From::Input(i)) = self.position(&name).map(|c| &self.from[c]) {
+                return Err(own_license_column(profile, headers, *i, offer, input));
+            }
+        }
+        let cols = ids.iter().map(|(id, h)| (self.column(h, Some(offer)), id.clone())).collect();
+        self.packages = Some((offer, cols));
+        for b in profile.basic_columns() {
+            self.column(&b, Some(offer));
+        }
+        Ok(())
     }
 
     fn push(&mut self, name: String, origin: Option<usize>, from: From) {
@@ -219,17 +260,18 @@ impl Mapping {
         }
         if let Some((offer, cols)) = &self.packages {
             let offered = super::profile::value_key(input.get(*offer).unwrap_or(""));
-            if !offered.is_empty() {
-                match self.package_values.iter().find(|(k, _)| *k == offered) {
-                    Some((_, id)) => {
-                        for (c, pid) in cols {
-                            values[*c] = if id != REMOVE && pid == id { "TRUE" } else { "FALSE" };
-                        }
+            // An empty offer is mapped only by a `""` entry; without one, the package cells
+            // stay blank (`no-package`), as the export left them.
+            match self.package_values.iter().find(|(k, _)| *k == offered) {
+                Some((_, id)) => {
+                    for (c, pid) in cols {
+                        values[*c] = if id != REMOVE && pid == id { "TRUE" } else { "FALSE" };
                     }
-                    None => {
-                        if let Some((c, _)) = cols.first() {
-                            notes.push(CellNote::Unmapped(*c));
-                        }
+                }
+                None if offered.is_empty() => {}
+                None => {
+                    if let Some((c, _)) = cols.first() {
+                        notes.push(CellNote::Unmapped(*c));
                     }
                 }
             }
@@ -252,6 +294,29 @@ impl Mapping {
             CellNote::Unmapped(_) => true,
         });
     }
+}
+
+/// The file has a column the `[packages]` value map writes (a package or basic license
+/// column, or an alias to one): which of the two says the user's package is not for hubcsv
+/// to guess.
+fn own_license_column(
+    profile: &Profile,
+    headers: &[String],
+    column: usize,
+    offer: usize,
+    input: &str,
+) -> crate::Error {
+    let span = profile.packages.as_ref().map(|p| p.column_span.clone());
+    profile.error(ProfileError {
+        message: format!(
+            "{input} has a license column `{}` (column {}), which the profile's [packages] sets from `{}`",
+            headers[column].trim(),
+            super::column_letters(column),
+            headers[offer].trim()
+        ),
+        span,
+        help: "a user's packages come from one place: remove [packages] and let the file's license columns say them (aliases may name them), or remove the column from the export".to_owned(),
+    })
 }
 
 /// A `keep` entry that names the `[packages]` column: that column becomes the package

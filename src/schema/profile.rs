@@ -37,7 +37,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::columns::KNOWN;
+use super::columns::{ColumnClass, KNOWN};
 use super::{header_key, Catalogue, Package};
 
 /// The value a package value map uses for "every package FALSE".
@@ -246,6 +246,51 @@ fn canonical_column(name: &str) -> Option<&'static str> {
         .map(|(c, _, _)| *c)
 }
 
+/// The Control Hub column a profile names as a target (an alias, a default, a `[[when]]`
+/// set), if it is one; a column an upload cannot write is an error: Control Hub ignores its
+/// read-only columns (and hubcsv reads `User Status` as the evidence that a user exists), and
+/// `fix` leaves out the columns of a rejects file.
+fn writable_column(name: &Spanned<String>) -> Result<Option<&'static str>, ProfileError> {
+    let Some(column) = canonical_column(name.get_ref()) else { return Ok(None) };
+    let class = KNOWN.iter().find(|(c, _, _)| *c == column).map(|(_, _, class)| *class);
+    let why = match class {
+        Some(ColumnClass::UserStatus | ColumnClass::ReadOnly) => {
+            "is a read-only column: Control Hub ignores it on upload, and hubcsv would read the HR value as Control Hub's"
+        }
+        Some(ColumnClass::Annotation) => "is hubcsv's own column of a rejects file: `fix` leaves it out",
+        _ => return Ok(Some(column)),
+    };
+    Err(ProfileError {
+        message: format!("`{column}` {why}"),
+        span: Some(name.span()),
+        help: "map HR data to a column an upload sets (`First Name`, `Department`, `Phone Number`, `Location`, ...), or leave it out".to_owned(),
+    })
+}
+
+/// The license column an alias names, as the output's header: a package or basic license
+/// (Control Hub's spelling), a `[catalogue]` header of the profile, or another service's
+/// column with a `[Sub...]` suffix (as written). HR exports may have a Yes/No column per
+/// package.
+fn license_column(target: &str, catalogue: &Catalogue, profile: &Profile) -> Option<String> {
+    let key = header_key(target);
+    let parts = super::packages::split_license_header(&key);
+    if canonical_column(parts.name).is_some() {
+        return None;
+    }
+    let own = profile
+        .package_headers
+        .values()
+        .chain(profile.basic_headers.iter().flatten())
+        .any(|h| super::packages::split_license_header(&header_key(h)).name == parts.name);
+    if !own && parts.suffix.is_none() && catalogue.classify(parts.name).is_none() {
+        return None;
+    }
+    match catalogue.display_name(parts.name) {
+        Some(display) if parts.suffix.is_none() && !parts.suspended => Some(display.to_owned()),
+        _ => Some(target.trim().to_owned()),
+    }
+}
+
 fn unknown_column(name: &str, span: Range<usize>) -> ProfileError {
     ProfileError {
         message: format!("`{name}` is not a Control Hub column"),
@@ -322,20 +367,27 @@ impl Profile {
             help: "see docs/profiles.md for the profile format".to_owned(),
         })?;
         let package_ids: Vec<&str> = catalogue.packages.iter().map(|p| p.id).collect();
+        let user_ids: Vec<&str> = catalogue.packages.iter().filter(|p| p.user).map(|p| p.id).collect();
         let known_package = |id: &Spanned<String>| -> Result<String, ProfileError> {
             let v = id.get_ref().trim();
             if v == REMOVE || package_ids.contains(&v) {
-                Ok(v.to_owned())
-            } else {
-                Err(ProfileError {
-                    message: format!("`{v}` is not a package id"),
-                    span: Some(id.span()),
-                    help: format!(
-                        "use one of: {}, or `{REMOVE}` (every package FALSE)",
-                        package_ids.join(", ")
-                    ),
-                })
+                return Ok(v.to_owned());
             }
+            // `Webex Calling`: the package as its column is named, as HR writes it.
+            let key = header_key(v);
+            let named = match catalogue.classify(super::packages::split_license_header(&key).name) {
+                Some(super::LicenseKind::Package(i)) => catalogue.package(i).map(|p| p.id),
+                _ => None,
+            };
+            Err(ProfileError {
+                message: format!("`{v}` is not a package id"),
+                span: Some(id.span()),
+                help: format!(
+                    "{}use one of: {}, or `{REMOVE}` (every package FALSE)",
+                    named.map_or(String::new(), |p| format!("`{v}` is the column of `{p}`: write its id; ")),
+                    user_ids.join(", ")
+                ),
+            })
         };
         let mut profile = Profile { source: (String::new(), text.to_owned()), ..Profile::default() };
         if let Some(region) = &file.region {
@@ -348,12 +400,17 @@ impl Profile {
         }
         profile.keep = file.keep.iter().map(|k| header_key(k.get_ref())).collect();
         profile.keep_spans = file.keep.iter().map(Spanned::span).collect();
+        // After `[catalogue]`: an alias may name one of its package headers.
+        read_catalogue(&mut profile, &file, catalogue)?;
         let mut seen = Seen::default();
         for (hr, target) in &file.aliases {
-            let canonical = canonical_column(target.get_ref())
-                .ok_or_else(|| unknown_column(target.get_ref(), target.span()))?;
+            let canonical = match writable_column(target)? {
+                Some(column) => column.to_owned(),
+                None => license_column(target.get_ref(), catalogue, &profile)
+                    .ok_or_else(|| unknown_column(target.get_ref(), target.span()))?,
+            };
             seen.first("[aliases]", hr, header_key(hr.get_ref()))?;
-            profile.aliases.insert(header_key(hr.get_ref()), canonical.to_owned());
+            profile.aliases.insert(header_key(hr.get_ref()), canonical);
         }
         if let Some(p) = &file.packages {
             let mut values = BTreeMap::new();
@@ -361,7 +418,26 @@ impl Profile {
             for (hr, id) in &p.values {
                 let key = value_key(hr.get_ref());
                 seen.first("[packages] values", hr, key.clone())?;
-                values.insert(key, known_package(id)?);
+                let package = known_package(id)?;
+                if catalogue.packages.iter().any(|p| p.id == package && !p.user) {
+                    return Err(ProfileError {
+                        message: format!(
+                            "`{package}` is not a user package: a value map gives users their package"
+                        ),
+                        span: Some(id.span()),
+                        help: format!(
+                            "map the offer to a user package ({}) or `{REMOVE}`",
+                            catalogue
+                                .packages
+                                .iter()
+                                .filter(|p| p.user)
+                                .map(|p| p.id)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
+                values.insert(key, package);
             }
             profile.packages = Some(PackageMap {
                 column: header_key(p.column.get_ref()),
@@ -369,31 +445,8 @@ impl Profile {
                 values,
             });
         }
-        // Two keys for one column (`Location` and `location`) would leave
-        // the file's order to pick the value.
-        let defaults = |map: &BTreeMap<Spanned<String>, String>,
-                        table: &str|
-         -> Result<Vec<(String, String)>, ProfileError> {
-            let mut seen = Seen::default();
-            let mut out = Vec::with_capacity(map.len());
-            for (k, v) in map {
-                let column =
-                    canonical_column(k.get_ref()).ok_or_else(|| unknown_column(k.get_ref(), k.span()))?;
-                seen.first(table, k, column.to_owned())?;
-                out.push((column.to_owned(), v.clone()));
-            }
-            Ok(out)
-        };
-        profile.defaults = defaults(&file.defaults, "[defaults]")?;
-        for w in &file.when {
-            profile.when.push(When {
-                column: header_key(w.column.get_ref()),
-                column_span: w.column.span(),
-                value: value_key(&w.value),
-                set: defaults(&w.set, "[[when]] set")?,
-            });
-        }
-        read_catalogue(&mut profile, &file, catalogue)?;
+        profile.defaults = column_values(&file.defaults, "[defaults]")?;
+        profile.when = read_when(&file.when)?;
         catalogue_covers_the_map(&profile, &file)?;
         headers_name_their_package(&profile, &file, catalogue)?;
         Ok(profile)
@@ -456,6 +509,50 @@ impl Profile {
             (None, None) => Vec::new(),
         }
     }
+}
+
+/// A `[defaults]` table or a `[[when]]` set: canonical column -> value. Two keys for one
+/// column (`Location` and `location`) would leave the file's order to pick the value.
+fn column_values(
+    map: &BTreeMap<Spanned<String>, String>,
+    table: &str,
+) -> Result<Vec<(String, String)>, ProfileError> {
+    let mut seen = Seen::default();
+    let mut out = Vec::with_capacity(map.len());
+    for (k, v) in map {
+        let column = writable_column(k)?.ok_or_else(|| unknown_column(k.get_ref(), k.span()))?;
+        seen.first(table, k, column.to_owned())?;
+        out.push((column.to_owned(), v.clone()));
+    }
+    Ok(out)
+}
+
+/// The `[[when]]` tables. One condition in two tables is an error: which set applies would be
+/// the file's order. (Different conditions that meet on one row apply in the file's order,
+/// the later winning: docs/profiles.md.)
+fn read_when(tables: &[WhenFile]) -> Result<Vec<When>, ProfileError> {
+    let mut out: Vec<When> = Vec::with_capacity(tables.len());
+    for w in tables {
+        let (column, value) = (header_key(w.column.get_ref()), value_key(&w.value));
+        if out.iter().any(|o| o.column == column && o.value == value) {
+            return Err(ProfileError {
+                message: format!(
+                    "two [[when]] tables for `{}` = `{}` (columns match case-insensitively, values too, spaces trimmed)",
+                    w.column.get_ref(),
+                    w.value
+                ),
+                span: Some(w.column.span()),
+                help: "write one [[when]] table for the condition, with every column it sets".to_owned(),
+            });
+        }
+        out.push(When {
+            column,
+            column_span: w.column.span(),
+            value,
+            set: column_values(&w.set, "[[when]] set")?,
+        });
+    }
+    Ok(out)
 }
 
 /// With a `[catalogue]` of package headers, the package columns are those headers only: every
@@ -696,6 +793,23 @@ set = { "Location" = "Bruxelles" }
         )
         .unwrap_err();
         assert!(e.message.contains("webex_voix"), "{e:?}");
+    }
+
+    #[test]
+    fn a_package_written_by_its_column_name_points_at_its_id() {
+        // HR writes the package as Control Hub's column names it; the id is what a value map
+        // takes, and the help says which.
+        let text = "[packages]\ncolumn = \"Offre\"\nvalues = { \"Calling\" = \"Webex Calling\" }\n";
+        let e = Profile::parse(text, &Catalogue::default()).unwrap_err();
+        assert!(e.message.contains("`Webex Calling` is not a package id"), "{e:?}");
+        assert!(
+            e.help.starts_with("`Webex Calling` is the column of `webex_calling`: write its id"),
+            "{e:?}"
+        );
+        // The ids listed are those a value map takes: the user packages.
+        let text = "[packages]\ncolumn = \"Offre\"\nvalues = { \"X\" = \"voice\" }\n";
+        let e = Profile::parse(text, &Catalogue::default()).unwrap_err();
+        assert!(e.help.contains("webex_voice") && !e.help.contains("common_area_calling"), "{e:?}");
     }
 
     #[test]

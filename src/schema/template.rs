@@ -173,7 +173,11 @@ impl Template {
         diagnostics.retain(|d| {
             !(d.rule == Rule::UnknownColumn && d.col_index.is_some_and(|c| known_here.contains(&c)))
         });
-        for t in columns.iter().filter(|t| !matched[t.index] && !t.class.is_dropped()) {
+        // Read-only columns (`User Status`, ...) are the export's, not the upload's: Control
+        // Hub ignores them on upload, so an upload without them lacks nothing.
+        let read_only = |class: ColumnClass| matches!(class, ColumnClass::UserStatus | ColumnClass::ReadOnly);
+        for t in columns.iter().filter(|t| !matched[t.index] && !t.class.is_dropped() && !read_only(t.class))
+        {
             let license = matches!(t.class, ColumnClass::Package(_) | ColumnClass::BasicLicense);
             let mut d = Diagnostic::new(
                 Rule::TemplateColumnMissing,

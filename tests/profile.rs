@@ -513,3 +513,25 @@ fn a_huge_or_binary_profile_is_refused() {
         assert!(stderr.contains("HC043") && stderr.contains(&text), "{stderr}");
     }
 }
+
+/// The commands `profile init` proposes read the same sheet it did, and name every package
+/// id a value map may use.
+#[test]
+fn profile_init_proposes_commands_for_the_sheet_it_read() {
+    let out = hubcsv()
+        .args(["profile", "init", "--sheet", "Export RH", "fixtures/profiles/rh-fr.xlsx"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("#   hubcsv fix --profile profile.toml --sheet \"Export RH\" fixtures/profiles/rh-fr.xlsx -o upload.csv\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`hubcsv profile init --sheet \"Export RH\" fixtures/profiles/rh-fr.xlsx`"),
+        "{text}"
+    );
+    let ids =
+        "webex_calling, webex_calling_standard, webex_voice, webex_suite, webex_meetings, cx_essentials";
+    assert!(text.contains(ids), "{text}");
+}

@@ -75,7 +75,30 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
             _ => break,
         }
     }
-    super::emit(&propose(&file.display().to_string(), &headers, &unmapped, &values), exit::OK)
+    // The proposed commands read what this one read: the same file, and the same sheet.
+    let mut target = String::new();
+    if let Some(sheet) = sheet {
+        target = format!("--sheet {} ", shell_word(sheet));
+    }
+    target.push_str(&shell_word(&file.display().to_string()));
+    super::emit(&propose(&target, &headers, &unmapped, &values), exit::OK)
+}
+
+/// A word as a POSIX shell reads it back: as is when plain, else double-quoted.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "._/-+,:@%=".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        return s.to_owned();
+    }
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
 }
 
 /// Words that make a column or its values look like a wholesale offer.
@@ -145,12 +168,12 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
     if let Some(i) = offer {
         let _ = writeln!(
             out,
-            "# `{}` has few distinct values: is it the offer? Map each value to a package",
+            "# `{}` has few distinct values: is it the offer? Map each value to a package id",
             headers[i]
         );
         let _ = writeln!(
             out,
-            "# id (webex_calling, webex_voice, webex_suite, webex_meetings, cx_essentials) or \"remove\"."
+            "# (webex_calling, webex_calling_standard, webex_voice, webex_suite, webex_meetings, cx_essentials)\n# or \"remove\"."
         );
         let _ = writeln!(out, "# [packages]\n# column = {}", quoted(&headers[i]));
         let pairs: Vec<String> = values[i].values().map(|v| format!("{} = \"\"", quoted(v))).collect();

@@ -135,3 +135,13 @@ fn documented_options_are_the_real_ones() {
         assert!(real || other, "{flag} is documented but is not an option");
     }
 }
+
+/// `--help` points at documents a user has: the repository's docs, not the product contract.
+#[test]
+fn help_names_the_report_format_page() {
+    for cmd in ["check", "fix"] {
+        let help = String::from_utf8(hubcsv().args([cmd, "--help"]).output().unwrap().stdout).unwrap();
+        assert!(!help.contains("contract"), "{help}");
+        assert!(help.contains("json:  One JSON document (docs/report-format.md)"), "{help}");
+    }
+}

@@ -86,9 +86,9 @@ fn max_columns(arg: &str) -> Result<usize, String> {
 pub enum Format {
     /// Compiler-style diagnostics and a summary.
     Human,
-    /// One JSON document (contract §6).
+    /// One JSON document (docs/report-format.md).
     Json,
-    /// One JSON object per line, streamed.
+    /// One JSON object per line, streamed (docs/report-format.md).
     Jsonl,
 }
 

@@ -238,8 +238,9 @@ pub fn run<E: Epilogue>(
             let mut lines = JsonLines::new(&mut out);
             job(&mut lines).and_then(|(s, e)| {
                 if let Some((key, value)) = e.json() {
-                    let line = serde_json::json!({ "type": key, key: value });
-                    writeln!(out, "{line}").map_err(Error::Output)?;
+                    // `type` first, as on every other line (`json!` would sort it last).
+                    let key = serde_json::Value::from(key);
+                    writeln!(out, "{{\"type\":{key},{key}:{value}}}").map_err(Error::Output)?;
                 }
                 Ok(s)
             })

@@ -500,7 +500,12 @@ fn a_huge_or_binary_profile_is_refused() {
     std::fs::write(&binary, b"[aliases]\n\"Pr\xe9nom\" = \"First Name\"\n").unwrap();
     for (profile, text) in [
         (&huge, "the profile is over 1024 KiB".to_owned()),
-        (&binary, "the profile is not UTF-8 text: line 2 holds a byte that is not".to_owned()),
+        // The message ends with the byte, not with "a byte that is not", which reads as cut off.
+        (
+            &binary,
+            "the profile is not UTF-8 text: line 2 holds the byte 0xE9, which UTF-8 does not allow there"
+                .to_owned(),
+        ),
     ] {
         let out = hubcsv()
             .args(["check", "--profile"])

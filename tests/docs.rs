@@ -145,3 +145,17 @@ fn help_names_the_report_format_page() {
         assert!(help.contains("json:  One JSON document (docs/report-format.md)"), "{help}");
     }
 }
+
+/// profiles.md's `invalid-profile` sample is the real report (at 100 columns).
+#[test]
+fn profiles_md_invalid_profile_sample_is_real() {
+    let doc = read_doc("docs/profiles.md");
+    let shown = block_after(&doc, "and points\nat the line:", "text");
+    let out = hubcsv()
+        .args(["check", "--profile", "fixtures/profiles/typo-column.toml", "fixtures/profiles/rh-fr.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.ends_with(shown), "the page shows\n{shown}\nhubcsv prints\n{stderr}");
+}

@@ -142,8 +142,9 @@ fn rule_page_examples_are_true() {
 
 #[test]
 fn explains_the_names_of_changes_no_rule_made() {
-    // `fix --changes` logs the license rewrite and header spelling under these names.
-    for name in ["add-and-remove-services", "canonical-header"] {
+    // `fix --changes` logs the license rewrite, header spelling and profile values under
+    // these names (docs/fix.md).
+    for name in ["add-and-remove-services", "canonical-header", "profile"] {
         let out = run(&["explain", name]);
         assert_eq!(out.status.code(), Some(0), "{name}");
         let text = String::from_utf8(out.stdout).unwrap();

@@ -159,3 +159,15 @@ fn profiles_md_invalid_profile_sample_is_real() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.ends_with(shown), "the page shows\n{shown}\nhubcsv prints\n{stderr}");
 }
+
+/// report-format.md: a workbook's `input` has a sheet and no delimiter.
+#[test]
+fn a_workbook_input_has_a_sheet_and_no_delimiter() {
+    let (_, doc) = check_json(&fixture("input/packages.xlsx"), &[]);
+    assert_eq!(doc["input"]["delimiter"], serde_json::Value::Null);
+    assert_eq!(doc["input"]["sheet"], "Users");
+    assert_eq!(
+        (&doc["input"]["encoding"], &doc["input"]["encoding_reason"]),
+        (&"utf-8".into(), &"workbook".into())
+    );
+}

@@ -683,8 +683,16 @@ impl Run<'_> {
                 last_line = Some(row.meta.line);
             }
         }
-        totals.cells = totals.cells.saturating_add(rows_in_batch * self.schema.width().max(1) as u64);
-        limit_cells(totals.cells, self.opts, path, last_line)?;
+        let (width, before) = (self.schema.width().max(1) as u64, totals.cells);
+        totals.cells = before.saturating_add(rows_in_batch * width);
+        if totals.cells > self.opts.max_cells {
+            // Name the row that crossed the limit, not the batch's last one.
+            let fit =
+                usize::try_from(self.opts.max_cells.saturating_sub(before) / width).unwrap_or(usize::MAX);
+            let mut rows = checked.iter().flat_map(|out| out.outcomes.iter().flatten());
+            let line = rows.nth(fit).map(|row| row.meta.line).or(last_line);
+            limit_cells(totals.cells, self.opts, path, line)?;
+        }
         if let (Some(len), true) = (self.input_len, first && rows_in_batch > 0) {
             let bytes = u128::try_from(batch.raw_len()).unwrap_or(u128::MAX).max(1);
             let rows = u128::from(len) * u128::from(rows_in_batch) / bytes;

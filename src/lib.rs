@@ -111,3 +111,9 @@ pub fn fix(
     let written = writer.finish().map_err(Error::Output)?;
     Ok((summary, written))
 }
+
+/// docs/library.md's examples, compiled by `cargo test --doc` so that the page keeps up
+/// with the API.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/library.md")]
+pub struct LibraryMd;

@@ -614,3 +614,17 @@ fn a_list_of_addresses_over_lines_in_an_unknown_column_is_valid() {
     assert_eq!(code, 0);
     assert_eq!(doc["summary"]["actions"]["add"], 2);
 }
+
+/// `--max-cells` names the line of the row that crossed the limit, not the last line of the
+/// batch it was read in: 100 cells are five rows of the example's 20 columns, so the sixth
+/// (line 7) is the first over.
+#[test]
+fn max_cells_names_the_row_that_crossed_the_limit() {
+    let out = run(&["check", "--max-cells", "100", "fixtures/example/upload.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = flat(&String::from_utf8(out.stderr).unwrap());
+    assert!(
+        stderr.contains("fixtures/example/upload.csv:7: the file has more than --max-cells (100) cells"),
+        "{stderr}"
+    );
+}

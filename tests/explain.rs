@@ -144,8 +144,9 @@ fn rule_page_examples_are_true() {
 
 #[test]
 fn explains_the_names_of_changes_no_rule_made() {
-    // `fix --changes` logs the license rewrite and header spelling under these names.
-    for name in ["add-and-remove-services", "canonical-header"] {
+    // `fix --changes` logs the license rewrite, header spelling and profile values under
+    // these names (docs/fix.md).
+    for name in ["add-and-remove-services", "canonical-header", "profile"] {
         let out = run(&["explain", name]);
         assert_eq!(out.status.code(), Some(0), "{name}");
         let text = String::from_utf8(out.stdout).unwrap();
@@ -169,4 +170,101 @@ fn the_rule_list_aligns_its_columns() {
         );
     }
     assert!(text.contains("HC047  basic-license-columns-missing  warning  Package columns"), "{text}");
+}
+
+/// What a page says its example reports: the command's extra arguments, then line, cell,
+/// column and message, from "`hubcsv check ARGS` reports, on line N, cell C (`Column`): MESSAGE."
+struct Said {
+    args: Vec<String>,
+    line: u64,
+    cell: Option<String>,
+    column: Option<String>,
+    rest: String,
+}
+
+fn said(doc: &str) -> Option<Said> {
+    let para = doc.split("\n\n").map(|p| p.replace('\n', " ")).find(|p| p.contains("` reports, on line "))?;
+    let command = para.strip_prefix("`hubcsv check")?;
+    let (command, after) = command.split_once("` reports, on line ")?;
+    let args = command
+        .split_whitespace()
+        .map(|a| match a {
+            "export.csv" => "fixtures/current/rules-export.csv".to_owned(),
+            "locations.csv" => "fixtures/locations/locations.csv".to_owned(),
+            a => a.to_owned(),
+        })
+        .collect();
+    let digits = after.find(|c: char| !c.is_ascii_digit())?;
+    let line = after[..digits].parse().ok()?;
+    let mut after = &after[digits..];
+    let mut cell = None;
+    if let Some(rest) = after.strip_prefix(", cell ") {
+        let end = rest.find([' ', ':', ','])?;
+        cell = Some(rest[..end].to_owned());
+        after = &rest[end..];
+    }
+    let mut column = None;
+    if let Some(rest) = after.strip_prefix(" (`") {
+        let end = rest.find("`)")?;
+        column = Some(rest[..end].to_owned());
+        after = &rest[end + 2..];
+    } else if let Some(rest) = after.strip_prefix(" (") {
+        after = &rest[rest.find(')')? + 1..];
+    }
+    let after = after.strip_prefix(", as `fixed`").unwrap_or(after);
+    Some(Said { args, line, cell, column, rest: after.strip_prefix(": ")?.to_owned() })
+}
+
+/// The sentence under each page's example ("`hubcsv check` reports, on line 2, cell I2
+/// (`Location`): `webex_calling` needs a Location.") is what hubcsv really reports, word for
+/// word: line, cell, column and message (a path to the example export reads `export.csv`).
+#[test]
+fn rule_page_examples_report_what_the_page_says() {
+    let mut checked = 0;
+    for rule in ALL {
+        let Some(said) = said(rule.doc()) else { continue };
+        let blocks = csv_blocks(rule.doc());
+        // A spreadsheet example (`hubcsv check users.xlsx`) is the rule's fixture.
+        let args: Vec<&str> = said.args.iter().map(String::as_str).filter(|a| *a != "users.xlsx").collect();
+        let (_, doc) = if let Some(example) = blocks.first() {
+            crate::util::check_bytes("example.csv", example.as_bytes(), &args)
+        } else {
+            let sheet = crate::util::fixture(&format!("rules/{}-{}.xlsx", rule.code(), rule.name()));
+            crate::util::check_json(&sheet, &args)
+        };
+        let found = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == rule.name());
+        let d = found.unwrap_or_else(|| panic!("{}: not reported: {doc:#}", rule.name()));
+        let page = format!("docs/rules/{}-{}.md", rule.code(), rule.name());
+        assert_eq!(d["line"], said.line, "{page}: line");
+        assert_eq!(d["cell"].as_str(), said.cell.as_deref(), "{page}: cell");
+        if said.column.is_some() || said.cell.is_none() {
+            assert_eq!(d["column"].as_str(), said.column.as_deref(), "{page}: column");
+        }
+        let message = d["message"]
+            .as_str()
+            .unwrap()
+            .replace("fixtures/current/rules-export.csv", "export.csv")
+            .replace("fixtures/locations/locations.csv", "locations.csv");
+        let ends = said.rest.strip_prefix(&message).is_some_and(|end| end.starts_with(['.', ';']));
+        assert!(ends, "{page}: says\n  {}\nbut hubcsv reports\n  {message}", said.rest);
+        checked += 1;
+    }
+    assert!(checked >= 40, "only {checked} pages have a sentence this test reads");
+}
+
+/// HC001's page shows a session: the report on stderr and the exit code, as they are.
+#[test]
+fn the_unreadable_file_page_shows_the_real_session() {
+    let doc = hubcsv::rules::Rule::UnreadableFile.doc();
+    let start = doc.find("$ hubcsv check users.csv\n").unwrap();
+    let block = &doc[start..];
+    let block = &block[..block.find("```").unwrap()];
+    let (report, code) = block.split_once("$ echo $?\n").unwrap();
+    let report = report.split_once('\n').unwrap().1;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("fixtures/rules/HC001-unreadable-file.csv"), dir.path().join("users.csv"))
+        .unwrap();
+    let out = crate::util::hubcsv().current_dir(dir.path()).args(["check", "users.csv"]).output().unwrap();
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), report);
+    assert_eq!(out.status.code().unwrap().to_string(), code.trim());
 }

@@ -830,3 +830,31 @@ fn a_corrected_file_without_users_says_there_is_nothing_to_upload() {
         .unwrap()
         .contains("upload the corrected file with \"Add and remove services\"."));
 }
+
+/// docs/fix.md: with `--deny-warnings`, a warning makes `fix` exit 1, and the files are
+/// still written (no row is rejected for a warning).
+#[test]
+fn deny_warnings_fails_fix_but_writes_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("rules/HC022-missing-preferred-site.csv"), dir.path().join("in.csv")).unwrap();
+    let run = fix_in(dir.path(), &["in.csv", "-o", "fixed.csv", "--deny-warnings"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(rows(&dir.path().join("fixed.csv")), 3);
+    assert_eq!(rows(&dir.path().join("fixed.rejected.csv")), 0);
+    assert_eq!(fix_in(dir.path(), &["in.csv", "-o", "again.csv"]).status.code(), Some(0));
+}
+
+/// docs/report-format.md: `fix --format jsonl` ends with a line of type `output`, which,
+/// like every other line, starts with its `type`.
+#[test]
+fn json_lines_end_with_the_output_line_type_first() {
+    let (dir, _) = example_in_temp();
+    let run = fix_in(dir.path(), &["in.csv", "-o", "fixed.csv", "--format", "jsonl"]);
+    let stdout = String::from_utf8(run.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines.iter().all(|l| l.starts_with("{\"type\":\"")), "{stdout}");
+    let last: serde_json::Value = serde_json::from_str(lines[lines.len() - 1]).unwrap();
+    assert_eq!(last["type"], "output");
+    assert_eq!(last["output"]["corrected"][0]["rows"], 9);
+    assert!(lines[lines.len() - 2].starts_with("{\"type\":\"summary\""), "{stdout}");
+}

@@ -56,7 +56,7 @@ fn a_typo_names_the_closest_location() {
         .filter(|d| d["rule"] == "unknown-location")
         .map(|d| d["message"].as_str().unwrap())
         .collect();
-    assert!(messages[0].ends_with("(4 names): did you mean `Lyon, Part-Dieu`?"), "{messages:?}");
+    assert!(messages[0].ends_with("(4 names): the closest is `Lyon, Part-Dieu`"), "{messages:?}");
     assert!(messages[1].ends_with("(4 names)"), "{messages:?}");
 }
 

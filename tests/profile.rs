@@ -500,7 +500,12 @@ fn a_huge_or_binary_profile_is_refused() {
     std::fs::write(&binary, b"[aliases]\n\"Pr\xe9nom\" = \"First Name\"\n").unwrap();
     for (profile, text) in [
         (&huge, "the profile is over 1024 KiB".to_owned()),
-        (&binary, "the profile is not UTF-8 text: line 2 holds a byte that is not".to_owned()),
+        // The message ends with the byte, not with "a byte that is not", which reads as cut off.
+        (
+            &binary,
+            "the profile is not UTF-8 text: line 2 holds the byte 0xE9, which UTF-8 does not allow there"
+                .to_owned(),
+        ),
     ] {
         let out = hubcsv()
             .args(["check", "--profile"])
@@ -740,4 +745,26 @@ fn a_template_s_read_only_columns_are_not_missing_from_an_upload() {
         .filter_map(|d| d["column"].as_str())
         .collect();
     assert_eq!(missing, ["Extension"], "{doc:#}");
+}
+
+/// The commands `profile init` proposes read the same sheet it did, and name every package
+/// id a value map may use.
+#[test]
+fn profile_init_proposes_commands_for_the_sheet_it_read() {
+    let out = hubcsv()
+        .args(["profile", "init", "--sheet", "Export RH", "fixtures/profiles/rh-fr.xlsx"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("#   hubcsv fix --profile profile.toml --sheet \"Export RH\" fixtures/profiles/rh-fr.xlsx -o upload.csv\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`hubcsv profile init --sheet \"Export RH\" fixtures/profiles/rh-fr.xlsx`"),
+        "{text}"
+    );
+    let ids =
+        "webex_calling, webex_calling_standard, webex_voice, webex_suite, webex_meetings, cx_essentials";
+    assert!(text.contains(ids), "{text}");
 }

@@ -7,6 +7,7 @@ mod util;
 mod bad;
 mod check;
 mod current;
+mod docs;
 mod explain;
 mod fix;
 mod header;

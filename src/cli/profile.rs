@@ -75,7 +75,30 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
             _ => break,
         }
     }
-    super::emit(&propose(&file.display().to_string(), &headers, &unmapped, &values), exit::OK)
+    // The proposed commands read what this one read: the same file, and the same sheet.
+    let mut target = String::new();
+    if let Some(sheet) = sheet {
+        target = format!("--sheet {} ", shell_word(sheet));
+    }
+    target.push_str(&shell_word(&file.display().to_string()));
+    super::emit(&propose(&target, &headers, &unmapped, &values), exit::OK)
+}
+
+/// A word as a POSIX shell reads it back: as is when plain, else double-quoted.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "._/-+,:@%=".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        return s.to_owned();
+    }
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
 }
 
 /// Words that make a column or its values look like a wholesale offer.
@@ -130,8 +153,22 @@ fn escaped(s: &str) -> String {
     out
 }
 
+/// `s` on one line: its line breaks and other control characters written as escapes, the
+/// rest as it is (a comment of the profile holds it; `file` is already quoted for a shell).
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_owned(),
+            '\r' => "\\r".to_owned(),
+            '\t' => "\\t".to_owned(),
+            c if c.is_control() => format!("\\u{:04X}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinct]) -> String {
-    let file = &escaped(file);
+    let file = &one_line(file);
     let mut out = String::new();
     let _ = writeln!(out, "# Profile proposed by `hubcsv profile init {file}`. Check every line, then:");
     let _ = writeln!(out, "#   hubcsv fix --profile profile.toml {file} -o upload.csv");

@@ -91,9 +91,9 @@ fn max_columns(arg: &str) -> Result<usize, String> {
 pub enum Format {
     /// Compiler-style diagnostics and a summary.
     Human,
-    /// One JSON document (contract §6).
+    /// One JSON document (docs/report-format.md).
     Json,
-    /// One JSON object per line, streamed.
+    /// One JSON object per line, streamed (docs/report-format.md).
     Jsonl,
 }
 
@@ -252,8 +252,9 @@ pub fn run<E: Epilogue>(
             let mut lines = JsonLines::new(&mut out);
             job(&mut lines).and_then(|(s, e)| {
                 if let Some((key, value)) = e.json() {
-                    let line = serde_json::json!({ "type": key, key: value });
-                    writeln!(out, "{line}").map_err(Error::Output)?;
+                    // `type` first, as on every other line (`json!` would sort it last).
+                    let key = serde_json::Value::from(key);
+                    writeln!(out, "{{\"type\":{key},{key}:{value}}}").map_err(Error::Output)?;
                 }
                 Ok(s)
             })

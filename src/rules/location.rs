@@ -36,7 +36,7 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, current: Option<&Current>) {
                 ),
             ),
             Lookup::Unknown => {
-                let guess = list.closest(value).map(|g| format!(": did you mean `{g}`?")).unwrap_or_default();
+                let guess = list.closest(value).map(|g| format!(": the closest is `{g}`")).unwrap_or_default();
                 (
                     Rule::UnknownLocation,
                     format!("`{value}` is not a location of {} ({} names){guess}", list.path, names.len()),

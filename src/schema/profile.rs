@@ -334,9 +334,10 @@ impl Profile {
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             let line = memchr::memchr_iter(b'\n', &e.as_bytes()[..at]).count() + 1;
+            let byte = e.as_bytes().get(at).map(|b| format!("the byte 0x{b:02X}")).unwrap_or_default();
             refuse(
-                format!("the profile is not UTF-8 text: line {line} holds a byte that is not"),
-                "save the profile as UTF-8 text: --profile takes a TOML profile (docs/profiles.md)",
+                format!("the profile is not UTF-8 text: line {line} holds {byte}, which UTF-8 does not allow there"),
+                "save the profile as UTF-8 text (not Windows-1252 or Latin-1): --profile takes a TOML profile (docs/profiles.md)",
             )
         })?;
         match Profile::parse(&text, catalogue) {

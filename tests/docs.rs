@@ -171,3 +171,22 @@ fn a_workbook_input_has_a_sheet_and_no_delimiter() {
         (&"utf-8".into(), &"workbook".into())
     );
 }
+
+/// Every `--help`, snapshotted: a change of an option's name, default or text shows in review
+/// (house style §4), and README.md's option table is checked against them above.
+#[test]
+fn help_texts() {
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["fix", "--help"],
+        &["explain", "--help"],
+        &["profile", "init", "--help"],
+    ] {
+        let out = hubcsv().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let name = std::iter::once("help_hubcsv").chain(args[..args.len() - 1].iter().copied());
+        let name = name.collect::<Vec<_>>().join("_");
+        insta::assert_snapshot!(name, String::from_utf8(out.stdout).unwrap());
+    }
+}

@@ -741,3 +741,25 @@ fn a_template_s_read_only_columns_are_not_missing_from_an_upload() {
         .collect();
     assert_eq!(missing, ["Extension"], "{doc:#}");
 }
+
+/// A row whose offer cell is empty: `no-package` pointed at "this row" and said "set the
+/// user's package to TRUE", a column the HR export does not have. It now points at the
+/// offer cell and says what to do in the export or the profile.
+#[test]
+fn an_empty_offer_is_named_at_its_cell() {
+    let (code, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &["--profile", "fixtures/profiles/workday.toml"],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    let found: Vec<&serde_json::Value> =
+        doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["rule"] == "no-package").collect();
+    assert_eq!(found.len(), 1, "{doc:#}");
+    let d = found[0];
+    assert_eq!(
+        (d["line"].as_u64(), d["cell"].as_str(), d["column"].as_str()),
+        (Some(8), Some("H8"), Some("License"))
+    );
+    assert!(d["message"].as_str().unwrap().contains("the offer cell is empty"), "{d:#}");
+    assert!(d["help"].as_str().unwrap().contains("`\"\" = "), "{d:#}");
+}

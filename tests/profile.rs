@@ -763,3 +763,24 @@ fn an_empty_offer_is_named_at_its_cell() {
     assert!(d["message"].as_str().unwrap().contains("the offer cell is empty"), "{d:#}");
     assert!(d["help"].as_str().unwrap().contains("`\"\" = "), "{d:#}");
 }
+
+/// A finding about a value the profile filled in (a `[defaults]` entry) has no cell in the
+/// HR file; it was drawn under whatever HR cell had the mapped column's index (`CC10`, the
+/// Cost Center, for a bad default Extension), sending the user to the wrong cell.
+#[test]
+fn a_finding_on_a_default_is_drawn_on_the_row_not_on_another_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, "[defaults]\n\"Extension\" = \"12a\"\n").unwrap();
+    let out = hubcsv()
+        .args(["check", "--profile"])
+        .arg(&profile)
+        .arg(fixture("profiles/hr-workday.csv"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let block = stdout.split("HC019 invalid-extension").nth(1).unwrap_or_else(|| panic!("{stdout}"));
+    let block = block.split("help:").next().unwrap();
+    assert!(block.contains("hr-workday.csv:2:1]"), "{block}");
+    assert!(block.contains("╰── this row"), "{block}");
+}

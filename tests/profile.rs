@@ -784,3 +784,32 @@ fn a_finding_on_a_default_is_drawn_on_the_row_not_on_another_cell() {
     assert!(block.contains("hr-workday.csv:2:1]"), "{block}");
     assert!(block.contains("╰── this row"), "{block}");
 }
+
+/// A value a `[[when]]` table filled in was given the cell of the condition's column: a bad
+/// Extension set for `Department` = `Sales` was reported at `E2`, the cell holding `Sales`.
+/// Like a `[defaults]` value, it has no cell of its own.
+#[test]
+fn a_finding_on_a_when_value_has_no_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        "[[when]]\ncolumn = \"Department\"\nvalue = \"Sales\"\nset = { \"Extension\" = \"12a\" }\n",
+    )
+    .unwrap();
+    let (_, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &["--profile", profile.to_str().unwrap()],
+    );
+    let found: Vec<(u64, &serde_json::Value)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "invalid-extension")
+        .map(|d| (d["line"].as_u64().unwrap(), &d["cell"]))
+        .collect();
+    assert_eq!(
+        found,
+        [(2, &serde_json::Value::Null), (6, &serde_json::Value::Null), (8, &serde_json::Value::Null)]
+    );
+}

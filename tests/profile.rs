@@ -813,3 +813,13 @@ fn a_finding_on_a_when_value_has_no_cell() {
         [(2, &serde_json::Value::Null), (6, &serde_json::Value::Null), (8, &serde_json::Value::Null)]
     );
 }
+
+/// `profile init` proposed a TRUE/FALSE column (`Remote`) as the offer, over `Plan Code`:
+/// it ranked columns by fewest distinct values, and a yes/no column has the fewest.
+#[test]
+fn profile_init_does_not_take_a_yes_no_column_for_the_offer() {
+    let out = hubcsv().args(["profile", "init"]).arg(fixture("profiles/hr-plan-codes.csv")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("# column = \"Plan Code\""), "{text}");
+    assert!(text.contains("# values = { \"1\" = \"\", \"2\" = \"\", \"3\" = \"\" }"), "{text}");
+}

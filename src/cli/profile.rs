@@ -80,9 +80,12 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
 
 /// Words that make a column or its values look like a wholesale offer.
 const OFFER_WORDS: &[&str] = &[
-    "offer", "offre", "package", "forfait", "licen", "voice", "voix", "suite", "meeting", "réunion",
-    "calling", "appel", "webex",
+    "offer", "offre", "package", "forfait", "licen", "lizenz", "plan", "voice", "voix", "suite", "meeting",
+    "réunion", "calling", "appel", "webex",
 ];
+
+/// Values of a yes/no column (value-map keys): such a column is a flag, not the offer.
+const YES_NO: &[&str] = &["true", "false", "yes", "no", "y", "n", "oui", "non", "ja", "nein", "x"];
 
 /// The unmapped column most likely to hold the offer: few distinct values, and offer-like
 /// words in its header or values first.
@@ -91,9 +94,14 @@ fn offer_column(headers: &[String], unmapped: &[usize], values: &[Distinct]) -> 
         let s = s.to_lowercase();
         OFFER_WORDS.iter().any(|w| s.contains(w))
     };
-    unmapped.iter().copied().filter(|&i| (2..=OFFER_VALUES).contains(&values[i].len())).max_by_key(|&i| {
-        (looks(&headers[i]) || values[i].values().any(|v| looks(v)), std::cmp::Reverse(values[i].len()))
-    })
+    let yes_no = |i: usize| values[i].keys().all(|k| YES_NO.contains(&k.as_str()));
+    unmapped
+        .iter()
+        .copied()
+        .filter(|&i| (2..=OFFER_VALUES).contains(&values[i].len()) && !yes_no(i))
+        .max_by_key(|&i| {
+            (looks(&headers[i]) || values[i].values().any(|v| looks(v)), std::cmp::Reverse(values[i].len()))
+        })
 }
 
 /// Whether a header is a license column (a package or basic license, with or without a

@@ -823,3 +823,21 @@ fn profile_init_does_not_take_a_yes_no_column_for_the_offer() {
     assert!(text.contains("# column = \"Plan Code\""), "{text}");
     assert!(text.contains("# values = { \"1\" = \"\", \"2\" = \"\", \"3\" = \"\" }"), "{text}");
 }
+
+/// `profile init` on an export with a Yes/No column per package says such a column maps to
+/// its package column (which a profile could not do before), and so completed it parses.
+#[test]
+fn profile_init_says_a_yes_no_column_maps_to_its_package() {
+    let out =
+        hubcsv().args(["profile", "init"]).arg(fixture("profiles/hr-license-flags.csv")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "# A Yes/No column per package maps to its package column (\"Calling\" = \"Webex Calling\")."
+        ),
+        "{text}"
+    );
+    // What it prints, completed that way, is a profile hubcsv accepts.
+    let text = text.replace("# \"Calling License\" = \"\"", "\"Calling License\" = \"Webex Calling\"");
+    hubcsv::schema::Profile::parse(&text, &hubcsv::schema::Catalogue::default()).unwrap();
+}

@@ -164,7 +164,7 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
     }
     let _ = writeln!(
         out,
-        "# Not mapped: give a Control Hub column, or leave the line out (the column is dropped):"
+        "# A Yes/No column per package maps to its package column (\"Calling\" = \"Webex Calling\").\n# Not mapped: give a Control Hub column, or leave the line out (the column is dropped):"
     );
     for &i in unmapped {
         if !headers[i].is_empty() {

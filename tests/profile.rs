@@ -768,3 +768,103 @@ fn profile_init_proposes_commands_for_the_sheet_it_read() {
         "webex_calling, webex_calling_standard, webex_voice, webex_suite, webex_meetings, cx_essentials";
     assert!(text.contains(ids), "{text}");
 }
+
+/// A row whose offer cell is empty: `no-package` pointed at "this row" and said "set the
+/// user's package to TRUE", a column the HR export does not have. It now points at the
+/// offer cell and says what to do in the export or the profile.
+#[test]
+fn an_empty_offer_is_named_at_its_cell() {
+    let (code, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &["--profile", "fixtures/profiles/workday.toml"],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    let found: Vec<&serde_json::Value> =
+        doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["rule"] == "no-package").collect();
+    assert_eq!(found.len(), 1, "{doc:#}");
+    let d = found[0];
+    assert_eq!(
+        (d["line"].as_u64(), d["cell"].as_str(), d["column"].as_str()),
+        (Some(8), Some("H8"), Some("License"))
+    );
+    assert!(d["message"].as_str().unwrap().contains("the offer cell is empty"), "{d:#}");
+    assert!(d["help"].as_str().unwrap().contains("`\"\" = "), "{d:#}");
+}
+
+/// A finding about a value the profile filled in (a `[defaults]` entry) has no cell in the
+/// HR file; it was drawn under whatever HR cell had the mapped column's index (`CC10`, the
+/// Cost Center, for a bad default Extension), sending the user to the wrong cell.
+#[test]
+fn a_finding_on_a_default_is_drawn_on_the_row_not_on_another_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, "[defaults]\n\"Extension\" = \"12a\"\n").unwrap();
+    let out = hubcsv()
+        .args(["check", "--profile"])
+        .arg(&profile)
+        .arg(fixture("profiles/hr-workday.csv"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let block = stdout.split("HC019 invalid-extension").nth(1).unwrap_or_else(|| panic!("{stdout}"));
+    let block = block.split("help:").next().unwrap();
+    assert!(block.contains("hr-workday.csv:2:1]"), "{block}");
+    assert!(block.contains("╰── this row"), "{block}");
+}
+
+/// A value a `[[when]]` table filled in was given the cell of the condition's column: a bad
+/// Extension set for `Department` = `Sales` was reported at `E2`, the cell holding `Sales`.
+/// Like a `[defaults]` value, it has no cell of its own.
+#[test]
+fn a_finding_on_a_when_value_has_no_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        "[[when]]\ncolumn = \"Department\"\nvalue = \"Sales\"\nset = { \"Extension\" = \"12a\" }\n",
+    )
+    .unwrap();
+    let (_, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &["--profile", profile.to_str().unwrap()],
+    );
+    let found: Vec<(u64, &serde_json::Value)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "invalid-extension")
+        .map(|d| (d["line"].as_u64().unwrap(), &d["cell"]))
+        .collect();
+    assert_eq!(
+        found,
+        [(2, &serde_json::Value::Null), (6, &serde_json::Value::Null), (8, &serde_json::Value::Null)]
+    );
+}
+
+/// `profile init` proposed a TRUE/FALSE column (`Remote`) as the offer, over `Plan Code`:
+/// it ranked columns by fewest distinct values, and a yes/no column has the fewest.
+#[test]
+fn profile_init_does_not_take_a_yes_no_column_for_the_offer() {
+    let out = hubcsv().args(["profile", "init"]).arg(fixture("profiles/hr-plan-codes.csv")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("# column = \"Plan Code\""), "{text}");
+    assert!(text.contains("# values = { \"1\" = \"\", \"2\" = \"\", \"3\" = \"\" }"), "{text}");
+}
+
+/// `profile init` on an export with a Yes/No column per package says such a column maps to
+/// its package column (which a profile could not do before), and so completed it parses.
+#[test]
+fn profile_init_says_a_yes_no_column_maps_to_its_package() {
+    let out =
+        hubcsv().args(["profile", "init"]).arg(fixture("profiles/hr-license-flags.csv")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "# A Yes/No column per package maps to its package column (\"Calling\" = \"Webex Calling\")."
+        ),
+        "{text}"
+    );
+    // What it prints, completed that way, is a profile hubcsv accepts.
+    let text = text.replace("# \"Calling License\" = \"\"", "\"Calling License\" = \"Webex Calling\"");
+    hubcsv::schema::Profile::parse(&text, &hubcsv::schema::Catalogue::default()).unwrap();
+}

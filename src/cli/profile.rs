@@ -103,9 +103,12 @@ fn shell_word(s: &str) -> String {
 
 /// Words that make a column or its values look like a wholesale offer.
 const OFFER_WORDS: &[&str] = &[
-    "offer", "offre", "package", "forfait", "licen", "voice", "voix", "suite", "meeting", "réunion",
-    "calling", "appel", "webex",
+    "offer", "offre", "package", "forfait", "licen", "lizenz", "plan", "voice", "voix", "suite", "meeting",
+    "réunion", "calling", "appel", "webex",
 ];
+
+/// Values of a yes/no column (value-map keys): such a column is a flag, not the offer.
+const YES_NO: &[&str] = &["true", "false", "yes", "no", "y", "n", "oui", "non", "ja", "nein", "x"];
 
 /// The unmapped column most likely to hold the offer: few distinct values, and offer-like
 /// words in its header or values first.
@@ -114,9 +117,14 @@ fn offer_column(headers: &[String], unmapped: &[usize], values: &[Distinct]) -> 
         let s = s.to_lowercase();
         OFFER_WORDS.iter().any(|w| s.contains(w))
     };
-    unmapped.iter().copied().filter(|&i| (2..=OFFER_VALUES).contains(&values[i].len())).max_by_key(|&i| {
-        (looks(&headers[i]) || values[i].values().any(|v| looks(v)), std::cmp::Reverse(values[i].len()))
-    })
+    let yes_no = |i: usize| values[i].keys().all(|k| YES_NO.contains(&k.as_str()));
+    unmapped
+        .iter()
+        .copied()
+        .filter(|&i| (2..=OFFER_VALUES).contains(&values[i].len()) && !yes_no(i))
+        .max_by_key(|&i| {
+            (looks(&headers[i]) || values[i].values().any(|v| looks(v)), std::cmp::Reverse(values[i].len()))
+        })
 }
 
 /// Whether a header is a license column (a package or basic license, with or without a
@@ -193,7 +201,7 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
     }
     let _ = writeln!(
         out,
-        "# Not mapped: give a Control Hub column, or leave the line out (the column is dropped):"
+        "# A Yes/No column per package maps to its package column (\"Calling\" = \"Webex Calling\").\n# Not mapped: give a Control Hub column, or leave the line out (the column is dropped):"
     );
     for &i in unmapped {
         if !headers[i].is_empty() {

@@ -501,9 +501,11 @@ struct Rendered<'a> {
 impl<'a> Rendered<'a> {
     fn new(d: &'a Diagnostic, name: &str, raw: &[u8], first_line: u64, delimiter: u8) -> Self {
         let body = raw::trim_terminator(raw);
+        // A column with no cell in the user's file (one a profile filled in: no `cell`) is
+        // not drawn under the user's cell of the same index, which holds something else.
         let (mut start, mut end) = match d
             .source_col
-            .or(d.col_index)
+            .or(d.col_index.filter(|_| d.cell.is_some()))
             .and_then(|c| raw::field_spans(body, delimiter).get(c).cloned())
         {
             Some(r) => (r.start, r.end),

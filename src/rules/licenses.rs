@@ -131,11 +131,23 @@ fn decide(ctx: &mut RowCtx<'_>, read: &[Bool], unmapped: bool) -> Licenses {
     let has_user_columns = user_columns.peek().is_some();
     let all_false = has_user_columns && user_columns.all(|&(c, _)| read[c] == Bool::False);
     if has_user_columns && !any_true && !all_false && !unmapped {
-        let d = ctx.row(
-            Rule::NoPackage,
-            "no package is TRUE and not all user packages are FALSE: the upload assigns no package to this user".to_owned(),
-            "set the user's package to TRUE; to remove the user, set every package to FALSE",
-        );
+        let d = match empty_offer(ctx) {
+            Some((col, name)) => {
+                let mut d = ctx.at(
+                    Rule::NoPackage,
+                    col,
+                    "the offer cell is empty: the upload assigns no package to this user".to_owned(),
+                    "fill in the offer in the export, or say what an empty offer means in the profile: `\"\" = \"<package id>\"` (or `\"remove\"`) under [packages] values",
+                );
+                d.column = Some(name);
+                d
+            }
+            None => ctx.row(
+                Rule::NoPackage,
+                "no package is TRUE and not all user packages are FALSE: the upload assigns no package to this user".to_owned(),
+                "set the user's package to TRUE; to remove the user, set every package to FALSE",
+            ),
+        };
         ctx.diags.push(d);
     }
     if designated.is_some() {
@@ -152,6 +164,20 @@ fn decide(ctx: &mut RowCtx<'_>, read: &[Bool], unmapped: bool) -> Licenses {
         }
     }
     Licenses { designated, all_false }
+}
+
+/// With a profile's `[packages]`, the package column its value map fills (its cell is the
+/// export's offer cell) and the offer column's header, when the row's offer is empty: that
+/// is why no package is TRUE, and the cell to point at.
+fn empty_offer(ctx: &RowCtx<'_>) -> Option<(usize, String)> {
+    let schema = ctx.schema;
+    let col = schema
+        .packages
+        .iter()
+        .map(|&(c, _)| c)
+        .find(|&c| schema.generated.get(c).copied().unwrap_or(false) && schema.source_col(c).is_some())?;
+    let offer = ctx.source?.get(schema.source_col(col)?)?;
+    offer.trim().is_empty().then(|| (col, schema.source_name(col).unwrap_or_default().to_owned()))
 }
 
 /// Reads every license cell: spelling (`invalid-boolean`, `non-canonical-boolean`) and

@@ -146,7 +146,9 @@ impl Mapping {
         }
         for (w, input_col) in profile.when.iter().zip(&when_cols) {
             let Some(input_col) = *input_col else { continue };
-            let set = w.set.iter().map(|(name, v)| (m.column(name, Some(input_col)), v.clone())).collect();
+            // No origin: the value is the profile's, not the condition cell's (a finding about it
+            // has no cell, as a `[defaults]` value's).
+            let set = w.set.iter().map(|(name, v)| (m.column(name, None), v.clone())).collect();
             m.when.push(WhenRule { column: input_col, value: w.value.clone(), set });
         }
         if let Some(offer) = offer {

@@ -80,7 +80,6 @@ fn ascii_domain_ok(domain: &[u8]) -> bool {
 }
 
 /// [`email_problem_in`] with no domain remembered.
-#[cfg(test)]
 fn email_problem(email: &str) -> Option<&'static str> {
     email_problem_in(email, &mut Remembered::default())
 }
@@ -218,6 +217,27 @@ pub(super) fn email(ctx: &mut RowCtx<'_>, known: &mut Remembered) -> Option<u128
 /// byte (an ASCII byte is never part of another character in UTF-8).
 fn name_forbidden(b: u8) -> bool {
     matches!(b, b'%' | b'#' | b'<' | b'>' | b'\\' | b'/' | b'"')
+}
+
+/// `invalid-manager`: a `Manager` cell that is not an email address. Control Hub's column
+/// takes the manager's email (control-hub-csv.md §1.2); an HR export often has the
+/// manager's name there instead.
+pub(super) fn manager(ctx: &mut RowCtx<'_>) {
+    let Some(col) = ctx.schema.manager else { return };
+    let value = ctx.get(Some(col)).trim();
+    if value.is_empty() || super::calling::is_remove(value) {
+        return;
+    }
+    let Some(problem) = email_problem(value) else { return };
+    let message =
+        format!("`{value}` is not an email address: it {problem}; `Manager` takes the manager's email");
+    let d = ctx.at(
+        Rule::InvalidManager,
+        col,
+        message,
+        "write the manager's Webex email (jane.doe@example.com), or leave the cell blank (no change)",
+    );
+    ctx.diags.push(d);
 }
 
 /// First and last names of calling users (Webex Calling limits, control-hub-csv.md §10).

@@ -369,6 +369,7 @@ fn check_cells<'a>(
     // A user neither in the export nor from one (no User Status) is created by the row.
     let new_user = ctx.existing.is_none() && !has_status;
     identity::names(ctx, designated, new_user);
+    identity::manager(ctx);
 
     if let Some(m) = matcher {
         state::in_use(ctx, m, phone.as_ref().map(|(_, number)| number.as_str()));

@@ -133,6 +133,7 @@ rules! {
     StatusUserNotInExport = "HC051", "status-user-not-in-export", Warning, "A row with a User Status, as rows copied from an export have, whose user is not in the current export: the upload adds them (needs `--current`).";
     LocationCase = "HC052", "location-case", Fixed, "A Location the org writes in another case (`hq` for `HQ`): fix writes the org's spelling (needs `--locations` or `--current`).";
     UnknownLocation = "HC053", "unknown-location", Error, "A Location that is not in the `--locations` list of the org's locations.";
+    InvalidManager = "HC054", "invalid-manager", Warning, "A `Manager` that is not an email address: Control Hub's Manager column takes the manager's email.";
 }
 
 impl Rule {

@@ -48,6 +48,8 @@ pub struct Schema {
     pub location: Option<usize>,
     /// `Preferred Webex Site`.
     pub site: Option<usize>,
+    /// `Manager` (the manager's email), if present.
+    pub manager: Option<usize>,
     /// Package columns: (column index, package index).
     pub packages: Vec<(usize, usize)>,
     /// Basic license columns.
@@ -277,6 +279,8 @@ impl Schema {
         let first = |wanted: ColumnClass| columns.iter().find(|c| c.class == wanted).map(|c| c.index);
         let email =
             first(ColumnClass::Identity).ok_or_else(|| HeaderError::MissingEmailColumn(headers.to_vec()))?;
+        let manager = columns.iter().find(|c| c.class == ColumnClass::Profile && c.canonical == "Manager");
+        let manager = manager.map(|c| c.index);
         let schema = Schema {
             email,
             user_status: first(ColumnClass::UserStatus),
@@ -287,6 +291,7 @@ impl Schema {
             caller_id: first(ColumnClass::Calling(CallingField::CallerIdNumber)),
             location: first(ColumnClass::Calling(CallingField::Location)),
             site: first(ColumnClass::PreferredSite),
+            manager,
             packages: columns
                 .iter()
                 .filter_map(|c| match c.class {

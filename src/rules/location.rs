@@ -12,6 +12,9 @@ const UNKNOWN_HELP: &str = "use the location's name as Control Hub lists it (Man
 
 /// Checks the row's Location against `--locations`, else against the export's users.
 pub(super) fn check(ctx: &mut RowCtx<'_>, current: Option<&Current>) {
+    if ctx.opts.locations.is_none() && current.is_none() {
+        return;
+    }
     let Some(col) = ctx.schema.location else { return };
     let value = ctx.get(Some(col)).trim();
     if value.is_empty() || super::calling::is_remove(value) {

@@ -35,6 +35,14 @@ fn catalogue() {
         ),
         ("binary-garbage.bin", 2, "contains NUL bytes"),
         ("nul-bytes.csv", 2, "contains NUL bytes"),
+        // Found by fuzz/run.sh (fix_csv): UTF-16 without a BOM whose text holds U+0000. Its
+        // NUL bytes are the encoding's, so the NUL-byte refusal let it through, and `fix`
+        // wrote a corrected UTF-8 file with a NUL byte that `check` then refused.
+        (
+            "fuzz-nul-utf16.csv",
+            2,
+            "fuzz-nul-utf16.csv:1: the file contains NUL characters (U+0000, read as UTF-16LE)",
+        ),
         ("truncated.xlsx", 2, "a damaged zip file"),
         ("password.xlsx", 2, "password-protected"),
         ("zip-bomb.xlsx", 2, "zip bomb"),

@@ -59,6 +59,21 @@ fn fixed_file_is_clean_and_fixes_to_itself() {
     assert_eq!(rows(&dir.path().join("twice.rejected.csv")), 0);
 }
 
+/// Found by `fuzz/run.sh` (`fix_csv`): a file saved with two BOMs. The reader drops one; the
+/// other began the first header, which was written as read, so the corrected file began
+/// with a BOM that the next run dropped: fixing it again changed its header.
+#[test]
+fn header_after_two_boms_fixes_to_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let once = dir.path().join("once.csv");
+    let twice = dir.path().join("twice.csv");
+    let first = hubcsv().args(["fix", "fixtures/bad/fuzz-double-bom.csv", "-o"]).arg(&once).output().unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stdout));
+    assert_eq!(read(&once), "Note,User ID/Email (Required)\r\nx,ana@example.com\r\n");
+    hubcsv().arg("fix").arg(&once).arg("-o").arg(&twice).output().unwrap();
+    assert_eq!(read(&once), read(&twice), "fix is idempotent");
+}
+
 #[test]
 fn add_and_remove_rewrite_leaves_no_license_blank() {
     let dir = tempfile::tempdir().unwrap();

@@ -270,6 +270,21 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
         refuse_mixed(&head, &path)?;
     }
     let (text, _, _) = encoding.decode(&head);
+    // In UTF-16 the NUL bytes are the encoding's; a NUL character is what a NUL byte is in
+    // the other encodings, and is refused over the same read-ahead. Let through, it would
+    // be written as a NUL byte into `fix`'s UTF-8 output, which is then refused.
+    if let Some(at) = text.find('\0').filter(|_| utf16) {
+        let line = text[..at].matches('\n').count() as u64 + 1;
+        return Err(crate::Error::Unreadable {
+            path: path.clone(),
+            line: Some(line),
+            reason: format!(
+                "the file contains NUL characters (U+0000, read as {}): it is a binary file, not a CSV or a workbook hubcsv knows",
+                sniff::encoding_name(encoding).to_uppercase()
+            ),
+            help: "give hubcsv the CSV exported from Control Hub, or the workbook (.xlsx, .ods, .xls) it was edited in".to_owned(),
+        });
+    }
     let delimiter = opts.delimiter.unwrap_or_else(|| sniff::delimiter(&text));
     let chained: Chained = io::Cursor::new(head).chain(reader);
     let reader: Box<dyn Read + Send> = if encoding == encoding_rs::UTF_8 {

@@ -101,13 +101,15 @@ fn known_columns() -> HashMap<String, (&'static str, ColumnClass)> {
 }
 
 /// What a (non-blank) header is: its canonical name, its class, and whether it is marked
-/// `(Suspended)`. `key` is its [`header_key`]; `keep` lists the profile's passthrough keys.
+/// `(Suspended)`. `key` is its [`header_key`]; `keep` lists the profile's passthrough keys;
+/// `index` is the column's.
 fn classify(
     known: &HashMap<String, (&'static str, ColumnClass)>,
     catalogue: &Catalogue,
     header: &str,
     key: &str,
     keep: &[String],
+    index: usize,
 ) -> (String, ColumnClass, bool) {
     if let Some((canonical, class)) = known.get(key) {
         return ((*canonical).to_owned(), *class, false);
@@ -135,6 +137,10 @@ fn classify(
         // Other licenses are written cleaned; a column hubcsv does not know is the user's,
         // carried through as written, spaces included (contract §1).
         (ColumnClass::OtherLicense, _) => written,
+        // Save a U+FEFF starting the first header (a file saved with two BOMs: the reader
+        // drops one): first in the corrected file, it would be read back as a BOM, and `fix`
+        // would not fix its own output to itself.
+        _ if index == 0 => header.trim_start_matches('\u{feff}').to_owned(),
         _ => header.to_owned(),
     };
     (canonical, class, parts.suspended)
@@ -234,7 +240,7 @@ impl Schema {
                 });
                 continue;
             }
-            let (canonical, mut class, suspended) = classify(&known, &catalogue, header, &key, keep);
+            let (canonical, mut class, suspended) = classify(&known, &catalogue, header, &key, keep, index);
             // Two columns are the same when their canonical form matches; license columns of
             // one package with different subscriptions differ by suffix, so they stay apart.
             let dup_key = column_key(&canonical, class);

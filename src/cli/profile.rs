@@ -216,17 +216,7 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
             "# `{}` has few distinct values: is it the offer? Map each value to a package",
             escaped(&headers[i])
         );
-        let _ = writeln!(
-            out,
-            "# id ({}) or \"remove\".",
-            Catalogue::default()
-                .packages
-                .iter()
-                .filter(|p| p.user)
-                .map(|p| p.id)
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let _ = writeln!(out, "# id ({}) or \"remove\".", Catalogue::default().user_package_ids().join(", "));
         let _ = writeln!(out, "# [packages]\n# column = {}", quoted(&headers[i]));
         let pairs: Vec<String> = values[i].values().map(|v| format!("{} = \"\"", quoted(v))).collect();
         let _ = writeln!(out, "# values = {{ {} }}", pairs.join(", "));

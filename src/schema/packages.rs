@@ -78,6 +78,12 @@ impl Default for Catalogue {
 }
 
 impl Catalogue {
+    /// The ids of the packages users can hold (not the workspace packages), in order.
+    #[must_use]
+    pub fn user_package_ids(&self) -> Vec<&'static str> {
+        self.packages.iter().filter(|p| p.user).map(|p| p.id).collect()
+    }
+
     /// Classifies a license name (a header key with any `[...]` and `(Suspended)` already
     /// stripped).
     #[must_use]

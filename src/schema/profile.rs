@@ -368,7 +368,7 @@ impl Profile {
             help: "see docs/profiles.md for the profile format".to_owned(),
         })?;
         let package_ids: Vec<&str> = catalogue.packages.iter().map(|p| p.id).collect();
-        let user_ids: Vec<&str> = catalogue.packages.iter().filter(|p| p.user).map(|p| p.id).collect();
+        let user_ids = catalogue.user_package_ids();
         let known_package = |id: &Spanned<String>| -> Result<String, ProfileError> {
             let v = id.get_ref().trim();
             if v == REMOVE || package_ids.contains(&v) {
@@ -428,13 +428,7 @@ impl Profile {
                         span: Some(id.span()),
                         help: format!(
                             "map the offer to a user package ({}) or `{REMOVE}`",
-                            catalogue
-                                .packages
-                                .iter()
-                                .filter(|p| p.user)
-                                .map(|p| p.id)
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            user_ids.join(", ")
                         ),
                     });
                 }

@@ -873,3 +873,28 @@ fn json_lines_end_with_the_output_line_type_first() {
     assert_eq!(last["output"]["corrected"][0]["rows"], 9);
     assert!(lines[lines.len() - 2].starts_with("{\"type\":\"summary\""), "{stdout}");
 }
+
+/// Found by `fuzz/run.sh` (`fix_csv`): a header cell of `;;` and no users. The corrected file is
+/// its header alone, `User ID/Email (Required),;;`, which hubcsv's delimiter sniffing read
+/// as a semicolon file, with no email column: `check` of what `fix` wrote exited 2. The
+/// cell is quoted, so the file reads back as written.
+#[test]
+fn a_header_only_output_reads_back_with_its_delimiter() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    let run = hubcsv()
+        .args(["fix", "-q"])
+        .arg(fixture("bad/fuzz-header-semicolons.csv"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "User ID/Email (Required),\";;\"\r\n");
+    let (code, doc) = crate::util::check_json(&out, &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(doc["input"]["delimiter"], ",", "{doc:#}");
+    let rules: Vec<&str> =
+        doc["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"no-rows") && !rules.contains(&"missing-email-column"), "{rules:?}");
+}

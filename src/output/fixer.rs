@@ -144,6 +144,34 @@ where
     w.flush()
 }
 
+/// Encodes a header as [`encode`] does, with a field holding one of the other delimiters
+/// hubcsv's sniffing weighs (`;`, tab, `|`) quoted too. A corrected file without users is
+/// its header alone, and a header cell of `;;` would make a semicolon file of it: `check`
+/// of the output would not read what `fix` wrote.
+fn encode_header<'a>(fields: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
+    let mut csv = Vec::new();
+    for (i, field) in fields.into_iter().enumerate() {
+        if i > 0 {
+            csv.push(b',');
+        }
+        let bytes = field.as_bytes();
+        if bytes.iter().any(|&b| matches!(b, b',' | b';' | b'\t' | b'|' | b'"' | b'\r' | b'\n')) {
+            csv.push(b'"');
+            for (k, part) in bytes.split(|&b| b == b'"').enumerate() {
+                if k > 0 {
+                    csv.extend_from_slice(b"\"\"");
+                }
+                csv.extend_from_slice(part);
+            }
+            csv.push(b'"');
+        } else {
+            csv.extend_from_slice(bytes);
+        }
+    }
+    csv.extend_from_slice(b"\r\n");
+    csv
+}
+
 /// Encodes one record.
 fn encode<I, T>(fields: I) -> io::Result<Vec<u8>>
 where
@@ -563,7 +591,7 @@ impl FixWriter {
 
 impl Sink for FixWriter {
     fn begin(&mut self, _: &InputInfo, schema: &Schema) -> io::Result<()> {
-        self.header = encode(corrected_header(schema))?;
+        self.header = encode_header(corrected_header(schema).iter().map(String::as_str));
         self.schema = Some(schema.clone());
         Ok(())
     }

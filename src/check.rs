@@ -308,6 +308,22 @@ pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
             },
             help: "save the file as \"CSV UTF-8 (Comma delimited)\" from your spreadsheet editor; if the whole file is in one other encoding, name it: --encoding windows-1252 (or macintosh, for Excel for Mac's \"CSV (Macintosh)\")".to_owned(),
         },
+        ReadError::Nul { line, row, field, header } => Error::Unreadable {
+            path: path.to_owned(),
+            line: Some(line),
+            reason: match header.as_ref().and_then(|h| h.get(field)).map(|h| h.trim()).filter(|h| !h.is_empty()) {
+                Some(name) => format!(
+                    "a NUL byte in `{name}` (cell {}{row}) on line {line}: a NUL is not text, and Control Hub must not get it",
+                    crate::schema::column_letters(field)
+                ),
+                None => format!(
+                    "a NUL byte in cell {}{row} (field {} of line {line}): a NUL is not text, and Control Hub must not get it",
+                    crate::schema::column_letters(field),
+                    field + 1
+                ),
+            },
+            help: "remove the character from that cell (a program that wrote the file may have padded it); if the whole file is binary, give hubcsv the CSV exported from Control Hub".to_owned(),
+        },
         ReadError::TooLong { line, row, quote } => {
             let limit = crate::input::MAX_RECORD_BYTES >> 20;
             let (reason, help) = match quote {

@@ -301,3 +301,31 @@ fn a_fatal_error_shortens_a_long_value_and_skips_a_long_line() {
         hubcsv().args(["check", "--format", "json", "--profile"]).arg(&profile).arg(&csv).output().unwrap();
     assert!(String::from_utf8_lossy(&json.stdout).contains(&name));
 }
+
+/// Found by fuzzing: a NUL byte past the first 64 KiB (which refuse a file holding one)
+/// was read as text, and `fix` wrote it into the corrected CSV for Control Hub. It is refused
+/// where it is, in UTF-8 and in UTF-16 (where it is a NUL character).
+#[test]
+fn a_nul_past_the_read_ahead_is_refused_at_its_cell() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text =
+        String::from("User ID/Email (Required),Last Name,Webex Meetings [Sub1],Preferred Webex Site\n");
+    for i in 0..3000 {
+        let _ = writeln!(text, "user{i}@example.com,Name{i},TRUE,acme.webex.com");
+    }
+    text.push_str("late@example.com,La\0te,TRUE,acme.webex.com\n");
+    let utf16: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    for (name, bytes) in [("late-nul.csv", text.as_bytes().to_vec()), ("late-nul-utf16.csv", utf16)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let (code, said) = run(&path, &[]);
+        assert_eq!(code, 2, "{name}: {said}");
+        assert!(said.contains("a NUL byte in `Last Name` (cell B3002) on line 3002"), "{name}: {said}");
+        let out = dir.path().join("out.csv");
+        let fix = hubcsv().args(["fix", "-q"]).arg(&path).arg("-o").arg(&out).output().unwrap();
+        assert_eq!(fix.status.code(), Some(2), "{name}");
+        assert!(!out.exists(), "{name}: nothing is written");
+    }
+}

@@ -442,13 +442,13 @@ impl Parser {
     /// The text is validated where the parser wrote it (`simdutf8`: several times faster
     /// than `std` on names with accents, where `std`'s ASCII fast path keeps stopping) and
     /// copied into the piece's own text; the parser's buffer is kept for the next batch.
-    fn finish(mut self) -> (Piece, Reader, Option<usize>) {
+    fn finish(mut self) -> (Piece, Reader, Option<Flaw>) {
         self.out.truncate(self.rec_out);
         self.piece.ends.truncate(self.ends_used);
         let Ok(text) = simdutf8::basic::from_utf8(&self.out) else {
             let invalid = simdutf8::compat::from_utf8(&self.out).err().map_or(0, |e| e.valid_up_to());
             self.piece.used_text = self.out;
-            return (self.piece, self.rdr, Some(invalid));
+            return (self.piece, self.rdr, Some(Flaw::Utf8(invalid)));
         };
         // Fields laid end to end can make a valid text of invalid ones (`\xC3` then `\xA9`):
         // each field must end on a character boundary too. A row starts on one (so the row
@@ -462,27 +462,37 @@ impl Parser {
             _ => Some(row.text_start).filter(inside),
         });
         // The field before the split holds the first invalid byte.
-        let invalid = split.map(|at| at - 1);
+        let invalid = split.map(|at| Flaw::Utf8(at - 1));
+        // A NUL past the read-ahead that refuses a file holding one (`open_input`): the same
+        // refusal, where it is (a UTF-16 file's U+0000 is a NUL byte here too).
+        let flaw = invalid.or_else(|| memchr::memchr(0, bytes).map(Flaw::Nul));
         self.piece.text.clear();
         self.piece.text.push_str(text);
         self.piece.used_text = self.out;
-        (self.piece, self.rdr, invalid)
+        (self.piece, self.rdr, flaw)
     }
+}
+
+/// What makes a piece's text unreadable: invalid UTF-8, or a NUL byte, at an offset.
+#[derive(Clone, Copy, Debug)]
+enum Flaw {
+    Utf8(usize),
+    Nul(usize),
 }
 
 impl<R: Read + Send> ChunkedCsv<R> {
     /// Puts the parsed pieces into `batch` and their parsers back; the error for the first
     /// invalid UTF-8, naming its column by the input's first record.
-    fn keep(&mut self, checked: Vec<(Piece, Reader, Option<usize>)>, batch: &mut Batch) -> Option<ReadError> {
+    fn keep(&mut self, checked: Vec<(Piece, Reader, Option<Flaw>)>, batch: &mut Batch) -> Option<ReadError> {
         let mut bad = None;
-        for (piece, rdr, invalid) in checked {
+        for (piece, rdr, flaw) in checked {
             self.readers.push(rdr);
             if self.first.is_none() {
                 self.first = first_record(&piece);
             }
-            if let (None, Some(at)) = (&bad, invalid) {
-                let mut e = utf8_error(&piece, at);
-                if let ReadError::Utf8 { header, .. } = &mut e {
+            if let (None, Some(flaw)) = (&bad, flaw) {
+                let mut e = utf8_error(&piece, flaw);
+                if let ReadError::Utf8 { header, .. } | ReadError::Nul { header, .. } = &mut e {
                     header.clone_from(&self.first);
                 }
                 bad = Some(e);
@@ -597,7 +607,7 @@ impl<R: Read + Send> BatchSource for ChunkedCsv<R> {
             }
             finished.push(p);
         }
-        let checked: Vec<(Piece, Reader, Option<usize>)> =
+        let checked: Vec<(Piece, Reader, Option<Flaw>)> =
             finished.into_par_iter().map(Parser::finish).collect();
         let bad = self.keep(checked, batch);
         self.carry.extend_from_slice(&raw[tail..]);
@@ -653,13 +663,22 @@ fn first_record(piece: &Piece) -> Option<Vec<String>> {
 }
 
 /// The error for invalid UTF-8 at text offset `at` of `piece`: the record's line and field.
-fn utf8_error(piece: &Piece, at: usize) -> ReadError {
+/// The error for `flaw` in `piece`'s text: its line, row and field.
+fn utf8_error(piece: &Piece, flaw: Flaw) -> ReadError {
+    let (Flaw::Utf8(at) | Flaw::Nul(at)) = flaw;
     let row = piece.rows.partition_point(|r| r.text_start <= at).saturating_sub(1);
-    let Some(entry) = piece.rows.get(row) else {
-        return ReadError::Utf8 { line: 1, row: 1, field: 0, header: None };
+    let (line, row, field) = match piece.rows.get(row) {
+        Some(entry) => (
+            entry.meta.line,
+            entry.meta.sheet_row,
+            piece.ends[entry.fields.clone()].partition_point(|end| *end <= at),
+        ),
+        None => (1, 1, 0),
     };
-    let field = piece.ends[entry.fields.clone()].partition_point(|end| *end <= at);
-    ReadError::Utf8 { line: entry.meta.line, row: entry.meta.sheet_row, field, header: None }
+    match flaw {
+        Flaw::Utf8(_) => ReadError::Utf8 { line, row, field, header: None },
+        Flaw::Nul(_) => ReadError::Nul { line, row, field, header: None },
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,18 @@ pub enum ReadError {
         /// 0-based field index.
         field: usize,
     },
+    /// A NUL byte (a NUL character, in UTF-16 text) at `line`, in field `field` (0-based),
+    /// past the read-ahead that refuses a file holding one at its start.
+    Nul {
+        /// Editor line of the record.
+        line: u64,
+        /// Its spreadsheet row.
+        row: u64,
+        /// The input's first record, when it was valid: to name the column.
+        header: Option<Vec<String>>,
+        /// 0-based field index.
+        field: usize,
+    },
     /// A record longer than [`super::MAX_RECORD_BYTES`]: a quote that never closes, or a file
     /// without line breaks.
     TooLong {

@@ -283,6 +283,16 @@ pub trait Sink {
     fn end(&mut self, input: &InputInfo, summary: &Summary) -> io::Result<()>;
 }
 
+/// Where a reader's error is, for its message: ``in `Last Name` (cell B3002) on line 3002``,
+/// or, with no header to name the column, `in cell H3002 (field 8 of line 3002)`.
+fn cell_place(line: u64, row: u64, field: usize, header: Option<&[String]>) -> String {
+    let letters = crate::schema::column_letters(field);
+    match header.and_then(|h| h.get(field)).map(|h| h.trim()).filter(|h| !h.is_empty()) {
+        Some(name) => format!("in `{name}` (cell {letters}{row}) on line {line}"),
+        None => format!("in cell {letters}{row} (field {} of line {line})", field + 1),
+    }
+}
+
 pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
     match e {
         ReadError::Io(cause) => Error::Io { path: path.to_owned(), cause },
@@ -295,33 +305,16 @@ pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
         ReadError::Utf8 { line, row, field, header } => Error::Unreadable {
             path: path.to_owned(),
             line: Some(line),
-            reason: match header.as_ref().and_then(|h| h.get(field)).map(|h| h.trim()).filter(|h| !h.is_empty()) {
-                Some(name) => format!(
-                    "invalid UTF-8 in `{name}` (cell {}{row}) on line {line}",
-                    crate::schema::column_letters(field)
-                ),
-                None => format!(
-                    "invalid UTF-8 in cell {}{row} (field {} of line {line})",
-                    crate::schema::column_letters(field),
-                    field + 1
-                ),
-            },
+            reason: format!("invalid UTF-8 {}", cell_place(line, row, field, header.as_deref())),
             help: "save the file as \"CSV UTF-8 (Comma delimited)\" from your spreadsheet editor; if the whole file is in one other encoding, name it: --encoding windows-1252 (or macintosh, for Excel for Mac's \"CSV (Macintosh)\")".to_owned(),
         },
         ReadError::Nul { line, row, field, header } => Error::Unreadable {
             path: path.to_owned(),
             line: Some(line),
-            reason: match header.as_ref().and_then(|h| h.get(field)).map(|h| h.trim()).filter(|h| !h.is_empty()) {
-                Some(name) => format!(
-                    "a NUL byte in `{name}` (cell {}{row}) on line {line}: a NUL is not text, and Control Hub must not get it",
-                    crate::schema::column_letters(field)
-                ),
-                None => format!(
-                    "a NUL byte in cell {}{row} (field {} of line {line}): a NUL is not text, and Control Hub must not get it",
-                    crate::schema::column_letters(field),
-                    field + 1
-                ),
-            },
+            reason: format!(
+                "a NUL byte {}: a NUL is not text, and Control Hub must not get it",
+                cell_place(line, row, field, header.as_deref())
+            ),
             help: "remove the character from that cell (a program that wrote the file may have padded it); if the whole file is binary, give hubcsv the CSV exported from Control Hub".to_owned(),
         },
         ReadError::TooLong { line, row, quote } => {

@@ -150,12 +150,19 @@ where
 /// of the output would not read what `fix` wrote.
 fn encode_header<'a>(fields: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
     let mut csv = Vec::new();
+    push_quoted(&mut csv, fields, |b| matches!(b, b',' | b';' | b'\t' | b'|' | b'"' | b'\r' | b'\n'));
+    csv
+}
+
+/// Appends `fields` joined by commas and a CRLF, each field holding a byte `quote` asks for in
+/// double quotes with its own quotes doubled (RFC 4180).
+fn push_quoted<'a>(csv: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a str>, quote: impl Fn(u8) -> bool) {
     for (i, field) in fields.into_iter().enumerate() {
         if i > 0 {
             csv.push(b',');
         }
         let bytes = field.as_bytes();
-        if bytes.iter().any(|&b| matches!(b, b',' | b';' | b'\t' | b'|' | b'"' | b'\r' | b'\n')) {
+        if bytes.iter().any(|&b| quote(b)) {
             csv.push(b'"');
             for (k, part) in bytes.split(|&b| b == b'"').enumerate() {
                 if k > 0 {
@@ -169,7 +176,6 @@ fn encode_header<'a>(fields: impl IntoIterator<Item = &'a str>) -> Vec<u8> {
         }
     }
     csv.extend_from_slice(b"\r\n");
-    csv
 }
 
 /// Encodes one record.
@@ -217,25 +223,7 @@ where
     if count < 2 {
         return push_encoded(csv, fields);
     }
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            csv.push(b',');
-        }
-        let bytes = field.as_bytes();
-        if bytes.iter().any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
-            csv.push(b'"');
-            for (k, part) in bytes.split(|&b| b == b'"').enumerate() {
-                if k > 0 {
-                    csv.extend_from_slice(b"\"\"");
-                }
-                csv.extend_from_slice(part);
-            }
-            csv.push(b'"');
-        } else {
-            csv.extend_from_slice(bytes);
-        }
-    }
-    csv.extend_from_slice(b"\r\n");
+    push_quoted(csv, fields, |b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
     Ok(())
 }
 

@@ -898,3 +898,31 @@ fn a_header_only_output_reads_back_with_its_delimiter() {
         doc["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
     assert!(rules.contains(&"no-rows") && !rules.contains(&"missing-email-column"), "{rules:?}");
 }
+
+/// Control characters in cells (an escape code, a tab between two names, a C1 control, DEL
+/// in an email): `fix` writes them out (a tab as a space, U+0092 as Windows-1252's `’`),
+/// the corrected file checks clean, and fixing it again changes nothing.
+#[test]
+fn control_characters_are_written_out_of_the_corrected_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let once = dir.path().join("once.csv");
+    let twice = dir.path().join("twice.csv");
+    let first =
+        hubcsv().args(["fix", "fixtures/input/control-characters.csv", "-o"]).arg(&once).output().unwrap();
+    // Line 5 holds two packages: rejected, with its values as read.
+    assert_eq!(first.status.code(), Some(1), "{}", String::from_utf8_lossy(&first.stderr));
+    let corrected = read(&once);
+    assert!(!corrected.chars().any(|c| c.is_control() && c != '\n' && c != '\r'), "{corrected:?}");
+    for row in [
+        "Ana[31m,Sil va,Ana Silva,ana@example.com,",
+        "O\u{2019}Brien,Bob,Bob,bob@example.com,",
+        "Cec,Ng,Cec Ng,cec@example.com,",
+    ] {
+        assert!(corrected.contains(row), "{row:?} not in {corrected:?}");
+    }
+    let rejected = read(&dir.path().join("once.rejected.csv"));
+    assert!(rejected.contains("Dee\u{1b}[2J"), "the rejects file keeps the original values: {rejected:?}");
+    let second = hubcsv().arg("fix").arg(&once).arg("-o").arg(&twice).output().unwrap();
+    assert_eq!(second.status.code(), Some(0), "{}", String::from_utf8_lossy(&second.stdout));
+    assert_eq!(corrected, read(&twice), "fix is idempotent");
+}

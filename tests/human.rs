@@ -267,3 +267,31 @@ fn a_small_file_on_a_terminal_gets_no_progress_line() {
     assert!(text.contains("rows 13"), "{text:?}");
     assert!(!text.contains("rows checked") && !text.contains("\x1b[2K"), "{text:?}");
 }
+
+/// A cell's control characters never reach the terminal as they are: an escape code in the
+/// file would recolour, clear or retitle it. The snippet draws them as control pictures
+/// (its underline still under the right cell), `fixed` lines as `<U+001B>`; JSON keeps them.
+#[test]
+fn control_characters_from_the_file_are_drawn_not_sent_to_the_terminal() {
+    let stdout = report(&["fixtures/input/control-characters.csv"]);
+    assert!(
+        !stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character reached the report: {stdout:?}"
+    );
+    assert!(
+        stdout.contains("fixed fixtures/input/control-characters.csv:2 A2 First Name: `Ana<U+001B>[31m` -> `Ana[31m` (HC055 control-character)\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("`O<U+0092>Brien` -> `O\u{2019}Brien`"), "{stdout}");
+    // Line 5's error (two packages) shows the row with its escape drawn as `␛`, and the
+    // label under L5, the second TRUE, as without it.
+    let snippet = " 5 │ Dee,Dee\u{241b}[2J,Dee,dee@example.com,,1004,+14085550104,,HQ,,TRUE,TRUE,";
+    assert!(stdout.contains(snippet), "{stdout}");
+    let at = stdout.find(snippet).unwrap();
+    let under = stdout[at..].lines().nth(1).unwrap();
+    let column = |line: &str, text: &str| line.find(text).map(|i| line[..i].chars().count());
+    let second_true = snippet.find("TRUE,TRUE").map(|i| snippet[..i].chars().count() + 5);
+    assert_eq!(column(under, "─"), second_true, "{stdout}");
+    let (_, doc) = check_json(&fixture("input/control-characters.csv"), &[]);
+    assert_eq!(doc["diagnostics"][0]["value"], "Ana\u{1b}[31m");
+}

@@ -162,7 +162,8 @@ const FATAL_LINE_MAX: usize = 240;
 
 impl std::fmt::Display for Fatal<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&hubcsv::report::human::shorten_quotes(&self.0.to_string()))
+        use hubcsv::report::human::{pictured, shorten_quotes};
+        f.write_str(&pictured(&shorten_quotes(&self.0.to_string())))
     }
 }
 
@@ -186,7 +187,8 @@ impl miette::Diagnostic for Fatal<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        miette::Diagnostic::help(self.0)
+        let help = miette::Diagnostic::help(self.0)?.to_string();
+        Some(Box::new(hubcsv::report::human::pictured(&help).into_owned()))
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

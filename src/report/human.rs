@@ -115,7 +115,7 @@ impl Painter<'_> {
                     self.name,
                     d.line,
                     d.cell.as_deref().unwrap_or("-"),
-                    shorten_quotes(&d.message),
+                    pictured(&shorten_quotes(&d.message)),
                     d.code,
                     d.rule,
                 ))));
@@ -125,7 +125,7 @@ impl Painter<'_> {
                 self.name,
                 d.line,
                 d.cell.as_deref().unwrap_or("-"),
-                d.column.as_deref().unwrap_or(""),
+                pictured(d.column.as_deref().unwrap_or("")),
                 visible(&shorten(d.value.as_deref().unwrap_or(""), QUOTE_MAX)),
                 visible(&shorten(d.fix.as_deref().unwrap_or(""), QUOTE_MAX)),
                 d.code,
@@ -217,7 +217,7 @@ const ROWS_PER_TASK: usize = 2048;
 
 impl<W: Write> Sink for Human<W> {
     fn begin(&mut self, input: &InputInfo, schema: &Schema) -> io::Result<()> {
-        self.name.clone_from(&input.path);
+        self.name = pictured(&input.path).into_owned();
         self.sheet = input.sheet.is_some();
         self.email = schema.email;
         self.package_columns = schema.packages.iter().map(|&(col, _)| schema.name(col).to_owned()).collect();
@@ -288,12 +288,12 @@ impl<W: Write> Sink for Human<W> {
             }
             (None, None) => input.format.to_owned(),
         };
-        writeln!(out, "{} ({how})", input.path)?;
+        writeln!(out, "{} ({how})", pictured(&input.path))?;
         if let Some(left_out) = input.left_out.as_ref().filter(|l| !l.is_empty()) {
             writeln!(
                 out,
                 "  left out (the profile keeps Control Hub columns and `keep`): {}",
-                left_out.join(", ")
+                pictured(&left_out.join(", "))
             )?;
         }
         if self.rows.len() <= ROW_TABLE_MAX && !self.rows.is_empty() {
@@ -308,7 +308,7 @@ impl<W: Write> Sink for Human<W> {
             for (line, user, action, package, diff) in &self.rows {
                 let package = package.as_deref().unwrap_or("-");
                 let user = user.as_deref().unwrap_or("-");
-                let user = shorten(user, USER_MAX);
+                let user = pictured(&shorten(user, USER_MAX)).into_owned();
                 let line_text = format!("  {line:>5}  {user:<width$}  {:<9}  {package}", action.as_str());
                 if diff.is_empty() {
                     writeln!(out, "{line_text}")?;
@@ -412,6 +412,55 @@ fn visible(value: &str) -> Cow<'_, str> {
             let _ = write!(shown, "<U+{:04X}>", u32::from(c));
         } else {
             shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
+}
+
+/// Text from the input as the terminal is given it: each control character but the line
+/// feed and the tab (an escape, a carriage return, a backspace, a C1 control) written as a
+/// visible stand-in, so that a cell cannot move the cursor, recolour or retitle the terminal,
+/// or hide the report's own text. C0 controls and DEL become their Unicode control pictures
+/// (`␛` for ESC), one column wide as the character was; C1 controls `<U+009B>`. JSON keeps
+/// the characters (escaped).
+///
+/// ```
+/// assert_eq!(hubcsv::report::human::pictured("Ana\u{1b}[31m"), "Ana\u{241b}[31m");
+/// assert_eq!(hubcsv::report::human::pictured("Ana\tSilva\n"), "Ana\tSilva\n");
+/// ```
+#[must_use]
+pub fn pictured(text: &str) -> Cow<'_, str> {
+    pictured_at(text, &mut [])
+}
+
+/// [`pictured`], moving each byte offset of `offsets` (at character boundaries of `text`, or
+/// its length) to the same character in the result.
+fn pictured_at<'t>(text: &'t str, offsets: &mut [usize]) -> Cow<'t, str> {
+    use std::fmt::Write as _;
+    let stray = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(stray) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 16);
+    let mut moved = vec![false; offsets.len()];
+    for (at, c) in text.char_indices() {
+        for (offset, done) in offsets.iter_mut().zip(&mut moved) {
+            if *offset == at && !*done {
+                *offset = shown.len();
+                *done = true;
+            }
+        }
+        match c {
+            _ if !stray(c) => shown.push(c),
+            '\u{7F}' => shown.push('\u{2421}'),
+            '\0'..='\u{1F}' => shown.push(char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{FFFD}')),
+            // Writing to a String does not fail.
+            _ => drop(write!(shown, "<U+{:04X}>", u32::from(c))),
+        }
+    }
+    for (offset, done) in offsets.iter_mut().zip(&moved) {
+        if !*done {
+            *offset = shown.len();
         }
     }
     Cow::Owned(shown)
@@ -546,7 +595,12 @@ impl<'a> Rendered<'a> {
         let column_shift =
             isize::try_from(skipped_chars).unwrap_or(isize::MAX) - isize::from(!prefix.is_empty());
         let shift = prefix.len();
-        let (s, e) = (start - text_start + shift, end - text_start + shift);
+        let mut offsets = [start - text_start + shift, end - text_start + shift];
+        // The cell's control characters drawn, its span moved with them.
+        if let Cow::Owned(shown) = pictured_at(&text, &mut offsets) {
+            text = shown;
+        }
+        let [s, e] = offsets;
         // An empty last cell starts where the text ends, and miette draws no label on a span
         // past a line's end: a line break after the text gives it one column there, just
         // after the last delimiter (miette shows the line without it).
@@ -555,7 +609,7 @@ impl<'a> Rendered<'a> {
         }
         text.push_str(suffix);
         let label = match (&d.cell, &d.column) {
-            (Some(cell), Some(column)) => format!("{cell} {column}"),
+            (Some(cell), Some(column)) => format!("{cell} {}", pictured(column)),
             // A cell under no header (a blank one, or right of the table): its cell alone.
             (Some(cell), None) => cell.clone(),
             _ => "this row".to_owned(),
@@ -588,7 +642,7 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&shorten_quotes(&self.d.message))
+        f.write_str(&pictured(&shorten_quotes(&self.d.message)))
     }
 }
 
@@ -608,7 +662,7 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.d.help))
+        Some(Box::new(pictured(&self.d.help)))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -134,6 +134,7 @@ rules! {
     LocationCase = "HC052", "location-case", Fixed, "A Location the org writes in another case (`hq` for `HQ`): fix writes the org's spelling (needs `--locations` or `--current`).";
     UnknownLocation = "HC053", "unknown-location", Error, "A Location that is not in the `--locations` list of the org's locations.";
     InvalidManager = "HC054", "invalid-manager", Warning, "A `Manager` that is not an email address: Control Hub's Manager column takes the manager's email.";
+    ControlCharacter = "HC055", "control-character", Fixed, "A cell holds a control character (a tab inside a value, an escape code, a C1 control): fix removes it.";
 }
 
 impl Rule {

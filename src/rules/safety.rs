@@ -66,7 +66,8 @@ fn describe(value: &str) -> &'static str {
     }
 }
 
-/// `cell-too-long`, `whitespace` and `formula-injection`, in one pass over the cells (each
+/// `cell-too-long`, `whitespace`, `formula-injection`, `replacement-character` and
+/// `control-character`, in one pass over the cells (each
 /// cell in that order: a cut cell is not trimmed, a trimmed one is checked as trimmed).
 /// Empty cells, most of a row, are passed at once. Sets the row's user from the email cell
 /// as trimmed.
@@ -85,6 +86,7 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
         whitespace(ctx, col);
         formula_injection(ctx, col);
         replacement(ctx, col);
+        control(ctx, col);
     };
     if ctx.overrides.is_empty() {
         // No cell replaced yet (nearly every row): the cells straight from the fields. The
@@ -94,7 +96,7 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
     } else {
         for col in 0..ctx.width() {
             // A replaced value is not one of the row's fields: tested on its own.
-            if !passes(ctx.value(col).as_bytes(), false, || exempt(col)) {
+            if !passes(ctx.value(col).as_bytes(), false, false, || exempt(col)) {
                 look(ctx, col);
             }
         }
@@ -113,13 +115,15 @@ pub(super) fn text(ctx: &mut RowCtx<'_>) {
 
 /// Calls `look` with each cell of `fields` that fails [`passes`], in order (`exempt`:
 /// whether a column takes a leading `=+-@` as data). In a row no longer than a cell may be,
-/// without a byte that starts a non-ASCII space or invisible character (one vectorised pass
-/// over its text), only the cells' edges can fail the test: nearly every row is judged by its
-/// cells' first and last bytes alone.
+/// of printable ASCII only, or without a control character or a byte that starts a non-ASCII
+/// space or invisible character (vectorised passes over its text), only the cells' edges can
+/// fail the test: nearly every row is judged by its cells' first and last bytes alone.
 fn suspects(fields: Fields<'_>, exempt: impl Fn(usize) -> bool, mut look: impl FnMut(usize)) {
     let joined = fields.joined().as_bytes();
-    let row_ascii = joined.is_ascii();
-    if joined.len() <= MAX_CELL_CHARS && (row_ascii || !spaces(joined)) {
+    // One pass decides for most rows: printable ASCII has neither controls nor spaces to look
+    // for. Other rows are looked through once for both.
+    let printable = is_printable_ascii(joined);
+    if joined.len() <= MAX_CELL_CHARS && (printable || !odd_bytes(joined)) {
         let text = fields.text().as_bytes();
         let edge = |at: usize| text.get(at).map_or(SPACE, |&b| EDGE[usize::from(b)]);
         for (col, span) in fields.spans().enumerate() {
@@ -131,26 +135,32 @@ fn suspects(fields: Fields<'_>, exempt: impl Fn(usize) -> bool, mut look: impl F
             }
         }
     } else {
-        // `ascii`: the cell is known to be ASCII (it is one of the row's fields as read).
+        // `ascii`: the cell is known to be ASCII (it is one of the row's fields as read);
+        // `plain`: it holds no control character, the row having none.
+        let row_ascii = printable || joined.is_ascii();
+        let row_plain = printable || !controls(joined);
         for (col, v) in fields.iter_bytes().enumerate() {
-            if !passes(v, row_ascii, || exempt(col)) {
+            if !passes(v, row_ascii, row_plain, || exempt(col)) {
                 look(col);
             }
         }
     }
 }
 
-/// The quick test: whether none of `cell-too-long`, `whitespace` and `formula-injection`
-/// can fire on a cell of these bytes (`ascii`: known to be ASCII; `exempt`: its column
-/// takes a leading `=+-@` as data). Past its ends, only a non-ASCII space, non-breaking
-/// space or zero-width character dirties a cell, and each of them starts with one of five
-/// bytes; a cell without them (accents, most scripts) is judged by its edges as ASCII is.
+/// The quick test: whether none of `cell-too-long`, `whitespace`, `formula-injection`,
+/// `replacement-character` and `control-character` can fire on a cell of these bytes
+/// (`ascii`: known to be ASCII; `plain`: known to hold no control character; `exempt`: its
+/// column takes a leading `=+-@` as data). Past
+/// its ends, only a control character, a non-ASCII space, non-breaking space, zero-width
+/// character or U+FFFD dirties a cell, and each of the non-ASCII ones starts with one of
+/// five bytes; a cell without them (accents, most scripts) is judged by its edges as ASCII is.
 #[allow(clippy::inline_always)] // called for every cell: not inlined, it costs 2.7% of a run
 #[inline(always)]
-fn passes(v: &[u8], ascii: bool, exempt: impl FnOnce() -> bool) -> bool {
+fn passes(v: &[u8], ascii: bool, plain: bool, exempt: impl FnOnce() -> bool) -> bool {
     let (Some(&first), Some(&last)) = (v.first(), v.last()) else { return true };
     let edge = |b: u8| EDGE[usize::from(b)];
     (ascii || v.is_ascii() || !spaces(v))
+        && (plain || !controls(v))
         && v.len() <= MAX_CELL_CHARS
         && edges_pass(edge(first), edge(last), exempt)
 }
@@ -162,12 +172,46 @@ fn edges_pass(first: u8, last: u8, exempt: impl FnOnce() -> bool) -> bool {
     last & SPACE == 0 && (first == 0 || (first == FORMULA && exempt()))
 }
 
+/// Whether `v` is printable ASCII only (a fold without early exit, vector code).
+#[allow(clippy::needless_bitwise_bool)]
+fn is_printable_ascii(v: &[u8]) -> bool {
+    v.iter().fold(true, |m, &b| m & (b.wrapping_sub(0x20) < 0x5F))
+}
+
+/// Whether a byte is an ASCII control character other than a line break, or DEL. Line breaks
+/// are `line-break-in-value`'s, and in a column hubcsv does not know they are data. (C1
+/// controls start with 0xC2, one of [`spaces`]'s.)
+#[allow(clippy::needless_bitwise_bool)]
+fn is_control_byte(b: u8) -> bool {
+    (b < 0x20) & (b != b'\n') & (b != b'\r') | (b == 0x7F)
+}
+
+/// Whether `v` holds a control byte ([`is_control_byte`]; a fold without early exit, vector
+/// code).
+fn controls(v: &[u8]) -> bool {
+    v.iter().fold(false, |m, &b| m | is_control_byte(b))
+}
+
+/// Whether `v` may hold a control byte ([`is_control_byte`]: any byte below 0x20, or DEL)
+/// or holds one that can start a non-ASCII space or
+/// invisible character ([`spaces`]): both looks in one pass (a fold without early exit,
+/// vector code; [`is_control_byte`]'s line-break test is left to the few rows this passes).
+#[allow(clippy::needless_bitwise_bool)]
+fn odd_bytes(v: &[u8]) -> bool {
+    v.iter().fold(false, |m, &b| m | (b < 0x20) | (b == 0x7F) | is_space_lead(b))
+}
+
 /// Whether `v` holds a byte that can start a non-ASCII space, non-breaking space or
 /// zero-width character (a fold without early exit, which the compiler turns into vector
 /// code).
 #[allow(clippy::needless_bitwise_bool)]
 fn spaces(v: &[u8]) -> bool {
-    v.iter().fold(false, |m, &b| m | matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF))
+    v.iter().fold(false, |m, &b| m | is_space_lead(b))
+}
+
+/// Whether a byte can start a non-ASCII space, non-breaking space or zero-width character.
+fn is_space_lead(b: u8) -> bool {
+    matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
 }
 
 /// `replacement-character`: U+FFFD, which a program writes where it could not decode a
@@ -188,6 +232,94 @@ fn replacement(ctx: &mut RowCtx<'_>, col: usize) {
         "type the letter again; the file went through the wrong encoding on its way (save it as CSV UTF-8, or give hubcsv the original)",
     );
     ctx.diags.push(d);
+}
+
+/// Whether a character is a control character `control-character` removes: C0 and C1
+/// controls and DEL, except the line breaks (`line-break-in-value`'s, and data in columns
+/// hubcsv does not know).
+fn is_stray_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\r'
+}
+
+/// What `fix` writes for a stray control character: a space for a tab, vertical tab or
+/// form feed (they separated words, as when two spreadsheet cells are copied as one); for a
+/// C1 control, the Windows-1252 character with its byte (text written in Windows-1252 and
+/// read as Latin-1 turns `’` into U+0092), when there is one; else nothing.
+fn control_replacement(c: char) -> Option<char> {
+    match c {
+        '\t' | '\u{0B}' | '\u{0C}' => Some(' '),
+        '\u{80}'..='\u{9F}' => {
+            let byte = [u8::try_from(u32::from(c)).ok()?];
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+            text.chars().next().filter(|r| !r.is_control())
+        }
+        _ => None,
+    }
+}
+
+/// How a finding names a control character: `a tab`, `U+0092 (Windows-1252's `’` read as
+/// Latin-1)`, `the control character U+001B`.
+fn control_name(c: char) -> String {
+    match (c, control_replacement(c)) {
+        ('\t', _) => "a tab".to_owned(),
+        ('\u{80}'..='\u{9F}', Some(r)) => {
+            format!("U+{:04X}, Windows-1252's `{r}` read as Latin-1", u32::from(c))
+        }
+        _ => format!("the control character U+{:04X}", u32::from(c)),
+    }
+}
+
+/// A value with each control character written `<U+0009>`, for a message.
+fn shown_controls(value: &str) -> String {
+    use std::fmt::Write as _;
+    let mut shown = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        if c.is_control() {
+            // Writing to a String does not fail.
+            let _ = write!(shown, "<U+{:04X}>", u32::from(c));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// `control-character`: a cell holds a control character (a tab, an escape, a C1 control),
+/// which no editor shows and no Control Hub field means: a copy of several spreadsheet cells
+/// (a tab between them), a terminal's colour codes, text decoded with the wrong code page.
+/// Fixed: a tab-like control becomes a space, a C1 control its Windows-1252 character, the
+/// rest are removed.
+fn control(ctx: &mut RowCtx<'_>, col: usize) {
+    let value = ctx.value(col);
+    // A C1 control starts with 0xC2 (as the non-breaking space does that sent most such cells here).
+    if !value.bytes().any(|b| is_control_byte(b) || b == 0xC2) {
+        return;
+    }
+    let Some(first) = value.chars().find(|&c| is_stray_control(c)) else { return };
+    let others = value.chars().filter(|&c| is_stray_control(c)).count() - 1;
+    let more = match others {
+        0 => String::new(),
+        1 => " and one more".to_owned(),
+        n => format!(" and {n} more"),
+    };
+    let message = format!(
+        "`{}` holds {}{more} (`{}`): a control character is not text",
+        ctx.schema.name(col),
+        control_name(first),
+        shown_controls(value)
+    );
+    let fixed: String = value
+        .chars()
+        .filter_map(|c| if is_stray_control(c) { control_replacement(c) } else { Some(c) })
+        .collect();
+    let fixed = fixed.trim().to_owned();
+    let d = ctx.at(
+        Rule::ControlCharacter,
+        col,
+        message,
+        "hubcsv fix removes it (a tab becomes a space); it came from copying several cells at once, or from a program that wrote its codes into the field",
+    );
+    ctx.fix(d, col, fixed);
 }
 
 fn whitespace(ctx: &mut RowCtx<'_>, col: usize) {
@@ -347,9 +479,10 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// A cell the quick test passes is one none of the three rules fires on: clean,
-        /// not a formula (unless its column takes one), not too long; over every non-ASCII
-        /// space and invisible character, accents, kana and CJK.
+        /// A cell the quick test passes is one none of the rules fires on: clean, not a
+        /// formula (unless its column takes one), not too long, without a control character;
+        /// over every non-ASCII space and invisible character, control characters, accents,
+        /// kana and CJK.
         #[test]
         fn the_quick_test_passes_only_clean_cells(
             cell in proptest::collection::vec(proptest::sample::select(vec![
@@ -357,7 +490,8 @@ mod tests {
                 "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}", "\u{200a}", "\u{2028}", "\u{2029}",
                 "\u{202f}", "\u{205f}", "\u{3000}", "\u{200b}", "\u{200c}", "\u{200d}",
                 "\u{2060}", "\u{feff}", "\u{ad}", "\u{180e}", "\u{200e}", "\u{200f}", "\u{202a}",
-                "\u{202e}", "\u{2066}", "\u{2069}",
+                "\u{202e}", "\u{2066}", "\u{2069}", "\u{1}", "\u{1b}", "\u{1f}", "\u{7f}", "\u{80}",
+                "\u{92}", "\u{9f}", "\n", "\r", "\u{c}",
             ]), 0..8),
             long in proptest::bool::weighted(0.1),
             exempt in proptest::bool::ANY,
@@ -366,8 +500,9 @@ mod tests {
             if long {
                 value = format!("{}{value}", "é".repeat(super::MAX_CELL_CHARS / 2));
             }
-            if super::passes(value.as_bytes(), false, || exempt) {
+            if super::passes(value.as_bytes(), false, false, || exempt) {
                 proptest::prop_assert_eq!(clean(&value), None, "{:?}", value);
+                proptest::prop_assert!(!value.chars().any(super::is_stray_control), "{:?}", value);
                 proptest::prop_assert!(exempt || !super::is_formula(&value), "{:?}", value);
                 proptest::prop_assert!(value.chars().count() <= super::MAX_CELL_CHARS, "{:?}", value);
             }
@@ -382,7 +517,8 @@ mod tests {
         fn a_rows_suspects_are_the_cells_the_quick_test_fails(
             cells in proptest::collection::vec(
                 proptest::collection::vec(proptest::sample::select(vec![
-                    "a", "1", " ", "\t", "=", "+", "-", "@", "é", "王",
+                    "a", "1", " ", "\t", "=", "+", "-", "@", "é", "王", "\u{1b}", "\u{7f}", "\u{92}",
+                    "\n",
                 ]), 0..4),
                 0..12,
             ),
@@ -417,7 +553,7 @@ mod tests {
             let mut found = Vec::new();
             super::suspects(fields, |col| exempt[col], |col| found.push(col));
             let failed: Vec<usize> = (0..cells.len())
-                .filter(|&col| !super::passes(cells[col].as_bytes(), false, || exempt[col]))
+                .filter(|&col| !super::passes(cells[col].as_bytes(), false, false, || exempt[col]))
                 .collect();
             proptest::prop_assert_eq!(found, failed, "{:?}", cells);
         }

@@ -295,3 +295,17 @@ fn control_characters_from_the_file_are_drawn_not_sent_to_the_terminal() {
     let (_, doc) = check_json(&fixture("input/control-characters.csv"), &[]);
     assert_eq!(doc["diagnostics"][0]["value"], "Ana\u{1b}[31m");
 }
+
+/// A fatal error draws the control characters of its snippet too: a profile line holding
+/// an escape code (the profile is refused at it) shows `␛`, its label still under it.
+#[test]
+fn a_fatal_errors_snippet_draws_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("escape.toml");
+    std::fs::write(&profile, "[aliases]\n\"E\u{1b}[31mmail\" = \"Nope\"\n").unwrap();
+    let out = run(&["check", "--profile", profile.to_str().unwrap(), "fixtures/example/upload.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.chars().any(|c| c.is_control() && c != '\n'), "{stderr:?}");
+    assert!(stderr.contains(" 2 │ \"E\u{241b}[31mmail\" = \"Nope\"\n   ·   ┬\n"), "{stderr}");
+}

@@ -145,7 +145,7 @@ fn print_fatal(err: &hubcsv::Error, color: bool) {
         .with_width(width)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut text = String::new();
-    if handler.render_report(&mut text, &Fatal(err)).is_err() {
+    if handler.render_report(&mut text, &Fatal::new(err)).is_err() {
         text = format!("error: {err}\n");
     }
     eprint!("{text}");
@@ -153,9 +153,17 @@ fn print_fatal(err: &hubcsv::Error, color: bool) {
 
 /// A fatal error as the human report shows it: values quoted in its message shortened as
 /// findings' are, and no snippet of a profile line too long to show (the message names
-/// the line). `--format json` keeps both whole.
+/// the line), and the control characters of its message and snippet drawn (`␛`), not sent
+/// to the terminal. `--format json` keeps both whole.
 #[derive(Debug)]
-struct Fatal<'a>(&'a hubcsv::Error);
+struct Fatal<'a>(&'a hubcsv::Error, Option<Drawn>);
+
+/// A snippet whose control characters are drawn, with its labels moved to match.
+#[derive(Debug)]
+struct Drawn {
+    source: miette::NamedSource<String>,
+    labels: Vec<miette::LabeledSpan>,
+}
 
 /// Longest profile line shown under a fatal error.
 const FATAL_LINE_MAX: usize = 240;
@@ -169,7 +177,29 @@ impl std::fmt::Display for Fatal<'_> {
 
 impl std::error::Error for Fatal<'_> {}
 
-impl Fatal<'_> {
+impl<'a> Fatal<'a> {
+    fn new(err: &'a hubcsv::Error) -> Self {
+        let hubcsv::Error::Profile(p) = err else { return Fatal(err, None) };
+        let labels: Vec<miette::LabeledSpan> =
+            miette::Diagnostic::labels(err).map(Iterator::collect).unwrap_or_default();
+        let mut offsets: Vec<usize> =
+            labels.iter().flat_map(|l| [l.offset(), l.offset() + l.len()]).collect();
+        let text = p.source_code.inner();
+        let std::borrow::Cow::Owned(shown) = hubcsv::report::human::pictured_at(text, &mut offsets) else {
+            return Fatal(err, None);
+        };
+        let labels = labels
+            .iter()
+            .zip(offsets.chunks(2))
+            .map(|(l, at)| {
+                let (start, end) = (at[0], at.get(1).copied().unwrap_or(at[0]));
+                miette::LabeledSpan::new(l.label().map(str::to_owned), start, end.saturating_sub(start))
+            })
+            .collect();
+        let source = miette::NamedSource::new(p.source_code.name(), shown);
+        Fatal(err, Some(Drawn { source, labels }))
+    }
+
     /// Whether the error's snippet is a line short enough to show.
     fn snippet_fits(&self) -> bool {
         let hubcsv::Error::Profile(p) = self.0 else { return true };
@@ -192,18 +222,22 @@ impl miette::Diagnostic for Fatal<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        if self.snippet_fits() {
-            miette::Diagnostic::source_code(self.0)
-        } else {
-            None
+        if !self.snippet_fits() {
+            return None;
+        }
+        match &self.1 {
+            Some(drawn) => Some(&drawn.source),
+            None => miette::Diagnostic::source_code(self.0),
         }
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        if self.snippet_fits() {
-            miette::Diagnostic::labels(self.0)
-        } else {
-            None
+        if !self.snippet_fits() {
+            return None;
+        }
+        match &self.1 {
+            Some(drawn) => Some(Box::new(drawn.labels.iter().cloned())),
+            None => miette::Diagnostic::labels(self.0),
         }
     }
 }

@@ -435,7 +435,8 @@ pub fn pictured(text: &str) -> Cow<'_, str> {
 
 /// [`pictured`], moving each byte offset of `offsets` (at character boundaries of `text`, or
 /// its length) to the same character in the result.
-fn pictured_at<'t>(text: &'t str, offsets: &mut [usize]) -> Cow<'t, str> {
+#[doc(hidden)]
+pub fn pictured_at<'t>(text: &'t str, offsets: &mut [usize]) -> Cow<'t, str> {
     use std::fmt::Write as _;
     let stray = |c: char| c.is_control() && c != '\n' && c != '\t';
     if !text.chars().any(stray) {

@@ -10,8 +10,22 @@ use proptest::prelude::*;
 
 use crate::util::HEADER;
 
-const NAMES: &[&str] =
-    &["Ana", " Ben ", "Chloé", "美咲", "Zoë 🎉", "", "=cmd()", "O'Brien", "Li/Wu", "Nguyễn\u{00A0}Van"];
+const NAMES: &[&str] = &[
+    "Ana",
+    " Ben ",
+    "Chloé",
+    "美咲",
+    "Zoë 🎉",
+    "",
+    "=cmd()",
+    "O'Brien",
+    "Li/Wu",
+    "Nguyễn\u{00A0}Van",
+    // Control characters: an escape code, a tab between two names, a C1 control.
+    "Ana\u{1b}[31m",
+    "Ben\tOkafor",
+    "O\u{92}Brien",
+];
 const STATUS: &[&str] = &["", "Active", "Verified"];
 const EXTENSIONS: &[&str] = &["", "1001", "1002", "1003", "1004.0", "12a", "911", "7", "REMOVE"];
 const PHONES: &[&str] = &[
@@ -169,6 +183,26 @@ fn row_findings(report: &Collect, rows: usize) -> Vec<Vec<(String, String)>> {
         }
     }
     per_row
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// The human report never sends a control character of the file to the terminal,
+    /// whatever row it draws (source lines, messages, labels, `fixed` lines, the row list).
+    #[test]
+    fn the_human_report_sends_no_control_character(rows in prop::collection::vec(row(), 1..12)) {
+        use hubcsv::report::human::{Human, Style};
+        let source = Source::Bytes {
+            name: "in.csv".to_owned(),
+            data: format!("{HEADER}\n{}\n", rows.join("\n")).into_bytes(),
+        };
+        let mut out = Vec::new();
+        let style = Style { color: false, width: 100, quiet: false, delimiter: b',', deny_warnings: false };
+        hubcsv::check(&source, &Options::default(), &mut Human::new(&mut out, style)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        prop_assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{:?}", text);
+    }
 }
 
 /// The report of `check` on `body` under the standard header.

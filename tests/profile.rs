@@ -868,3 +868,40 @@ fn profile_init_says_a_yes_no_column_maps_to_its_package() {
     let text = text.replace("# \"Calling License\" = \"\"", "\"Calling License\" = \"Webex Calling\"");
     hubcsv::schema::Profile::parse(&text, &hubcsv::schema::Catalogue::default()).unwrap();
 }
+
+/// A `keep` entry whose column an alias maps (the profile's or a built-in one) was silently
+/// ignored: the column came out under the Control Hub header only, not as it is. The profile
+/// is refused, naming its line and both entries.
+#[test]
+fn a_kept_column_that_an_alias_maps_is_refused() {
+    let out = hubcsv()
+        .args(["check", "--profile", "fixtures/profiles/keep-aliased.toml"])
+        .arg(fixture("profiles/rh-fr.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = crate::util::flat(&String::from_utf8(out.stderr).unwrap());
+    assert!(stderr.contains("HC043 invalid-profile"), "{stderr}");
+    assert!(stderr.contains("keep-aliased.toml:2"), "{stderr}");
+    assert!(
+        stderr.contains("`Matricule` is in keep and in [aliases] (line 5: `Matricule` = `Title`)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: remove it from keep to upload the column as `Title`, or remove the alias"),
+        "{stderr}"
+    );
+    // A built-in alias maps `Nom` to Last Name: kept as is, it would not be either.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, "keep = [\"nom \"]\n").unwrap();
+    let (code, doc) =
+        crate::util::check_json(&fixture("profiles/rh-fr.csv"), &["--profile", profile.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["error"]["code"], "HC043");
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("p.toml:1: `nom ` is in keep, and the built-in aliases map it to `Last Name`"),
+        "{message}"
+    );
+}

@@ -413,6 +413,7 @@ impl Profile {
             seen.first("[aliases]", hr, header_key(hr.get_ref()))?;
             profile.aliases.insert(header_key(hr.get_ref()), canonical);
         }
+        kept_columns_are_not_mapped(&profile, &file, text)?;
         if let Some(p) = &file.packages {
             let mut values = BTreeMap::new();
             let mut seen = Seen::default();
@@ -504,6 +505,40 @@ impl Profile {
             (None, None) => Vec::new(),
         }
     }
+}
+
+/// A `keep` entry carries an HR column as it is, under its own header; an alias (the
+/// profile's, or a built-in one such as `Nom` -> `Last Name`) carries it under a Control Hub
+/// header. Both for one column cannot be: the alias won and the `keep` entry was ignored
+/// without a word (docs/design.md, Profiles).
+fn kept_columns_are_not_mapped(profile: &Profile, file: &File, text: &str) -> Result<(), ProfileError> {
+    let line_of = |at: usize| text.get(..at).map_or(1, |t| t.matches('\n').count() + 1);
+    for kept in &file.keep {
+        let key = header_key(kept.get_ref());
+        let written = kept.get_ref();
+        let (message, help) = if let Some(target) = profile.aliases.get(&key) {
+            let alias = file.aliases.keys().find(|hr| header_key(hr.get_ref()) == key);
+            let (hr, line) =
+                alias.map_or((written.as_str(), 0), |a| (a.get_ref().as_str(), line_of(a.span().start)));
+            (
+                format!("`{written}` is in keep and in [aliases] (line {line}: `{hr}` = `{target}`)"),
+                format!("remove it from keep to upload the column as `{target}`, or remove the alias to upload it as `{written}`"),
+            )
+        } else if let Some(target) = super::resolve_name(written).filter(|c| header_key(c) != key) {
+            (
+                format!("`{written}` is in keep, and the built-in aliases map it to `{target}`"),
+                format!("remove it from keep: the column is uploaded as `{target}`; keep is for HR columns Control Hub does not have"),
+            )
+        } else {
+            continue;
+        };
+        return Err(ProfileError {
+            message: format!("{message}: a column is either kept as it is or mapped, not both"),
+            span: Some(kept.span()),
+            help,
+        });
+    }
+    Ok(())
 }
 
 /// A `[defaults]` table or a `[[when]]` set: canonical column -> value. Two keys for one

@@ -905,3 +905,32 @@ fn a_kept_column_that_an_alias_maps_is_refused() {
         "{message}"
     );
 }
+
+/// `profile init` listed a header the file has twice twice (`# "Code" = ""` on two lines,
+/// and `Courriel` twice among the built-in aliases). Each is proposed once, with a comment
+/// saying it is repeated and which column hubcsv reads.
+#[test]
+fn profile_init_proposes_a_repeated_header_once() {
+    let out =
+        hubcsv().args(["profile", "init"]).arg(fixture("profiles/hr-headers-twice.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("# \"Code\" = \"\"").count(), 1, "{text}");
+    assert_eq!(text.matches("\"Courriel\" -> \"User ID/Email (Required)\"").count(), 1, "{text}");
+    assert!(!text.contains("\"COURRIEL\""), "{text}");
+    assert!(
+        text.contains("# \"Code\" = \"\"\n#   repeated: columns D and E; hubcsv reads D, the first (a row where E differs is a duplicate-header error)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("#   \"Courriel\" -> \"User ID/Email (Required)\"\n#   repeated: columns B and G; hubcsv reads B,"),
+        "{text}"
+    );
+    // Still a profile hubcsv accepts as it is.
+    hubcsv::schema::Profile::parse(&text, &hubcsv::schema::Catalogue::default()).unwrap();
+    // A repeated offer column cannot be the [packages] column: the proposal says so.
+    let out =
+        hubcsv().args(["profile", "init"]).arg(fixture("profiles/hr-offer-twice.csv")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("the [packages] column must be one column"), "{text}");
+}

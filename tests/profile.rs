@@ -934,3 +934,86 @@ fn profile_init_proposes_a_repeated_header_once() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("the [packages] column must be one column"), "{text}");
 }
+
+/// A finding on a value the profile wrote (a `[defaults]` or `[[when]]` value) read as if
+/// the user's row held it: a bad default Phone Number filling an empty `Office Phone` cell
+/// was reported at that (empty) cell, `F4`, with the default as its value, and nothing said
+/// the value was the profile's. The finding now has no cell and says where the value came
+/// from, in the message and the help (no new JSON field).
+#[test]
+fn a_finding_on_a_profile_value_says_the_profile_wrote_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        "[aliases]\n\"Office Phone\" = \"Phone Number\"\n[defaults]\n\"Phone Number\" = \"12\"\n[[when]]\ncolumn = \"Department\"\nvalue = \"Sales\"\nset = { \"Extension\" = \"12a\" }\n",
+    )
+    .unwrap();
+    let args = ["--profile", profile.to_str().unwrap()];
+    let (_, doc) = crate::util::check_json(&fixture("profiles/hr-workday.csv"), &args);
+    let find = |rule: &str, line: u64| {
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == rule && d["line"] == line)
+            .unwrap_or_else(|| panic!("{rule} on line {line}: {doc:#}"))
+            .clone()
+    };
+    // The HR cell is empty: the default filled it.
+    let d = find("invalid-phone-number", 4);
+    assert_eq!((&d["cell"], &d["value"]), (&serde_json::Value::Null, &serde_json::json!("12")), "{d:#}");
+    let message = d["message"].as_str().unwrap();
+    assert!(message.ends_with("(`12` is the profile's [defaults] value, not a cell of the file)"), "{d:#}");
+    assert!(
+        d["help"].as_str().unwrap().ends_with("; or correct `Phone Number` under [defaults] in the profile"),
+        "{d:#}"
+    );
+    // A cell the user filled is theirs, and said nothing of the profile.
+    let d = find("invalid-phone-number", 2);
+    assert_eq!(d["cell"], "F2", "{d:#}");
+    assert!(!d["message"].as_str().unwrap().contains("profile"), "{d:#}");
+    // A [[when]] value names its table.
+    let d = find("invalid-extension", 2);
+    assert!(
+        d["message"].as_str().unwrap().ends_with(
+            "(`12a` is the profile's [[when]] value for `Department` = `Sales`, not a cell of the file)"
+        ),
+        "{d:#}"
+    );
+    // The human report says so too, drawn on the row.
+    let out = hubcsv().arg("check").args(args).arg(fixture("profiles/hr-workday.csv")).output().unwrap();
+    let stdout = crate::util::flat(&String::from_utf8(out.stdout).unwrap());
+    assert!(stdout.contains("(`12` is the profile's [defaults] value, not a cell of the file)"), "{stdout}");
+}
+
+/// A finding on a package cell the value map wrote (`TRUE`) was drawn at the offer cell as
+/// if it held `TRUE`, with a help ("set it to FALSE") for a column the HR file does not have.
+/// It now says the value map wrote it, for which offer, and what to change in the profile.
+#[test]
+fn a_finding_on_a_value_map_cell_names_the_offer() {
+    let (_, doc) = crate::util::check_json(
+        &fixture("profiles/rh-fr.csv"),
+        &["--profile", "fixtures/profiles/suspended-voice.toml"],
+    );
+    let d = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "suspended-service-assigned" && d["line"] == 2)
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    assert_eq!((d["cell"].as_str(), d["value"].as_str()), (Some("I2"), Some("TRUE")), "{d:#}");
+    assert!(
+        d["message"].as_str().unwrap().ends_with(
+            "(`TRUE` is what the profile's [packages] value map writes for the offer `Voix`, not a cell of the file)"
+        ),
+        "{d:#}"
+    );
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .ends_with("; or map the offer `Voix` to another package in the profile's [packages] values"),
+        "{d:#}"
+    );
+}

@@ -24,6 +24,8 @@ pub use safety::{is_formula, is_invisible};
 
 use crate::actions::{Action, Evidence};
 use crate::input::batch::Fields;
+use std::fmt::Write as _;
+
 use crate::input::{raw, CellNote, Meta};
 use crate::options::Options;
 use crate::report::Diagnostic;
@@ -391,6 +393,7 @@ fn check_cells<'a>(
         }
     }
 
+    profile_values(ctx, notes);
     // Report a row's findings left to right, row-level ones last, as a reader scans it.
     ctx.diags.sort_by_key(|d| d.col_index.unwrap_or(usize::MAX));
     *out = RowOutcome {
@@ -411,6 +414,53 @@ fn check_cells<'a>(
         Some(action) if !out.has_error() => action,
         _ => crate::actions::infer(out, lic.all_false),
     };
+}
+
+/// Findings about a value a profile wrote (`[defaults]`, `[[when]]`): the user's row does not
+/// hold it, so the finding has no cell (the human report draws it on the row) and says whose
+/// value it is, in its message and help (the JSON report's fields are unchanged).
+fn profile_values(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
+    for note in notes {
+        let CellNote::Filled(col, when) = *note else { continue };
+        let (source, fix) = match when.and_then(|n| ctx.schema.when_labels.get(n)) {
+            Some(label) => {
+                (format!("[[when]] value for {label}"), format!("in the [[when]] table for {label}"))
+            }
+            None => ("[defaults] value".to_owned(), "under [defaults]".to_owned()),
+        };
+        let column = ctx.schema.name(col).to_owned();
+        for d in ctx.diags.iter_mut().filter(|d| d.col_index == Some(col)) {
+            let value = d.value.as_deref().map_or_else(|| "the value".to_owned(), |v| format!("`{v}`"));
+            let _ = write!(d.message, " ({value} is the profile's {source}, not a cell of the file)");
+            d.help = format!("{}; or correct `{column}` {fix} in the profile", d.help).into();
+            d.cell = None;
+            d.source_col = None;
+        }
+    }
+    // A package or basic license cell the value map wrote: its cell is the offer's (the
+    // cause), which holds the offer, not the `TRUE` or `FALSE` the finding is about.
+    let schema = ctx.schema;
+    let Some(source) = ctx.source else { return };
+    for d in &mut ctx.diags {
+        let Some(col) = d.col_index else { continue };
+        if matches!(d.rule, Rule::UnmappedValue | Rule::NoPackage)
+            || !schema.generated.get(col).copied().unwrap_or(false)
+            || d.value.as_deref().is_none_or(|v| v.trim().is_empty())
+        {
+            continue;
+        }
+        let Some(offer) = schema.source_col(col).and_then(|c| source.get(c)).map(str::trim) else { continue };
+        let value = d.value.as_deref().unwrap_or_default();
+        let _ = write!(
+            d.message,
+            " (`{value}` is what the profile's [packages] value map writes for the offer `{offer}`, not a cell of the file)"
+        );
+        d.help = format!(
+            "{}; or map the offer `{offer}` to another package in the profile's [packages] values",
+            d.help
+        )
+        .into();
+    }
 }
 
 /// What a spreadsheet says about cells: error cells (`cell-error`, then read as empty by the

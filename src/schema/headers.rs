@@ -70,10 +70,25 @@ pub struct Schema {
     /// Per column, whether a profile filled it (defaults, the package value map) rather than
     /// copied it from one of the user's columns (empty without a profile).
     pub generated: Vec<bool>,
+    /// The conditions of a profile's `[[when]]` tables, as findings about the values they
+    /// write name them (empty without a profile).
+    pub when_labels: Vec<String>,
 }
 
 /// The add-on that needs a calling package, as a header key.
 const ADD_ON: &str = "attendant console";
+
+/// The add-on columns that need a calling package ([`Schema::add_ons`]).
+fn add_ons(columns: &[Column]) -> Vec<usize> {
+    columns
+        .iter()
+        .filter(|c| {
+            c.class == ColumnClass::OtherLicense
+                && split_license_header(&super::header_key(&c.canonical)).name == ADD_ON
+        })
+        .map(|c| c.index)
+        .collect()
+}
 
 /// Why a header could not be used at all.
 #[derive(Debug)]
@@ -307,14 +322,7 @@ impl Schema {
                 .collect(),
             basic: columns.iter().filter(|c| c.class == ColumnClass::BasicLicense).map(|c| c.index).collect(),
             booleans: columns.iter().filter(|c| c.class.is_boolean()).map(|c| c.index).collect(),
-            add_ons: columns
-                .iter()
-                .filter(|c| {
-                    c.class == ColumnClass::OtherLicense
-                        && split_license_header(&super::header_key(&c.canonical)).name == ADD_ON
-                })
-                .map(|c| c.index)
-                .collect(),
+            add_ons: add_ons(&columns),
             duplicates: columns
                 .iter()
                 .filter_map(|c| match c.class {
@@ -326,6 +334,7 @@ impl Schema {
             origin: (0..columns.len()).map(Some).collect(),
             input_headers: Vec::new(),
             generated: Vec::new(),
+            when_labels: Vec::new(),
             columns,
             catalogue,
         };

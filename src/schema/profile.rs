@@ -169,6 +169,8 @@ pub struct When {
     pub column_span: Range<usize>,
     /// The value (trimmed, lower-case).
     pub value: String,
+    /// The value as the profile writes it.
+    pub written: String,
     /// Canonical column -> value.
     pub set: Vec<(String, String)>,
 }
@@ -579,6 +581,7 @@ fn read_when(tables: &[WhenFile]) -> Result<Vec<When>, ProfileError> {
             column,
             column_span: w.column.span(),
             value,
+            written: w.value.clone(),
             set: column_values(&w.set, "[[when]] set")?,
         });
     }

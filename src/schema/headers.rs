@@ -90,6 +90,24 @@ fn add_ons(columns: &[Column]) -> Vec<usize> {
         .collect()
 }
 
+/// `unknown-column` for `header`; the help names the Meetings site's export when the
+/// headers are its.
+fn unknown_column(line: u64, header: &str, meetings: Option<super::foreign::Foreign>) -> Diagnostic {
+    let help = match meetings {
+        Some(f) => f.help().into(),
+        None => std::borrow::Cow::Borrowed(
+            "check the spelling against a fresh Control Hub export; hubcsv keeps the column as it is",
+        ),
+    };
+    Diagnostic::new(
+        Rule::UnknownColumn,
+        line,
+        format!("`{}` is not a Control Hub column hubcsv knows", header.trim()),
+        help,
+    )
+    .value(header.trim())
+}
+
 /// Why a header could not be used at all.
 #[derive(Debug)]
 pub enum HeaderError {
@@ -238,6 +256,10 @@ impl Schema {
         keep: &[String],
     ) -> Result<(Schema, Vec<Diagnostic>), HeaderError> {
         let known = known_columns();
+        // The Meetings site's export reads as a user CSV (its `Email` is an alias): its
+        // unknown columns say which file it is.
+        let meetings =
+            super::foreign::foreign_file(headers).filter(|f| f.kind == super::foreign::Kind::MeetingsSite);
         let mut diagnostics = Vec::new();
         let mut columns = Vec::with_capacity(headers.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
@@ -284,15 +306,7 @@ impl Schema {
                 continue;
             }
             if class == ColumnClass::Unknown {
-                let d = Diagnostic::new(
-                    Rule::UnknownColumn,
-                    line,
-                    format!("`{}` is not a Control Hub column hubcsv knows", header.trim()),
-                    "check the spelling against a fresh Control Hub export; hubcsv keeps the column as it is",
-                )
-                .value(header.trim())
-                .on_header(index, canonical.clone());
-                diagnostics.push(d);
+                diagnostics.push(unknown_column(line, header, meetings).on_header(index, canonical.clone()));
             }
             columns.push(Column { index, header: header.clone(), canonical, class, suspended });
         }

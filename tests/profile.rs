@@ -1017,3 +1017,38 @@ fn a_finding_on_a_value_map_cell_names_the_offer() {
         "{d:#}"
     );
 }
+
+/// A cross-row finding on a profile's value (a default number shared by every row without
+/// one) was reported at the empty HR cell (`F5`), as if the user had typed the number
+/// twice. It has no cell and says the profile wrote the value, as the row's own findings do.
+#[test]
+fn a_duplicate_made_by_a_default_says_the_profile_wrote_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        "region = \"US\"\n[aliases]\n\"Office Phone\" = \"Phone Number\"\n[defaults]\n\"Phone Number\" = \"+14085550199\"\n",
+    )
+    .unwrap();
+    let (_, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &["--profile", profile.to_str().unwrap()],
+    );
+    let found: Vec<&serde_json::Value> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "duplicate-phone-number")
+        .collect();
+    assert_eq!(found.len(), 2, "{doc:#}");
+    for d in found {
+        assert_eq!(d["cell"], serde_json::Value::Null, "{d:#}");
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .ends_with("(`+14085550199` is the profile's [defaults] value, not a cell of the file)"),
+            "{d:#}"
+        );
+    }
+}

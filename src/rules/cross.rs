@@ -138,6 +138,17 @@ impl CrossCheck {
                 ));
             }
         }
+        // A duplicate of a value the profile wrote (a default number on every row without
+        // one) is the profile's, not the row's cell.
+        for d in &mut found {
+            let slot =
+                [Some(schema.email), schema.phone, schema.extension].iter().position(|c| *c == d.col_index);
+            if let (Some(col), Some(&by)) = (d.col_index, slot.and_then(|i| row.keys.filled.get(i))) {
+                if by > 0 {
+                    super::profile_value(d, schema, col, (by > 1).then(|| usize::from(by - 2)));
+                }
+            }
+        }
         if self.rows == self.max_rows + 1 {
             let mut d = Diagnostic::new(
                 Rule::TooManyRows,

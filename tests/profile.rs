@@ -1052,3 +1052,28 @@ fn a_duplicate_made_by_a_default_says_the_profile_wrote_it() {
         );
     }
 }
+
+/// A `[defaults]` (or `[[when]]`) email gave every HR row without one the same identity:
+/// the first became an `add` of that user, the others `duplicate-user`, where `missing-email`
+/// would have said what is wrong. The profile is refused.
+#[test]
+fn a_default_email_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, line) in [
+        ("region = \"FR\"\n[defaults]\n\"User ID/Email (Required)\" = \"nobody@example.com\"\n", 3),
+        ("[[when]]\ncolumn = \"Pays\"\nvalue = \"France\"\nset = { \"userid/email\" = \"x@example.com\" }\n", 4),
+    ] {
+        let profile = dir.path().join("p.toml");
+        std::fs::write(&profile, text).unwrap();
+        let out = hubcsv()
+            .args(["check", "--profile"])
+            .arg(&profile)
+            .arg(fixture("profiles/rh-fr.csv"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let stderr = crate::util::flat(&String::from_utf8(out.stderr).unwrap());
+        assert!(stderr.contains(&format!("p.toml:{line}: `User ID/Email (Required)` identifies each user")), "{stderr}");
+        assert!(stderr.contains("HC043"), "{stderr}");
+    }
+}

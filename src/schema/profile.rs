@@ -553,6 +553,15 @@ fn column_values(
     let mut out = Vec::with_capacity(map.len());
     for (k, v) in map {
         let column = writable_column(k)?.ok_or_else(|| unknown_column(k.get_ref(), k.span()))?;
+        if KNOWN.iter().any(|(c, _, class)| *c == column && *class == ColumnClass::Identity) {
+            return Err(ProfileError {
+                message: format!(
+                    "`{column}` identifies each user: a default would give every row without an email the same user"
+                ),
+                span: Some(k.span()),
+                help: "leave the email out of {table}: a row without one is `missing-email`; map the HR column that holds the emails under [aliases]".replace("{table}", table),
+            });
+        }
         seen.first(table, k, column.to_owned())?;
         out.push((column.to_owned(), v.clone()));
     }

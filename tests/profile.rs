@@ -1077,3 +1077,20 @@ fn a_default_email_is_refused() {
         assert!(stderr.contains("HC043"), "{stderr}");
     }
 }
+
+/// `profile init` proposes `# "Matricule" = ""`; uncommented as it is, the profile was
+/// refused with an empty name ("is not a Control Hub column"), which names nothing. The message now
+/// names the HR header and says the target is empty.
+#[test]
+fn an_alias_left_empty_names_its_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, "[aliases]\n\"Nom\" = \"Last Name\"\n\"Matricule\" = \" \"\n").unwrap();
+    let (code, doc) =
+        crate::util::check_json(&fixture("profiles/rh-fr.csv"), &["--profile", profile.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.ends_with("p.toml:3: `Matricule` is mapped to an empty header"), "{message}");
+    let help = doc["error"]["help"].as_str().unwrap();
+    assert!(help.starts_with("write the Control Hub column it maps to"), "{help}");
+}

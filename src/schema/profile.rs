@@ -407,6 +407,14 @@ impl Profile {
         read_catalogue(&mut profile, &file, catalogue)?;
         let mut seen = Seen::default();
         for (hr, target) in &file.aliases {
+            if target.get_ref().trim().is_empty() {
+                // As `profile init` proposes it: `"Matricule" = ""`.
+                return Err(ProfileError {
+                    message: format!("`{}` is mapped to an empty header", hr.get_ref()),
+                    span: Some(target.span()),
+                    help: "write the Control Hub column it maps to (`Title`, `Department`, ...), or remove the line to leave the column out".to_owned(),
+                });
+            }
             let canonical = match writable_column(target)? {
                 Some(column) => column.to_owned(),
                 None => license_column(target.get_ref(), catalogue, &profile)

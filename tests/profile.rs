@@ -1094,3 +1094,20 @@ fn an_alias_left_empty_names_its_header() {
     let help = doc["error"]["help"].as_str().unwrap();
     assert!(help.starts_with("write the Control Hub column it maps to"), "{help}");
 }
+
+/// `UK` is what an admin types for the United Kingdom, whose region code is `GB`: the
+/// profile's `region` and `--region` refused it without saying so.
+#[test]
+fn a_uk_region_points_at_gb() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, "region = \"uk\"\n").unwrap();
+    let (code, doc) =
+        crate::util::check_json(&fixture("profiles/rh-fr.csv"), &["--profile", profile.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(doc["error"]["help"].as_str().unwrap().contains("the United Kingdom's is GB"), "{doc:#}");
+    let out = hubcsv().args(["check", "--region", "UK"]).arg(fixture("example/upload.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("the United Kingdom's is GB"), "{stderr}");
+}

@@ -398,7 +398,10 @@ impl Profile {
                 Some(region.get_ref().to_ascii_uppercase().parse().map_err(|_| ProfileError {
                     message: format!("`{}` is not a region code", region.get_ref()),
                     span: Some(region.span()),
-                    help: "use a two-letter region such as FR, BE, US".to_owned(),
+                    help: format!(
+                        "use a two-letter region such as FR, BE, US{}",
+                        region_hint(region.get_ref())
+                    ),
                 })?);
         }
         profile.keep = file.keep.iter().map(|k| header_key(k.get_ref())).collect();
@@ -791,6 +794,17 @@ pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
     ("webex site", "Preferred Webex Site"),
     ("site webex", "Preferred Webex Site"),
 ];
+
+/// What to add to the message refusing region code `code`: `UK` is what admins type for the
+/// United Kingdom, whose ISO code (the one `phonenumber` takes) is `GB`.
+#[must_use]
+pub fn region_hint(code: &str) -> &'static str {
+    if code.trim().eq_ignore_ascii_case("uk") {
+        " (the United Kingdom's is GB)"
+    } else {
+        ""
+    }
+}
 
 /// How an HR value is matched (value-map keys, `[[when]]` values): trimmed, lower-case,
 /// accents composed (NFC: `Réunions` typed on macOS is `e` + U+0301).

@@ -1111,3 +1111,31 @@ fn a_uk_region_points_at_gb() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("the United Kingdom's is GB"), "{stderr}");
 }
+
+/// A `[defaults]` or `[[when]]` value for a license column (`"Webex Calling" = "TRUE"`) was
+/// refused as "`Webex Calling` is not a Control Hub column", which is false and says
+/// nothing of how a profile sets packages. The message now says it is a license column and
+/// the help points at `[packages]`.
+#[test]
+fn a_default_for_a_license_column_points_at_packages() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, column) in [
+        ("[defaults]\n\"Webex Calling\" = \"TRUE\"\n", "Webex Calling"),
+        (
+            "[[when]]\ncolumn = \"Pays\"\nvalue = \"France\"\nset = { \"Basic Messaging\" = \"FALSE\" }\n",
+            "Basic Messaging",
+        ),
+        ("[defaults]\n\"Webex Voice [Sub100200]\" = \"TRUE\"\n", "Webex Voice [Sub100200]"),
+    ] {
+        let profile = dir.path().join("p.toml");
+        std::fs::write(&profile, text).unwrap();
+        let (code, doc) = crate::util::check_json(
+            &fixture("profiles/rh-fr.csv"),
+            &["--profile", profile.to_str().unwrap()],
+        );
+        assert_eq!(code, 2, "{text}");
+        let message = doc["error"]["message"].as_str().unwrap();
+        assert!(message.contains(&format!("`{column}` is a license column")), "{message}");
+        assert!(doc["error"]["help"].as_str().unwrap().contains("[packages]"), "{doc:#}");
+    }
+}

@@ -554,6 +554,25 @@ fn kept_columns_are_not_mapped(profile: &Profile, file: &File, text: &str) -> Re
     Ok(())
 }
 
+/// The error for a `[defaults]` or `[[when]]` key that is no column a default may fill: a
+/// license column (a package, a basic license, any header with a `[Sub...]` suffix), whose
+/// values a profile sets with `[packages]`, or no Control Hub column at all.
+fn not_a_default_column(key: &Spanned<String>, table: &str) -> ProfileError {
+    let name = header_key(key.get_ref());
+    let parts = super::packages::split_license_header(&name);
+    if parts.suffix.is_none() && Catalogue::default().classify(parts.name).is_none() {
+        return unknown_column(key.get_ref(), key.span());
+    }
+    ProfileError {
+        message: format!(
+            "`{}` is a license column: {table} fills Control Hub's other columns, not a user's packages",
+            key.get_ref().trim()
+        ),
+        span: Some(key.span()),
+        help: "set packages with [packages]: `column` names the HR column that decides them (an offer, a country, ...) and `values` maps its values to package ids; an HR Yes/No column per package maps to its column under [aliases]".to_owned(),
+    }
+}
+
 /// A `[defaults]` table or a `[[when]]` set: canonical column -> value. Two keys for one
 /// column (`Location` and `location`) would leave the file's order to pick the value.
 fn column_values(
@@ -563,7 +582,7 @@ fn column_values(
     let mut seen = Seen::default();
     let mut out = Vec::with_capacity(map.len());
     for (k, v) in map {
-        let column = writable_column(k)?.ok_or_else(|| unknown_column(k.get_ref(), k.span()))?;
+        let column = writable_column(k)?.ok_or_else(|| not_a_default_column(k, table))?;
         if KNOWN.iter().any(|(c, _, class)| *c == column && *class == ColumnClass::Identity) {
             return Err(ProfileError {
                 message: format!(

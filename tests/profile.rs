@@ -1093,6 +1093,13 @@ fn an_alias_left_empty_names_its_header() {
     assert!(message.ends_with("p.toml:3: `Matricule` is mapped to an empty header"), "{message}");
     let help = doc["error"]["help"].as_str().unwrap();
     assert!(help.starts_with("write the Control Hub column it maps to"), "{help}");
+    assert!(help.ends_with("remove the line to leave the column out"), "{help}");
+    // A header the built-in aliases map is not left out by removing the line.
+    std::fs::write(&profile, "[aliases]\n\"Site\" = \"\"\n").unwrap();
+    let (_, doc) =
+        crate::util::check_json(&fixture("profiles/rh-fr.csv"), &["--profile", profile.to_str().unwrap()]);
+    let help = doc["error"]["help"].as_str().unwrap();
+    assert!(help.ends_with("remove the line: the built-in aliases map it to `Location`"), "{help}");
 }
 
 /// `UK` is what an admin types for the United Kingdom, whose region code is `GB`: the

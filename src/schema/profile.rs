@@ -412,10 +412,17 @@ impl Profile {
         for (hr, target) in &file.aliases {
             if target.get_ref().trim().is_empty() {
                 // As `profile init` proposes it: `"Matricule" = ""`.
+                let help = match super::resolve_name(hr.get_ref()) {
+                    // A built-in alias maps it without the line: removing it does not drop it.
+                    Some(builtin) => format!(
+                        "write the Control Hub column it maps to (`Title`, `Department`, ...), or remove the line: the built-in aliases map it to `{builtin}`"
+                    ),
+                    None => "write the Control Hub column it maps to (`Title`, `Department`, ...), or remove the line to leave the column out".to_owned(),
+                };
                 return Err(ProfileError {
                     message: format!("`{}` is mapped to an empty header", hr.get_ref()),
                     span: Some(target.span()),
-                    help: "write the Control Hub column it maps to (`Title`, `Department`, ...), or remove the line to leave the column out".to_owned(),
+                    help,
                 });
             }
             let canonical = match writable_column(target)? {

@@ -1146,3 +1146,35 @@ fn a_default_for_a_license_column_points_at_packages() {
         assert!(doc["error"]["help"].as_str().unwrap().contains("[packages]"), "{doc:#}");
     }
 }
+
+/// `profile init` on an export whose email column no alias knows (`Mail pro`) listed it
+/// among the columns left out, and said nothing of the missing identity: used as is, the
+/// profile stopped every run with `missing-email-column`. It now maps the column whose
+/// values are email addresses, saying why; and names a foreign file by its headers.
+#[test]
+fn profile_init_maps_the_column_holding_the_emails() {
+    let out =
+        hubcsv().args(["profile", "init"]).arg(fixture("profiles/email-unmapped.csv")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("# No header is Control Hub's `User ID/Email (Required)`, which every row needs;\n# `Mail pro` holds email addresses:\n\"Mail pro\" = \"User ID/Email (Required)\"\n"),
+        "{text}"
+    );
+    assert!(!text.contains("# \"Mail pro\" = \"\""), "{text}");
+    // As proposed, the profile reads the file.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, &text).unwrap();
+    let (code, doc) = crate::util::check_json(
+        &fixture("profiles/email-unmapped.csv"),
+        &["--profile", profile.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["rows"][0]["user"], "jean.dupont@example.com");
+    // Without a column of emails, it says what is missing.
+    let out =
+        hubcsv().args(["profile", "init"]).arg(fixture("foreign/locations-export.csv")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("# No header is Control Hub's `User ID/Email (Required)`, which every row needs:\n# map the column holding the users' emails to it.\n"), "{text}");
+    assert!(text.contains("# Note: these headers are those of Control Hub's locations CSV"), "{text}");
+}

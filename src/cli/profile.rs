@@ -110,6 +110,21 @@ fn shell_word(s: &str) -> String {
     out
 }
 
+/// Control Hub's identity column.
+const EMAIL: &str = "User ID/Email (Required)";
+
+/// The first unmapped column whose sampled values are all email addresses.
+fn email_column(unmapped: &[usize], values: &[Distinct], first: &dyn Fn(usize) -> bool) -> Option<usize> {
+    let email = |v: &str| {
+        v.split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'))
+    };
+    unmapped
+        .iter()
+        .copied()
+        .find(|&i| first(i) && !values[i].is_empty() && values[i].values().all(|v| email(v)))
+}
+
 /// Words that make a column or its values look like a wholesale offer.
 const OFFER_WORDS: &[&str] = &[
     "offer", "offre", "package", "forfait", "licen", "lizenz", "plan", "voice", "voix", "suite", "meeting",
@@ -218,6 +233,9 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
     let _ = writeln!(out, "# Profile proposed by `hubcsv profile init {file}`. Check every line, then:");
     let _ = writeln!(out, "#   hubcsv fix --profile profile.toml {file} -o upload.csv");
     let _ = writeln!(out, "# Format: docs/profiles.md\n");
+    if let Some(foreign) = hubcsv::schema::foreign::foreign_file(headers) {
+        let _ = writeln!(out, "# Note: {}\n", one_line(&foreign.help()));
+    }
     let _ = writeln!(out, "# Phone numbers without a country code are read in this region:");
     let _ = writeln!(out, "# region = \"FR\"\n");
     let _ = writeln!(out, "[aliases]");
@@ -240,12 +258,28 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
             out.push_str(&repeated_note(&same[i]));
         }
     }
+    // Without an email column, every run stops (`missing-email-column`): map the column whose
+    // values are email addresses, or say what is missing.
+    let has_email = headers.iter().any(|h| resolve_name(h) == Some(EMAIL));
+    let emails = if has_email { None } else { email_column(unmapped, values, &first) };
+    if !has_email {
+        let _ = write!(out, "# No header is Control Hub's `{EMAIL}`, which every row needs");
+        match emails {
+            Some(i) => {
+                let _ = writeln!(out, ";\n# `{}` holds email addresses:", escaped(&headers[i]));
+                let _ = writeln!(out, "{} = {}", quoted(&headers[i]), quoted(EMAIL));
+            }
+            None => {
+                let _ = writeln!(out, ":\n# map the column holding the users' emails to it.");
+            }
+        }
+    }
     let _ = writeln!(
         out,
         "# A Yes/No column per package maps to its package column (\"Calling\" = \"Webex Calling\").\n# Not mapped: give a Control Hub column, or leave the line out (the column is dropped):"
     );
     for &i in unmapped {
-        if !headers[i].is_empty() && first(i) {
+        if !headers[i].is_empty() && first(i) && Some(i) != emails {
             let _ = writeln!(out, "# {} = \"\"", quoted(&headers[i]));
             out.push_str(&repeated_note(&same[i]));
         }

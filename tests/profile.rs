@@ -1178,3 +1178,20 @@ fn profile_init_maps_the_column_holding_the_emails() {
     assert!(text.contains("# No header is Control Hub's `User ID/Email (Required)`, which every row needs:\n# map the column holding the users' emails to it.\n"), "{text}");
     assert!(text.contains("# Note: these headers are those of Control Hub's locations CSV"), "{text}");
 }
+
+/// An export with `Site` (a built-in alias of Location) and `Location` both: `profile init`
+/// listed `"Site" -> "Location"` without a word, and every run then compared the two
+/// columns (`duplicate-header`), keeping the first. The proposal now says so.
+#[test]
+fn profile_init_says_when_two_headers_map_to_one_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hr.csv");
+    std::fs::write(&file, "Email,Nom,Site,Location\na@example.com,A,Paris,Lyon\n").unwrap();
+    let out = hubcsv().args(["profile", "init"]).arg(&file).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("#   \"Site\" -> \"Location\"\n#   the file has `Location` too (column D): both are Location; hubcsv reads C, the first (a row where D differs is a duplicate-header error); map `Site` to another column to keep them apart\n"),
+        "{text}"
+    );
+    hubcsv::schema::Profile::parse(&text, &hubcsv::schema::Catalogue::default()).unwrap();
+}

@@ -224,6 +224,24 @@ fn repeated_note(columns: &[usize]) -> String {
     )
 }
 
+/// The comment after a built-in alias line when another header of the file is the same
+/// Control Hub column `column` (`Site` and `Location`): both are read as it.
+fn same_column_note(headers: &[String], i: usize, column: &str) -> String {
+    let key = header_key(&headers[i]);
+    let Some(other) = (0..headers.len())
+        .find(|&j| j != i && header_key(&headers[j]) != key && resolve_name(&headers[j]) == Some(column))
+    else {
+        return String::new();
+    };
+    let (first, second) = (column_letters(i.min(other)), column_letters(i.max(other)));
+    format!(
+        "#   the file has `{}` too (column {}): both are {column}; hubcsv reads {first}, the first (a row where {second} differs is a duplicate-header error); map `{}` to another column to keep them apart\n",
+        one_line(headers[other].trim()),
+        column_letters(other),
+        one_line(headers[i].trim()),
+    )
+}
+
 fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinct]) -> String {
     let file = &one_line(file);
     let same = same_header(headers);
@@ -245,6 +263,7 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
             if header_key(c) != header_key(h) {
                 let _ = writeln!(out, "#   {} -> {}", quoted(h), quoted(c));
                 out.push_str(&repeated_note(&same[i]));
+                out.push_str(&same_column_note(headers, i, c));
             }
         }
     }

@@ -1041,6 +1041,14 @@ fn a_duplicate_made_by_a_default_says_the_profile_wrote_it() {
         .filter(|d| d["rule"] == "duplicate-phone-number")
         .collect();
     assert_eq!(found.len(), 2, "{doc:#}");
+    // The first row is named without a cell too: the profile wrote its number as well.
+    assert!(
+        found[0]["message"].as_str().unwrap().starts_with(
+            "`+14085550199` is also the number of the user on line 4, where the profile wrote it ("
+        ),
+        "{:#}",
+        found[0]
+    );
     for d in found {
         assert_eq!(d["cell"], serde_json::Value::Null, "{d:#}");
         assert!(

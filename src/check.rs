@@ -611,6 +611,7 @@ impl Header {
             schema.origin.clone_from(&m.origin);
             schema.input_headers.clone_from(&input_headers);
             schema.generated = m.generated();
+            schema.when_labels = m.when_labels();
             name_own_columns(&schema, &mut diagnostics);
         }
         // Header cells are on the header's row, which blank rows (or a sheet's table that

@@ -110,6 +110,9 @@ impl Error {
             Error::Io { .. } => "check the path and that you may read the file".to_owned(),
             Error::Unreadable { help, .. } => help.clone(),
             Error::Profile(p) => p.help.clone(),
+            Error::MissingEmailColumn { headers, .. } if crate::schema::foreign::foreign_file(headers).is_some() => {
+                crate::schema::foreign::foreign_file(headers).map(|f| f.help()).unwrap_or_default()
+            }
             Error::MissingEmailColumn { headers, path, .. } => {
                 let shown: Vec<&str> = headers.iter().take(8).map(|h| h.trim()).collect();
                 let mut help = format!(

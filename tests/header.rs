@@ -181,3 +181,46 @@ fn a_header_a_spreadsheet_would_run_is_an_error_and_written_escaped() {
     assert_eq!(run.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&again).unwrap(), corrected);
 }
+
+/// Control Hub's other CSVs given as the user list got a generic `missing-email-column`
+/// ("the header row must contain `User ID/Email (Required)`..."): the admin is not told
+/// that the file is another export, nor which to give instead. The rule stays; its help
+/// names the file the headers show, and what to export.
+#[test]
+fn a_foreign_control_hub_csv_is_named_with_what_to_export_instead() {
+    for (file, what, instead) in [
+        ("locations-export.csv", "Control Hub's locations CSV", "--locations FILE"),
+        ("numbers-export.csv", "Control Hub's numbers list", "Users > Manage users > Export"),
+        (
+            "user-calling-data.csv",
+            "Webex Calling's Manage User Calling Data CSV",
+            "Users > Manage users > Export",
+        ),
+    ] {
+        let (code, doc) = crate::util::check_json(&crate::util::fixture(&format!("foreign/{file}")), &[]);
+        assert_eq!(code, 2, "{file}: {doc:#}");
+        assert_eq!(doc["error"]["rule"], "missing-email-column", "{file}");
+        assert_eq!(doc["error"]["code"], "HC005", "{file}");
+        let help = doc["error"]["help"].as_str().unwrap();
+        assert!(help.starts_with(&format!("these headers are those of {what}")), "{file}: {help}");
+        assert!(help.contains(instead), "{file}: {help}");
+    }
+}
+
+/// The Webex Meetings site's user export (UTF-16LE, tab-separated) has an `Email` column,
+/// which a built-in alias maps: it was checked as a user CSV, with an `unknown-column`
+/// warning per Meetings column and every user an `add` of no package. Its unknown-column
+/// warnings now say which file it is and what to export.
+#[test]
+fn the_meetings_site_export_is_named() {
+    let (code, doc) = crate::util::check_json(&crate::util::fixture("foreign/meetings-site-users.csv"), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    let unknown: Vec<&serde_json::Value> =
+        doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["rule"] == "unknown-column").collect();
+    assert!(!unknown.is_empty(), "{doc:#}");
+    for d in unknown {
+        let help = d["help"].as_str().unwrap();
+        assert!(help.starts_with("these headers are those of the Webex Meetings site's user CSV"), "{help}");
+        assert!(help.contains("Users > Manage users > Export"), "{help}");
+    }
+}

@@ -868,3 +868,338 @@ fn profile_init_says_a_yes_no_column_maps_to_its_package() {
     let text = text.replace("# \"Calling License\" = \"\"", "\"Calling License\" = \"Webex Calling\"");
     hubcsv::schema::Profile::parse(&text, &hubcsv::schema::Catalogue::default()).unwrap();
 }
+
+/// A `keep` entry whose column an alias maps (the profile's or a built-in one) was silently
+/// ignored: the column came out under the Control Hub header only, not as it is. The profile
+/// is refused, naming its line and both entries.
+#[test]
+fn a_kept_column_that_an_alias_maps_is_refused() {
+    let out = hubcsv()
+        .args(["check", "--profile", "fixtures/profiles/keep-aliased.toml"])
+        .arg(fixture("profiles/rh-fr.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = crate::util::flat(&String::from_utf8(out.stderr).unwrap());
+    assert!(stderr.contains("HC043 invalid-profile"), "{stderr}");
+    assert!(stderr.contains("keep-aliased.toml:2"), "{stderr}");
+    assert!(
+        stderr.contains("`Matricule` is in keep and in [aliases] (line 5: `Matricule` = `Title`)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: remove it from keep to upload the column as `Title`, or remove the alias"),
+        "{stderr}"
+    );
+    // A built-in alias maps `Nom` to Last Name: kept as is, it would not be either.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, "keep = [\"nom \"]\n").unwrap();
+    let (code, doc) =
+        crate::util::check_json(&fixture("profiles/rh-fr.csv"), &["--profile", profile.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["error"]["code"], "HC043");
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("p.toml:1: `nom ` is in keep, and the built-in aliases map it to `Last Name`"),
+        "{message}"
+    );
+}
+
+/// `profile init` listed a header the file has twice twice (`# "Code" = ""` on two lines,
+/// and `Courriel` twice among the built-in aliases). Each is proposed once, with a comment
+/// saying it is repeated and which column hubcsv reads.
+#[test]
+fn profile_init_proposes_a_repeated_header_once() {
+    let out =
+        hubcsv().args(["profile", "init"]).arg(fixture("profiles/hr-headers-twice.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("# \"Code\" = \"\"").count(), 1, "{text}");
+    assert_eq!(text.matches("\"Courriel\" -> \"User ID/Email (Required)\"").count(), 1, "{text}");
+    assert!(!text.contains("\"COURRIEL\""), "{text}");
+    assert!(
+        text.contains("# \"Code\" = \"\"\n#   repeated: columns D and E; hubcsv reads D, the first (a row where E differs is a duplicate-header error)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("#   \"Courriel\" -> \"User ID/Email (Required)\"\n#   repeated: columns B and G; hubcsv reads B,"),
+        "{text}"
+    );
+    // Still a profile hubcsv accepts as it is.
+    hubcsv::schema::Profile::parse(&text, &hubcsv::schema::Catalogue::default()).unwrap();
+    // A repeated offer column cannot be the [packages] column: the proposal says so.
+    let out =
+        hubcsv().args(["profile", "init"]).arg(fixture("profiles/hr-offer-twice.csv")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("the [packages] column must be one column"), "{text}");
+}
+
+/// A finding on a value the profile wrote (a `[defaults]` or `[[when]]` value) read as if
+/// the user's row held it: a bad default Phone Number filling an empty `Office Phone` cell
+/// was reported at that (empty) cell, `F4`, with the default as its value, and nothing said
+/// the value was the profile's. The finding now has no cell and says where the value came
+/// from, in the message and the help (no new JSON field).
+#[test]
+fn a_finding_on_a_profile_value_says_the_profile_wrote_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        "[aliases]\n\"Office Phone\" = \"Phone Number\"\n[defaults]\n\"Phone Number\" = \"12\"\n[[when]]\ncolumn = \"Department\"\nvalue = \"Sales\"\nset = { \"Extension\" = \"12a\" }\n",
+    )
+    .unwrap();
+    let args = ["--profile", profile.to_str().unwrap()];
+    let (_, doc) = crate::util::check_json(&fixture("profiles/hr-workday.csv"), &args);
+    let find = |rule: &str, line: u64| {
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == rule && d["line"] == line)
+            .unwrap_or_else(|| panic!("{rule} on line {line}: {doc:#}"))
+            .clone()
+    };
+    // The HR cell is empty: the default filled it.
+    let d = find("invalid-phone-number", 4);
+    assert_eq!((&d["cell"], &d["value"]), (&serde_json::Value::Null, &serde_json::json!("12")), "{d:#}");
+    let message = d["message"].as_str().unwrap();
+    assert!(message.ends_with("(`12` is the profile's [defaults] value, not a cell of the file)"), "{d:#}");
+    assert!(
+        d["help"].as_str().unwrap().ends_with("; or correct `Phone Number` under [defaults] in the profile"),
+        "{d:#}"
+    );
+    // A cell the user filled is theirs, and said nothing of the profile.
+    let d = find("invalid-phone-number", 2);
+    assert_eq!(d["cell"], "F2", "{d:#}");
+    assert!(!d["message"].as_str().unwrap().contains("profile"), "{d:#}");
+    // A [[when]] value names its table.
+    let d = find("invalid-extension", 2);
+    assert!(
+        d["message"].as_str().unwrap().ends_with(
+            "(`12a` is the profile's [[when]] value for `Department` = `Sales`, not a cell of the file)"
+        ),
+        "{d:#}"
+    );
+    // The human report says so too, drawn on the row.
+    let out = hubcsv().arg("check").args(args).arg(fixture("profiles/hr-workday.csv")).output().unwrap();
+    let stdout = crate::util::flat(&String::from_utf8(out.stdout).unwrap());
+    assert!(stdout.contains("(`12` is the profile's [defaults] value, not a cell of the file)"), "{stdout}");
+}
+
+/// A finding on a package cell the value map wrote (`TRUE`) was drawn at the offer cell as
+/// if it held `TRUE`, with a help ("set it to FALSE") for a column the HR file does not have.
+/// It now says the value map wrote it, for which offer, and what to change in the profile.
+#[test]
+fn a_finding_on_a_value_map_cell_names_the_offer() {
+    let (_, doc) = crate::util::check_json(
+        &fixture("profiles/rh-fr.csv"),
+        &["--profile", "fixtures/profiles/suspended-voice.toml"],
+    );
+    let d = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "suspended-service-assigned" && d["line"] == 2)
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    assert_eq!((d["cell"].as_str(), d["value"].as_str()), (Some("I2"), Some("TRUE")), "{d:#}");
+    assert!(
+        d["message"].as_str().unwrap().ends_with(
+            "(`TRUE` is what the profile's [packages] value map writes for the offer `Voix`, not a cell of the file)"
+        ),
+        "{d:#}"
+    );
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .ends_with("; or map the offer `Voix` to another package in the profile's [packages] values"),
+        "{d:#}"
+    );
+}
+
+/// A cross-row finding on a profile's value (a default number shared by every row without
+/// one) was reported at the empty HR cell (`F5`), as if the user had typed the number
+/// twice. It has no cell and says the profile wrote the value, as the row's own findings do.
+#[test]
+fn a_duplicate_made_by_a_default_says_the_profile_wrote_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        "region = \"US\"\n[aliases]\n\"Office Phone\" = \"Phone Number\"\n[defaults]\n\"Phone Number\" = \"+14085550199\"\n",
+    )
+    .unwrap();
+    let (_, doc) = crate::util::check_json(
+        &fixture("profiles/hr-workday.csv"),
+        &["--profile", profile.to_str().unwrap()],
+    );
+    let found: Vec<&serde_json::Value> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "duplicate-phone-number")
+        .collect();
+    assert_eq!(found.len(), 2, "{doc:#}");
+    // The first row is named without a cell too: the profile wrote its number as well.
+    assert!(
+        found[0]["message"].as_str().unwrap().starts_with(
+            "`+14085550199` is also the number of the user on line 4, where the profile wrote it ("
+        ),
+        "{:#}",
+        found[0]
+    );
+    for d in found {
+        assert_eq!(d["cell"], serde_json::Value::Null, "{d:#}");
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .ends_with("(`+14085550199` is the profile's [defaults] value, not a cell of the file)"),
+            "{d:#}"
+        );
+    }
+}
+
+/// A `[defaults]` (or `[[when]]`) email gave every HR row without one the same identity:
+/// the first became an `add` of that user, the others `duplicate-user`, where `missing-email`
+/// would have said what is wrong. The profile is refused.
+#[test]
+fn a_default_email_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, line) in [
+        ("region = \"FR\"\n[defaults]\n\"User ID/Email (Required)\" = \"nobody@example.com\"\n", 3),
+        ("[[when]]\ncolumn = \"Pays\"\nvalue = \"France\"\nset = { \"userid/email\" = \"x@example.com\" }\n", 4),
+    ] {
+        let profile = dir.path().join("p.toml");
+        std::fs::write(&profile, text).unwrap();
+        let out = hubcsv()
+            .args(["check", "--profile"])
+            .arg(&profile)
+            .arg(fixture("profiles/rh-fr.csv"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let stderr = crate::util::flat(&String::from_utf8(out.stderr).unwrap());
+        assert!(stderr.contains(&format!("p.toml:{line}: `User ID/Email (Required)` identifies each user")), "{stderr}");
+        assert!(stderr.contains("HC043"), "{stderr}");
+    }
+}
+
+/// `profile init` proposes `# "Matricule" = ""`; uncommented as it is, the profile was
+/// refused with an empty name ("is not a Control Hub column"), which names nothing. The message now
+/// names the HR header and says the target is empty.
+#[test]
+fn an_alias_left_empty_names_its_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, "[aliases]\n\"Nom\" = \"Last Name\"\n\"Matricule\" = \" \"\n").unwrap();
+    let (code, doc) =
+        crate::util::check_json(&fixture("profiles/rh-fr.csv"), &["--profile", profile.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.ends_with("p.toml:3: `Matricule` is mapped to an empty header"), "{message}");
+    let help = doc["error"]["help"].as_str().unwrap();
+    assert!(help.starts_with("write the Control Hub column it maps to"), "{help}");
+    assert!(help.ends_with("remove the line to leave the column out"), "{help}");
+    // A header the built-in aliases map is not left out by removing the line.
+    std::fs::write(&profile, "[aliases]\n\"Site\" = \"\"\n").unwrap();
+    let (_, doc) =
+        crate::util::check_json(&fixture("profiles/rh-fr.csv"), &["--profile", profile.to_str().unwrap()]);
+    let help = doc["error"]["help"].as_str().unwrap();
+    assert!(help.ends_with("remove the line: the built-in aliases map it to `Location`"), "{help}");
+}
+
+/// `UK` is what an admin types for the United Kingdom, whose region code is `GB`: the
+/// profile's `region` and `--region` refused it without saying so.
+#[test]
+fn a_uk_region_points_at_gb() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, "region = \"uk\"\n").unwrap();
+    let (code, doc) =
+        crate::util::check_json(&fixture("profiles/rh-fr.csv"), &["--profile", profile.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(doc["error"]["help"].as_str().unwrap().contains("the United Kingdom's is GB"), "{doc:#}");
+    let out = hubcsv().args(["check", "--region", "UK"]).arg(fixture("example/upload.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("the United Kingdom's is GB"), "{stderr}");
+}
+
+/// A `[defaults]` or `[[when]]` value for a license column (`"Webex Calling" = "TRUE"`) was
+/// refused as "`Webex Calling` is not a Control Hub column", which is false and says
+/// nothing of how a profile sets packages. The message now says it is a license column and
+/// the help points at `[packages]`.
+#[test]
+fn a_default_for_a_license_column_points_at_packages() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, column) in [
+        ("[defaults]\n\"Webex Calling\" = \"TRUE\"\n", "Webex Calling"),
+        (
+            "[[when]]\ncolumn = \"Pays\"\nvalue = \"France\"\nset = { \"Basic Messaging\" = \"FALSE\" }\n",
+            "Basic Messaging",
+        ),
+        ("[defaults]\n\"Webex Voice [Sub100200]\" = \"TRUE\"\n", "Webex Voice [Sub100200]"),
+    ] {
+        let profile = dir.path().join("p.toml");
+        std::fs::write(&profile, text).unwrap();
+        let (code, doc) = crate::util::check_json(
+            &fixture("profiles/rh-fr.csv"),
+            &["--profile", profile.to_str().unwrap()],
+        );
+        assert_eq!(code, 2, "{text}");
+        let message = doc["error"]["message"].as_str().unwrap();
+        assert!(message.contains(&format!("`{column}` is a license column")), "{message}");
+        assert!(doc["error"]["help"].as_str().unwrap().contains("[packages]"), "{doc:#}");
+    }
+}
+
+/// `profile init` on an export whose email column no alias knows (`Mail pro`) listed it
+/// among the columns left out, and said nothing of the missing identity: used as is, the
+/// profile stopped every run with `missing-email-column`. It now maps the column whose
+/// values are email addresses, saying why; and names a foreign file by its headers.
+#[test]
+fn profile_init_maps_the_column_holding_the_emails() {
+    let out =
+        hubcsv().args(["profile", "init"]).arg(fixture("profiles/email-unmapped.csv")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("# No header is Control Hub's `User ID/Email (Required)`, which every row needs;\n# `Mail pro` holds email addresses:\n\"Mail pro\" = \"User ID/Email (Required)\"\n"),
+        "{text}"
+    );
+    assert!(!text.contains("# \"Mail pro\" = \"\""), "{text}");
+    // As proposed, the profile reads the file.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, &text).unwrap();
+    let (code, doc) = crate::util::check_json(
+        &fixture("profiles/email-unmapped.csv"),
+        &["--profile", profile.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["rows"][0]["user"], "jean.dupont@example.com");
+    // Without a column of emails, it says what is missing.
+    let out =
+        hubcsv().args(["profile", "init"]).arg(fixture("foreign/locations-export.csv")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("# No header is Control Hub's `User ID/Email (Required)`, which every row needs:\n# map the column holding the users' emails to it.\n"), "{text}");
+    assert!(text.contains("# Note: these headers are those of Control Hub's locations CSV"), "{text}");
+}
+
+/// An export with `Site` (a built-in alias of Location) and `Location` both: `profile init`
+/// listed `"Site" -> "Location"` without a word, and every run then compared the two
+/// columns (`duplicate-header`), keeping the first. The proposal now says so.
+#[test]
+fn profile_init_says_when_two_headers_map_to_one_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hr.csv");
+    std::fs::write(&file, "Email,Nom,Site,Location\na@example.com,A,Paris,Lyon\n").unwrap();
+    let out = hubcsv().args(["profile", "init"]).arg(&file).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("#   \"Site\" -> \"Location\"\n#   the file has `Location` too (column D): both are Location; hubcsv reads C, the first (a row where D differs is a duplicate-header error); map `Site` to another column to keep them apart\n"),
+        "{text}"
+    );
+    hubcsv::schema::Profile::parse(&text, &hubcsv::schema::Catalogue::default()).unwrap();
+}

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use hubcsv::input::{open_table, ReadOptions};
 use hubcsv::schema::packages::{split_license_header, Catalogue};
-use hubcsv::schema::{header_key, resolve_name};
+use hubcsv::schema::{column_letters, header_key, resolve_name};
 use hubcsv::Source;
 
 use super::exit;
@@ -75,6 +75,15 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
             _ => break,
         }
     }
+    // A repeated header's values are those of all its columns, under its first.
+    for (i, same) in same_header(&headers).iter().enumerate() {
+        if let Some(&first) = same.first().filter(|&&f| f != i) {
+            let theirs = std::mem::take(&mut values[i]);
+            for (k, v) in theirs {
+                values[first].entry(k).or_insert(v);
+            }
+        }
+    }
     // The proposed commands read what this one read: the same file, and the same sheet.
     let mut target = String::new();
     if let Some(sheet) = sheet {
@@ -99,6 +108,21 @@ fn shell_word(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// Control Hub's identity column.
+const EMAIL: &str = "User ID/Email (Required)";
+
+/// The first unmapped column whose sampled values are all email addresses.
+fn email_column(unmapped: &[usize], values: &[Distinct], first: &dyn Fn(usize) -> bool) -> Option<usize> {
+    let email = |v: &str| {
+        v.split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'))
+    };
+    unmapped
+        .iter()
+        .copied()
+        .find(|&i| first(i) && !values[i].is_empty() && values[i].values().all(|v| email(v)))
 }
 
 /// Words that make a column or its values look like a wholesale offer.
@@ -175,28 +199,98 @@ fn one_line(s: &str) -> String {
         .collect()
 }
 
+/// Per column, the columns under the same header (itself included): a header the file
+/// repeats is proposed once, at its first column, which is the one hubcsv reads (`fix`
+/// keeps it; `duplicate-header` compares the others with it).
+fn same_header(headers: &[String]) -> Vec<Vec<usize>> {
+    let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+    keys.iter().map(|k| (0..keys.len()).filter(|&j| keys[j] == *k).collect()).collect()
+}
+
+/// The comment line after a repeated header's entry, or nothing.
+fn repeated_note(columns: &[usize]) -> String {
+    let Some((first, others)) = columns.split_first().filter(|(_, o)| !o.is_empty()) else {
+        return String::new();
+    };
+    let letters: Vec<String> = columns.iter().map(|&c| column_letters(c)).collect();
+    let others: Vec<String> = others.iter().map(|&c| column_letters(c)).collect();
+    let (listed, last) = letters.split_at(letters.len() - 1);
+    format!(
+        "#   repeated: columns {} and {}; hubcsv reads {}, the first (a row where {} differs is a duplicate-header error)\n",
+        listed.join(", "),
+        last.join(""),
+        column_letters(*first),
+        others.join(" or ")
+    )
+}
+
+/// The comment after a built-in alias line when another header of the file is the same
+/// Control Hub column `column` (`Site` and `Location`): both are read as it.
+fn same_column_note(headers: &[String], i: usize, column: &str) -> String {
+    let key = header_key(&headers[i]);
+    let Some(other) = (0..headers.len())
+        .find(|&j| j != i && header_key(&headers[j]) != key && resolve_name(&headers[j]) == Some(column))
+    else {
+        return String::new();
+    };
+    let (first, second) = (column_letters(i.min(other)), column_letters(i.max(other)));
+    format!(
+        "#   the file has `{}` too (column {}): both are {column}; hubcsv reads {first}, the first (a row where {second} differs is a duplicate-header error); map `{}` to another column to keep them apart\n",
+        one_line(headers[other].trim()),
+        column_letters(other),
+        one_line(headers[i].trim()),
+    )
+}
+
 fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinct]) -> String {
     let file = &one_line(file);
+    let same = same_header(headers);
+    // Whether column `i` is the first under its header (the one proposed).
+    let first = |i: usize| same[i].first() == Some(&i);
     let mut out = String::new();
     let _ = writeln!(out, "# Profile proposed by `hubcsv profile init {file}`. Check every line, then:");
     let _ = writeln!(out, "#   hubcsv fix --profile profile.toml {file} -o upload.csv");
     let _ = writeln!(out, "# Format: docs/profiles.md\n");
+    if let Some(foreign) = hubcsv::schema::foreign::foreign_file(headers) {
+        let _ = writeln!(out, "# Note: {}\n", one_line(&foreign.help()));
+    }
     let _ = writeln!(out, "# Phone numbers without a country code are read in this region:");
     let _ = writeln!(out, "# region = \"FR\"\n");
     let _ = writeln!(out, "[aliases]");
     let _ = writeln!(out, "# Already mapped by the built-in aliases:");
-    for h in headers.iter().filter(|h| !h.is_empty()) {
+    for (i, h) in headers.iter().enumerate().filter(|(i, h)| !h.is_empty() && first(*i)) {
         if let Some(c) = resolve_name(h) {
             if header_key(c) != header_key(h) {
                 let _ = writeln!(out, "#   {} -> {}", quoted(h), quoted(c));
+                out.push_str(&repeated_note(&same[i]));
+                out.push_str(&same_column_note(headers, i, c));
             }
         }
     }
-    let licenses: Vec<&String> = headers.iter().filter(|h| !h.is_empty() && is_license(h)).collect();
+    let licenses: Vec<usize> = (0..headers.len())
+        .filter(|&i| !headers[i].is_empty() && first(i) && is_license(&headers[i]))
+        .collect();
     if !licenses.is_empty() {
         let _ = writeln!(out, "# License columns, kept as they are:");
-        for h in licenses {
-            let _ = writeln!(out, "#   {}", quoted(h));
+        for i in licenses {
+            let _ = writeln!(out, "#   {}", quoted(&headers[i]));
+            out.push_str(&repeated_note(&same[i]));
+        }
+    }
+    // Without an email column, every run stops (`missing-email-column`): map the column whose
+    // values are email addresses, or say what is missing.
+    let has_email = headers.iter().any(|h| resolve_name(h) == Some(EMAIL));
+    let emails = if has_email { None } else { email_column(unmapped, values, &first) };
+    if !has_email {
+        let _ = write!(out, "# No header is Control Hub's `{EMAIL}`, which every row needs");
+        match emails {
+            Some(i) => {
+                let _ = writeln!(out, ";\n# `{}` holds email addresses:", escaped(&headers[i]));
+                let _ = writeln!(out, "{} = {}", quoted(&headers[i]), quoted(EMAIL));
+            }
+            None => {
+                let _ = writeln!(out, ":\n# map the column holding the users' emails to it.");
+            }
         }
     }
     let _ = writeln!(
@@ -204,8 +298,9 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
         "# A Yes/No column per package maps to its package column (\"Calling\" = \"Webex Calling\").\n# Not mapped: give a Control Hub column, or leave the line out (the column is dropped):"
     );
     for &i in unmapped {
-        if !headers[i].is_empty() {
+        if !headers[i].is_empty() && first(i) && Some(i) != emails {
             let _ = writeln!(out, "# {} = \"\"", quoted(&headers[i]));
+            out.push_str(&repeated_note(&same[i]));
         }
     }
     let offer = offer_column(headers, unmapped, values);
@@ -217,6 +312,14 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
             escaped(&headers[i])
         );
         let _ = writeln!(out, "# id ({}) or \"remove\".", Catalogue::default().user_package_ids().join(", "));
+        if same[i].len() > 1 {
+            let letters: Vec<String> = same[i].iter().map(|&c| column_letters(c)).collect();
+            let _ = writeln!(
+                out,
+                "# It is repeated (columns {}): the [packages] column must be one column, so\n# rename the others in the export first.",
+                letters.join(", ")
+            );
+        }
         let _ = writeln!(out, "# [packages]\n# column = {}", quoted(&headers[i]));
         let pairs: Vec<String> = values[i].values().map(|v| format!("{} = \"\"", quoted(v))).collect();
         let _ = writeln!(out, "# values = {{ {} }}", pairs.join(", "));

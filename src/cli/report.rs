@@ -112,9 +112,12 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
 }
 
 fn parse_region(s: &str) -> Result<phonenumber::country::Id, String> {
-    s.to_ascii_uppercase()
-        .parse()
-        .map_err(|_| format!("`{s}` is not a two-letter region code such as FR or US"))
+    s.to_ascii_uppercase().parse().map_err(|_| {
+        format!(
+            "`{s}` is not a two-letter region code such as FR or US{}",
+            hubcsv::schema::profile::region_hint(s)
+        )
+    })
 }
 
 /// The most worker threads `-j` takes. Each batch is cut into four pieces a thread, so

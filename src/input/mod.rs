@@ -33,6 +33,9 @@ pub enum CellNote {
     NoValue(usize),
     /// A profile's value map does not know the offer that sets this (package) column.
     Unmapped(usize),
+    /// A profile wrote this column's value on this row: its `[defaults]` (`None`) or the
+    /// `[[when]]` table of that index (`Some`). The user's row does not hold the value.
+    Filled(usize, Option<usize>),
 }
 
 /// A source of records: CSV text or a spreadsheet's sheet.

@@ -24,6 +24,10 @@ pub struct CrossCheck {
     /// inside quoted fields before it), one entry each time that count grows (after a
     /// record over several lines), so that a row seen before is named by its cell too.
     extra: Vec<(u64, u64)>,
+    /// (key: 0 email, 1 number, 2 extension; line) of the keys first seen on a value a
+    /// profile wrote (a default number): a later duplicate names that row without a cell.
+    /// A default's value is first seen once, so this stays short.
+    filled_first: Vec<(usize, u64)>,
 }
 
 impl CrossCheck {
@@ -75,7 +79,10 @@ impl CrossCheck {
 
     /// Where an earlier row is, for a message: its line, and its cell in column `col`
     /// (`line 5, D3`).
-    fn place(&self, first: u64, schema: &Schema, col: usize) -> String {
+    fn place(&self, first: u64, schema: &Schema, col: usize, key: usize) -> String {
+        if self.filled_first.contains(&(key, first)) {
+            return format!("line {first}, where the profile wrote it");
+        }
         match schema.cell(col, self.sheet_row(first)) {
             Some(cell) => format!("line {first}, {cell}"),
             None => format!("line {first}"),
@@ -100,42 +107,67 @@ impl CrossCheck {
             d.user.clone_from(&row.user);
             d
         };
-        if let Some(email) = row.keys.email {
-            if let Some(first) = self.emails.first_seen(email, line) {
+        let filled = row.keys.filled;
+        let mut new_filled = |key: usize, first: Option<u64>| {
+            if first.is_none() && filled[key] > 0 {
+                self.filled_first.push((key, line));
+            }
+            first
+        };
+        let email_first = row.keys.email.and_then(|k| new_filled(0, self.emails.first_seen(k, line)));
+        let phone_first = row.keys.phone.and_then(|(k, _)| new_filled(1, self.phones.first_seen(k, line)));
+        let ext_first =
+            row.keys.extension.and_then(|(k, _)| new_filled(2, self.extensions.first_seen(k, line)));
+        if row.keys.email.is_some() {
+            if let Some(first) = email_first {
                 // The key is the user's email lower-cased.
                 let email = row.user.as_deref().unwrap_or("").to_lowercase();
                 found.push(at(
                     Rule::DuplicateUser,
                     schema.email,
                     &email,
-                    format!("`{email}` is also on {}", self.place(first, schema, schema.email)),
+                    format!("`{email}` is also on {}", self.place(first, schema, schema.email, 0)),
                     "keep one row per user: merge the two rows, or correct the email of one of them",
                 ));
             }
         }
-        if let (Some((key, phone)), Some(col)) = (row.keys.phone, schema.phone) {
-            if let Some(first) = self.phones.first_seen(key, line) {
+        if let (Some((_, phone)), Some(col)) = (row.keys.phone, schema.phone) {
+            if let Some(first) = phone_first {
                 found.push(at(
                     Rule::DuplicatePhoneNumber,
                     col,
                     phone.as_str(),
-                    format!("`{phone}` is also the number of the user on {}", self.place(first, schema, col)),
+                    format!(
+                        "`{phone}` is also the number of the user on {}",
+                        self.place(first, schema, col, 1)
+                    ),
                     "a number belongs to one user; give this user another number or only an extension",
                 ));
             }
         }
-        if let (Some((key, ext)), Some(col)) = (row.keys.extension, schema.extension) {
-            if let Some(first) = self.extensions.first_seen(key, line) {
+        if let (Some((_, ext)), Some(col)) = (row.keys.extension, schema.extension) {
+            if let Some(first) = ext_first {
                 found.push(at(
                     Rule::DuplicateExtension,
                     col,
                     ext.as_str(),
                     format!(
                         "extension `{ext}` is also used in the same location on {}",
-                        self.place(first, schema, col)
+                        self.place(first, schema, col, 2)
                     ),
                     "extensions are unique within a location; pick a free extension",
                 ));
+            }
+        }
+        // A duplicate of a value the profile wrote (a default number on every row without
+        // one) is the profile's, not the row's cell.
+        for d in &mut found {
+            let slot =
+                [Some(schema.email), schema.phone, schema.extension].iter().position(|c| *c == d.col_index);
+            if let (Some(col), Some(&by)) = (d.col_index, slot.and_then(|i| row.keys.filled.get(i))) {
+                if by > 0 {
+                    super::profile_value(d, schema, col, (by > 1).then(|| usize::from(by - 2)));
+                }
             }
         }
         if self.rows == self.max_rows + 1 {

@@ -24,6 +24,8 @@ pub use safety::{is_formula, is_invisible};
 
 use crate::actions::{Action, Evidence};
 use crate::input::batch::Fields;
+use std::fmt::Write as _;
+
 use crate::input::{raw, CellNote, Meta};
 use crate::options::Options;
 use crate::report::Diagnostic;
@@ -38,6 +40,9 @@ pub struct Keys {
     pub phone: Option<(u128, keys::Short)>,
     /// Key of (lower-cased location, extension), and the extension.
     pub extension: Option<(u128, keys::Short)>,
+    /// Who wrote the email, the phone number and the extension: 0 the row, 1 the profile's
+    /// `[defaults]`, `2 + n` its `[[when]]` table `n` (a duplicate says whose value it is).
+    pub filled: [u16; 3],
 }
 
 /// Everything `check` learned about one row.
@@ -391,6 +396,7 @@ fn check_cells<'a>(
         }
     }
 
+    profile_values(ctx, notes);
     // Report a row's findings left to right, row-level ones last, as a reader scans it.
     ctx.diags.sort_by_key(|d| d.col_index.unwrap_or(usize::MAX));
     *out = RowOutcome {
@@ -401,7 +407,7 @@ fn check_cells<'a>(
         package_col: lic.designated.map(|(col, _)| col),
         evidence,
         diagnostics: std::mem::take(&mut ctx.diags),
-        keys: Keys { email, phone, extension },
+        keys: Keys { email, phone, extension, filled: filled_keys(schema, notes) },
         has_status,
         changes,
         package_before,
@@ -411,6 +417,71 @@ fn check_cells<'a>(
         Some(action) if !out.has_error() => action,
         _ => crate::actions::infer(out, lic.all_false),
     };
+}
+
+/// Findings about a value a profile wrote (`[defaults]`, `[[when]]`): the user's row does not
+/// hold it, so the finding has no cell (the human report draws it on the row) and says whose
+/// value it is, in its message and help (the JSON report's fields are unchanged).
+fn profile_values(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
+    for note in notes {
+        let CellNote::Filled(col, when) = *note else { continue };
+        for d in ctx.diags.iter_mut().filter(|d| d.col_index == Some(col)) {
+            profile_value(d, ctx.schema, col, when);
+        }
+    }
+    // A package or basic license cell the value map wrote: its cell is the offer's (the
+    // cause), which holds the offer, not the `TRUE` or `FALSE` the finding is about.
+    let schema = ctx.schema;
+    let Some(source) = ctx.source else { return };
+    for d in &mut ctx.diags {
+        let Some(col) = d.col_index else { continue };
+        if matches!(d.rule, Rule::UnmappedValue | Rule::NoPackage)
+            || !schema.generated.get(col).copied().unwrap_or(false)
+            || d.value.as_deref().is_none_or(|v| v.trim().is_empty())
+        {
+            continue;
+        }
+        let Some(offer) = schema.source_col(col).and_then(|c| source.get(c)).map(str::trim) else { continue };
+        let value = d.value.as_deref().unwrap_or_default();
+        let _ = write!(
+            d.message,
+            " (`{value}` is what the profile's [packages] value map writes for the offer `{offer}`, not a cell of the file)"
+        );
+        d.help = format!(
+            "{}; or map the offer `{offer}` to another package in the profile's [packages] values",
+            d.help
+        )
+        .into();
+    }
+}
+
+/// Marks `d`, a finding about column `col`'s value, as one about a value the profile wrote:
+/// its `[defaults]` (`when` is `None`) or its `[[when]]` table `when`.
+pub(crate) fn profile_value(d: &mut Diagnostic, schema: &Schema, col: usize, when: Option<usize>) {
+    let (source, fix) = match when.and_then(|n| schema.when_labels.get(n)) {
+        Some(label) => (format!("[[when]] value for {label}"), format!("in the [[when]] table for {label}")),
+        None => ("[defaults] value".to_owned(), "under [defaults]".to_owned()),
+    };
+    let value = d.value.as_deref().map_or_else(|| "the value".to_owned(), |v| format!("`{v}`"));
+    let _ = write!(d.message, " ({value} is the profile's {source}, not a cell of the file)");
+    d.help = format!("{}; or correct `{}` {fix} in the profile", d.help, schema.name(col)).into();
+    d.cell = None;
+    d.source_col = None;
+}
+
+/// [`Keys::filled`] for a row with `notes`.
+fn filled_keys(schema: &Schema, notes: &[CellNote]) -> [u16; 3] {
+    let mut filled = [0; 3];
+    for note in notes {
+        let CellNote::Filled(col, when) = *note else { continue };
+        let by = when.map_or(1, |n| u16::try_from(n).map_or(u16::MAX, |n| n.saturating_add(2)));
+        for (slot, key) in filled.iter_mut().zip([Some(schema.email), schema.phone, schema.extension]) {
+            if key == Some(col) {
+                *slot = by;
+            }
+        }
+    }
+    filled
 }
 
 /// What a spreadsheet says about cells: error cells (`cell-error`, then read as empty by the

@@ -70,10 +70,43 @@ pub struct Schema {
     /// Per column, whether a profile filled it (defaults, the package value map) rather than
     /// copied it from one of the user's columns (empty without a profile).
     pub generated: Vec<bool>,
+    /// The conditions of a profile's `[[when]]` tables, as findings about the values they
+    /// write name them (empty without a profile).
+    pub when_labels: Vec<String>,
 }
 
 /// The add-on that needs a calling package, as a header key.
 const ADD_ON: &str = "attendant console";
+
+/// The add-on columns that need a calling package ([`Schema::add_ons`]).
+fn add_ons(columns: &[Column]) -> Vec<usize> {
+    columns
+        .iter()
+        .filter(|c| {
+            c.class == ColumnClass::OtherLicense
+                && split_license_header(&super::header_key(&c.canonical)).name == ADD_ON
+        })
+        .map(|c| c.index)
+        .collect()
+}
+
+/// `unknown-column` for `header`; the help names the Meetings site's export when the
+/// headers are its.
+fn unknown_column(line: u64, header: &str, meetings: Option<super::foreign::Foreign>) -> Diagnostic {
+    let help = match meetings {
+        Some(f) => f.help().into(),
+        None => std::borrow::Cow::Borrowed(
+            "check the spelling against a fresh Control Hub export; hubcsv keeps the column as it is",
+        ),
+    };
+    Diagnostic::new(
+        Rule::UnknownColumn,
+        line,
+        format!("`{}` is not a Control Hub column hubcsv knows", header.trim()),
+        help,
+    )
+    .value(header.trim())
+}
 
 /// Why a header could not be used at all.
 #[derive(Debug)]
@@ -223,6 +256,10 @@ impl Schema {
         keep: &[String],
     ) -> Result<(Schema, Vec<Diagnostic>), HeaderError> {
         let known = known_columns();
+        // The Meetings site's export reads as a user CSV (its `Email` is an alias): its
+        // unknown columns say which file it is.
+        let meetings =
+            super::foreign::foreign_file(headers).filter(|f| f.kind == super::foreign::Kind::MeetingsSite);
         let mut diagnostics = Vec::new();
         let mut columns = Vec::with_capacity(headers.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
@@ -269,15 +306,7 @@ impl Schema {
                 continue;
             }
             if class == ColumnClass::Unknown {
-                let d = Diagnostic::new(
-                    Rule::UnknownColumn,
-                    line,
-                    format!("`{}` is not a Control Hub column hubcsv knows", header.trim()),
-                    "check the spelling against a fresh Control Hub export; hubcsv keeps the column as it is",
-                )
-                .value(header.trim())
-                .on_header(index, canonical.clone());
-                diagnostics.push(d);
+                diagnostics.push(unknown_column(line, header, meetings).on_header(index, canonical.clone()));
             }
             columns.push(Column { index, header: header.clone(), canonical, class, suspended });
         }
@@ -307,14 +336,7 @@ impl Schema {
                 .collect(),
             basic: columns.iter().filter(|c| c.class == ColumnClass::BasicLicense).map(|c| c.index).collect(),
             booleans: columns.iter().filter(|c| c.class.is_boolean()).map(|c| c.index).collect(),
-            add_ons: columns
-                .iter()
-                .filter(|c| {
-                    c.class == ColumnClass::OtherLicense
-                        && split_license_header(&super::header_key(&c.canonical)).name == ADD_ON
-                })
-                .map(|c| c.index)
-                .collect(),
+            add_ons: add_ons(&columns),
             duplicates: columns
                 .iter()
                 .filter_map(|c| match c.class {
@@ -326,6 +348,7 @@ impl Schema {
             origin: (0..columns.len()).map(Some).collect(),
             input_headers: Vec::new(),
             generated: Vec::new(),
+            when_labels: Vec::new(),
             columns,
             catalogue,
         };

@@ -27,6 +27,8 @@ struct WhenRule {
     column: usize,
     value: String,
     set: Vec<(usize, String)>,
+    /// The condition as findings name it: `` `Pays` = `Belgique` ``.
+    label: String,
 }
 
 /// A profile applied to one input header.
@@ -149,12 +151,20 @@ impl Mapping {
             // No origin: the value is the profile's, not the condition cell's (a finding about it
             // has no cell, as a `[defaults]` value's).
             let set = w.set.iter().map(|(name, v)| (m.column(name, None), v.clone())).collect();
-            m.when.push(WhenRule { column: input_col, value: w.value.clone(), set });
+            let label = format!("`{}` = `{}`", headers[input_col].trim(), w.written.trim());
+            m.when.push(WhenRule { column: input_col, value: w.value.clone(), set, label });
         }
         if let Some(offer) = offer {
             m.package_columns(profile, catalogue, headers, offer, input)?;
         }
         Ok(m)
+    }
+
+    /// The conditions of the `[[when]]` tables, in order, as findings name them
+    /// (`CellNote::Filled`).
+    #[must_use]
+    pub fn when_labels(&self) -> Vec<String> {
+        self.when.iter().map(|w| w.label.clone()).collect()
     }
 
     /// Per output column, whether the profile fills it rather than copying an input column.
@@ -245,17 +255,22 @@ impl Mapping {
                 From::Generated => "",
             })
             .collect();
+        // Each value the profile writes is noted, so that a finding about it says it is the
+        // profile's, not the row's.
         for (c, v) in &self.defaults {
             if values[*c].trim().is_empty() {
                 values[*c] = v;
+                notes.push(CellNote::Filled(*c, None));
             }
         }
-        for rule in &self.when {
+        for (n, rule) in self.when.iter().enumerate() {
             if input.get(rule.column).is_some_and(|v| super::profile::value_key(v) == rule.value) {
                 for (c, v) in &rule.set {
                     let from_input = matches!(self.from[*c], From::Input(i) if !input.get(i).unwrap_or("").trim().is_empty());
                     if !from_input {
                         values[*c] = v;
+                        notes.retain(|note| !matches!(note, CellNote::Filled(col, _) if col == c));
+                        notes.push(CellNote::Filled(*c, Some(n)));
                     }
                 }
             }
@@ -293,7 +308,7 @@ impl Mapping {
                     None => false,
                 }
             }
-            CellNote::Unmapped(_) => true,
+            CellNote::Unmapped(_) | CellNote::Filled(..) => true,
         });
     }
 }

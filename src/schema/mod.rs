@@ -2,6 +2,7 @@
 //! and header resolution (one [`Schema`] per input file).
 
 pub mod columns;
+pub mod foreign;
 pub mod headers;
 pub mod mapping;
 pub mod packages;

@@ -169,6 +169,8 @@ pub struct When {
     pub column_span: Range<usize>,
     /// The value (trimmed, lower-case).
     pub value: String,
+    /// The value as the profile writes it.
+    pub written: String,
     /// Canonical column -> value.
     pub set: Vec<(String, String)>,
 }
@@ -396,7 +398,10 @@ impl Profile {
                 Some(region.get_ref().to_ascii_uppercase().parse().map_err(|_| ProfileError {
                     message: format!("`{}` is not a region code", region.get_ref()),
                     span: Some(region.span()),
-                    help: "use a two-letter region such as FR, BE, US".to_owned(),
+                    help: format!(
+                        "use a two-letter region such as FR, BE, US{}",
+                        region_hint(region.get_ref())
+                    ),
                 })?);
         }
         profile.keep = file.keep.iter().map(|k| header_key(k.get_ref())).collect();
@@ -405,6 +410,21 @@ impl Profile {
         read_catalogue(&mut profile, &file, catalogue)?;
         let mut seen = Seen::default();
         for (hr, target) in &file.aliases {
+            if target.get_ref().trim().is_empty() {
+                // As `profile init` proposes it: `"Matricule" = ""`.
+                let help = match super::resolve_name(hr.get_ref()) {
+                    // A built-in alias maps it without the line: removing it does not drop it.
+                    Some(builtin) => format!(
+                        "write the Control Hub column it maps to (`Title`, `Department`, ...), or remove the line: the built-in aliases map it to `{builtin}`"
+                    ),
+                    None => "write the Control Hub column it maps to (`Title`, `Department`, ...), or remove the line to leave the column out".to_owned(),
+                };
+                return Err(ProfileError {
+                    message: format!("`{}` is mapped to an empty header", hr.get_ref()),
+                    span: Some(target.span()),
+                    help,
+                });
+            }
             let canonical = match writable_column(target)? {
                 Some(column) => column.to_owned(),
                 None => license_column(target.get_ref(), catalogue, &profile)
@@ -413,6 +433,7 @@ impl Profile {
             seen.first("[aliases]", hr, header_key(hr.get_ref()))?;
             profile.aliases.insert(header_key(hr.get_ref()), canonical);
         }
+        kept_columns_are_not_mapped(&profile, &file, text)?;
         if let Some(p) = &file.packages {
             let mut values = BTreeMap::new();
             let mut seen = Seen::default();
@@ -506,6 +527,59 @@ impl Profile {
     }
 }
 
+/// A `keep` entry carries an HR column as it is, under its own header; an alias (the
+/// profile's, or a built-in one such as `Nom` -> `Last Name`) carries it under a Control Hub
+/// header. Both for one column cannot be: the alias won and the `keep` entry was ignored
+/// without a word (docs/design.md, Profiles).
+fn kept_columns_are_not_mapped(profile: &Profile, file: &File, text: &str) -> Result<(), ProfileError> {
+    let line_of = |at: usize| text.get(..at).map_or(1, |t| t.matches('\n').count() + 1);
+    for kept in &file.keep {
+        let key = header_key(kept.get_ref());
+        let written = kept.get_ref();
+        let (message, help) = if let Some(target) = profile.aliases.get(&key) {
+            let alias = file.aliases.keys().find(|hr| header_key(hr.get_ref()) == key);
+            let (hr, line) =
+                alias.map_or((written.as_str(), 0), |a| (a.get_ref().as_str(), line_of(a.span().start)));
+            (
+                format!("`{written}` is in keep and in [aliases] (line {line}: `{hr}` = `{target}`)"),
+                format!("remove it from keep to upload the column as `{target}`, or remove the alias to upload it as `{written}`"),
+            )
+        } else if let Some(target) = super::resolve_name(written).filter(|c| header_key(c) != key) {
+            (
+                format!("`{written}` is in keep, and the built-in aliases map it to `{target}`"),
+                format!("remove it from keep: the column is uploaded as `{target}`; keep is for HR columns Control Hub does not have"),
+            )
+        } else {
+            continue;
+        };
+        return Err(ProfileError {
+            message: format!("{message}: a column is either kept as it is or mapped, not both"),
+            span: Some(kept.span()),
+            help,
+        });
+    }
+    Ok(())
+}
+
+/// The error for a `[defaults]` or `[[when]]` key that is no column a default may fill: a
+/// license column (a package, a basic license, any header with a `[Sub...]` suffix), whose
+/// values a profile sets with `[packages]`, or no Control Hub column at all.
+fn not_a_default_column(key: &Spanned<String>, table: &str) -> ProfileError {
+    let name = header_key(key.get_ref());
+    let parts = super::packages::split_license_header(&name);
+    if parts.suffix.is_none() && Catalogue::default().classify(parts.name).is_none() {
+        return unknown_column(key.get_ref(), key.span());
+    }
+    ProfileError {
+        message: format!(
+            "`{}` is a license column: {table} fills Control Hub's other columns, not a user's packages",
+            key.get_ref().trim()
+        ),
+        span: Some(key.span()),
+        help: "set packages with [packages]: `column` names the HR column that decides them (an offer, a country, ...) and `values` maps its values to package ids; an HR Yes/No column per package maps to its column under [aliases]".to_owned(),
+    }
+}
+
 /// A `[defaults]` table or a `[[when]]` set: canonical column -> value. Two keys for one
 /// column (`Location` and `location`) would leave the file's order to pick the value.
 fn column_values(
@@ -515,7 +589,16 @@ fn column_values(
     let mut seen = Seen::default();
     let mut out = Vec::with_capacity(map.len());
     for (k, v) in map {
-        let column = writable_column(k)?.ok_or_else(|| unknown_column(k.get_ref(), k.span()))?;
+        let column = writable_column(k)?.ok_or_else(|| not_a_default_column(k, table))?;
+        if KNOWN.iter().any(|(c, _, class)| *c == column && *class == ColumnClass::Identity) {
+            return Err(ProfileError {
+                message: format!(
+                    "`{column}` identifies each user: a default would give every row without an email the same user"
+                ),
+                span: Some(k.span()),
+                help: "leave the email out of {table}: a row without one is `missing-email`; map the HR column that holds the emails under [aliases]".replace("{table}", table),
+            });
+        }
         seen.first(table, k, column.to_owned())?;
         out.push((column.to_owned(), v.clone()));
     }
@@ -544,6 +627,7 @@ fn read_when(tables: &[WhenFile]) -> Result<Vec<When>, ProfileError> {
             column,
             column_span: w.column.span(),
             value,
+            written: w.value.clone(),
             set: column_values(&w.set, "[[when]] set")?,
         });
     }
@@ -736,6 +820,17 @@ pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
     ("webex site", "Preferred Webex Site"),
     ("site webex", "Preferred Webex Site"),
 ];
+
+/// What to add to the message refusing region code `code`: `UK` is what admins type for the
+/// United Kingdom, whose ISO code (the one `phonenumber` takes) is `GB`.
+#[must_use]
+pub fn region_hint(code: &str) -> &'static str {
+    if code.trim().eq_ignore_ascii_case("uk") {
+        " (the United Kingdom's is GB)"
+    } else {
+        ""
+    }
+}
 
 /// How an HR value is matched (value-map keys, `[[when]]` values): trimmed, lower-case,
 /// accents composed (NFC: `Réunions` typed on macOS is `e` + U+0301).

@@ -18,18 +18,7 @@ impl AtomicFile {
     /// # Errors
     /// The folder is missing or not writable.
     pub fn create_in(dir: &Path) -> io::Result<Self> {
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".hubcsv-").suffix(".tmp");
-        // Temporary files are private (0600); outputs are ordinary files, readable like any
-        // file the user creates.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o644));
-        }
-        let temp = builder.tempfile_in(dir)?;
-        pending().lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(temp.path().to_owned());
-        Ok(AtomicFile { temp })
+        Ok(AtomicFile { temp: PENDING.create_in(dir)? })
     }
 
     /// Starts flushing what was written so far to disk on a thread of its own, while the
@@ -59,7 +48,14 @@ impl AtomicFile {
     /// Flushing or renaming failed, or `path` exists and `overwrite` is false.
     pub fn commit(mut self, path: &Path, overwrite: bool) -> io::Result<()> {
         self.sync()?;
+        // Renamed with the list held: a signal's clean-up waits for the rename, or comes
+        // first and no output is renamed into place after it.
+        let list = PENDING.lock();
+        if list.stopping {
+            return Err(stopped());
+        }
         let persisted = if overwrite { self.temp.persist(path) } else { self.temp.persist_noclobber(path) };
+        drop(list);
         persisted.map(|_| ()).map_err(|e| e.error)
     }
 }
@@ -76,20 +72,63 @@ impl Write for AtomicFile {
 /// The temporary files created so far: a run stopped by a signal removes those still there
 /// ([`remove_pending`]). Committed ones are renamed away, dropped ones deleted, so their
 /// paths no longer exist; the list is not pruned (a run creates a few files per 20,000
-/// rows).
-fn pending() -> &'static std::sync::Mutex<Vec<PathBuf>> {
-    static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
-    &PENDING
+/// rows). Files are created and renamed with the list held, so that none is created or
+/// renamed into place once the clean-up has begun (each thread of a run creates its own).
+struct Pending(std::sync::Mutex<PendingList>);
+
+struct PendingList {
+    paths: Vec<PathBuf>,
+    /// A signal stopped the run: no file is created or committed any more.
+    stopping: bool,
 }
 
-/// Removes the temporary files of this process that are still there: for a run stopped by
-/// SIGINT or SIGTERM, whose destructors will not run. The hidden backups of earlier
-/// outputs (`.hubcsv-*.old`) are not touched: they may be the only copy.
-pub fn remove_pending() {
-    let paths = pending().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    for path in paths.iter() {
-        let _ = std::fs::remove_file(path);
+static PENDING: Pending = Pending(std::sync::Mutex::new(PendingList { paths: Vec::new(), stopping: false }));
+
+impl Pending {
+    fn lock(&self) -> std::sync::MutexGuard<'_, PendingList> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+
+    /// A temporary file in `dir`, listed.
+    fn create_in(&self, dir: &Path) -> io::Result<NamedTempFile> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".hubcsv-").suffix(".tmp");
+        // Temporary files are private (0600); outputs are ordinary files, readable like any
+        // file the user creates.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let mut list = self.lock();
+        if list.stopping {
+            return Err(stopped());
+        }
+        let temp = builder.tempfile_in(dir)?;
+        list.paths.push(temp.path().to_owned());
+        Ok(temp)
+    }
+
+    /// Stops creating and committing files, and removes the listed ones still there.
+    fn remove(&self) {
+        let mut list = self.lock();
+        list.stopping = true;
+        for path in &list.paths {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn stopped() -> io::Error {
+    io::Error::new(io::ErrorKind::Interrupted, "the run was stopped by a signal")
+}
+
+/// Removes the temporary files of this process that are still there, and lets no other be
+/// created or renamed into place: for a run stopped by SIGINT or SIGTERM, whose destructors
+/// will not run. The hidden backups of earlier outputs (`.hubcsv-*.old`) are not touched:
+/// they may be the only copy.
+pub fn remove_pending() {
+    PENDING.remove();
 }
 
 /// `fixed.csv` + `rejected` -> `fixed.rejected.csv` (the extension stays last; a path without
@@ -109,6 +148,22 @@ mod tests {
     fn sibling_names() {
         assert_eq!(sibling(Path::new("out/fixed.csv"), "rejected"), PathBuf::from("out/fixed.rejected.csv"));
         assert_eq!(sibling(Path::new("fixed"), "part-001"), PathBuf::from("fixed.part-001.csv"));
+    }
+
+    /// Once a signal's clean-up has begun, the files listed are gone and no file is created
+    /// or committed any more (a local list: the process-wide one serves the other tests).
+    #[test]
+    fn no_file_is_created_or_committed_once_stopped() {
+        let pending = Pending(std::sync::Mutex::new(PendingList { paths: Vec::new(), stopping: false }));
+        let dir = tempfile::tempdir().unwrap();
+        let first = pending.create_in(dir.path()).unwrap();
+        let (kept, path) = first.keep().unwrap();
+        drop(kept);
+        assert!(path.exists());
+        pending.remove();
+        assert!(!path.exists(), "a listed file is removed");
+        assert_eq!(pending.create_in(dir.path()).unwrap_err().kind(), io::ErrorKind::Interrupted);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

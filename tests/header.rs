@@ -224,3 +224,28 @@ fn the_meetings_site_export_is_named() {
         assert!(help.contains("Users > Manage users > Export"), "{help}");
     }
 }
+
+/// A file with both `Site` (a built-in alias of `Location`) and `Location`: Control Hub reads
+/// `Location`, so `fix` keeps it and leaves `Site` out; a row where the two differ is an
+/// error naming the kept column, and a blank `Site` agrees with anything.
+#[test]
+fn location_is_kept_over_the_site_alias_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, corrected, rejected) = fix("input/site-and-location.csv", dir.path());
+    assert_eq!(code, 1);
+    let mut lines = corrected.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("First Name,Last Name,User ID/Email (Required),Extension,Location,"),
+        "{header}"
+    );
+    assert_eq!(lines.next().unwrap(), "Ana,Silva,ana@example.com,1001,HQ,TRUE,FALSE,FALSE,FALSE");
+    assert_eq!(lines.next().unwrap(), "Ben,Okafor,ben@example.com,1002,HQ,TRUE,FALSE,FALSE,FALSE");
+    assert!(rejected.contains("Cy,Dahl,cy@example.com,Paris Office,1003,HQ,"), "{rejected}");
+    let (_, doc) = check_json(&fixture("input/site-and-location.csv"), &[]);
+    let repeat = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["cell"] == "D4").unwrap();
+    assert_eq!(
+        repeat["message"],
+        "column D `Site` holds `Paris Office` but column F `Location` holds `HQ`: hubcsv cannot tell which one is meant (fix keeps column F)"
+    );
+}

@@ -547,7 +547,8 @@ fn cells(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
 }
 
 /// `duplicate-header` on a row: the repeat of a header holds a value that differs from the
-/// first column's. `fix` writes the first column only, so such a row would lose a value the
+/// kept column's. `fix` writes the kept column only (the first, or the column itself where an
+/// alias came first), so such a row would lose a value the
 /// user typed, or upload the wrong one: it is an error. A blank repeat agrees with anything.
 fn duplicates(ctx: &mut RowCtx<'_>) {
     for &(col, first) in &ctx.schema.duplicates {
@@ -555,18 +556,18 @@ fn duplicates(ctx: &mut RowCtx<'_>) {
         if value.is_empty() || same_cell(ctx.schema.columns[first].class, value, kept) {
             continue;
         }
+        let kept_letters = column_letters(ctx.schema.source_col(first).unwrap_or(first));
         let message = format!(
-            "column {} `{}` holds `{value}` but column {} `{}` holds `{kept}`: Control Hub cannot tell which one to use",
+            "column {} `{}` holds `{value}` but column {kept_letters} `{}` holds `{kept}`: hubcsv cannot tell which one is meant (fix keeps column {kept_letters})",
             column_letters(ctx.schema.source_col(col).unwrap_or(col)),
             ctx.schema.columns[col].header.trim(),
-            column_letters(ctx.schema.source_col(first).unwrap_or(first)),
             ctx.schema.columns[first].header.trim(),
         );
         let d = ctx.at(
             Rule::DuplicateHeader,
             col,
             message,
-            "make the two cells agree, or delete one of the two columns (hubcsv fix keeps the first)",
+            "make the two cells agree, or delete one of the two columns",
         );
         ctx.diags.push(d);
     }

@@ -230,6 +230,31 @@ fn duplicate_finding(
     d
 }
 
+/// `formula-injection` on a header a spreadsheet would run (`=HYPERLINK(...)`, `@cmd`): an
+/// error, and the column is written with a leading `'` (as the rejects file writes such
+/// values) so that opening either file is safe.
+fn formula_header(line: u64, header: &str) -> Diagnostic {
+    let header = header.trim();
+    Diagnostic::new(
+        Rule::FormulaInjection,
+        line,
+        format!("the header `{header}` starts with `{}`: a spreadsheet runs it as a formula", &header[..1]),
+        "rename the column or delete it; hubcsv fix writes it with a leading `'`, so that opening its files is safe",
+    )
+    .value(header)
+}
+
+/// The column itself (`Location`, at `column`) found after a column a built-in alias read as
+/// it (`Site`, at `alias`): Control Hub reads `Location` and not `Site`, so the column is
+/// kept, and the alias (with any copy said to repeat it) becomes the repeat, left out.
+fn alias_gives_way(columns: &mut [Column], alias: usize, column: usize) {
+    for c in columns {
+        if c.index == alias || c.class == ColumnClass::Duplicate(alias) {
+            c.class = ColumnClass::Duplicate(column);
+        }
+    }
+}
+
 impl Schema {
     /// Resolves a header row. `line` is the header's editor line, used for diagnostics.
     ///
@@ -262,7 +287,9 @@ impl Schema {
             super::foreign::foreign_file(headers).filter(|f| f.kind == super::foreign::Kind::MeetingsSite);
         let mut diagnostics = Vec::new();
         let mut columns = Vec::with_capacity(headers.len());
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashMap<String, (usize, bool)> = HashMap::new();
+        // Each `duplicate-header` finding's place in `diagnostics`, and its column.
+        let mut repeats: Vec<(usize, usize)> = Vec::new();
         for (index, header) in headers.iter().enumerate() {
             let key = header_key(header);
             if key.is_empty() {
@@ -281,26 +308,23 @@ impl Schema {
             // Two columns are the same when their canonical form matches; license columns of
             // one package with different subscriptions differ by suffix, so they stay apart.
             let dup_key = column_key(&canonical, class);
-            if let Some(&first) = seen.get(&dup_key) {
-                let d = duplicate_finding(headers, index, first, line, &canonical);
-                diagnostics.push(d);
-                class = ColumnClass::Duplicate(first);
+            let exact = header_key(&canonical) == key;
+            if let Some(&(first, first_exact)) = seen.get(&dup_key) {
+                if exact && !first_exact {
+                    alias_gives_way(&mut columns, first, index);
+                    repeats.push((diagnostics.len(), first));
+                    diagnostics.push(duplicate_finding(headers, first, index, line, &canonical));
+                    seen.insert(dup_key, (index, true));
+                } else {
+                    repeats.push((diagnostics.len(), index));
+                    diagnostics.push(duplicate_finding(headers, index, first, line, &canonical));
+                    class = ColumnClass::Duplicate(first);
+                }
             } else {
-                seen.insert(dup_key, index);
+                seen.insert(dup_key, (index, exact));
             }
             if !class.is_boolean() && crate::rules::is_formula(header.trim()) {
-                // A header a spreadsheet would run (`=HYPERLINK(...)`, `@cmd`): an error, and
-                // the column is written with a leading `'` (as the rejects file writes such
-                // values) so that opening either file is safe.
-                let d = Diagnostic::new(
-                    Rule::FormulaInjection,
-                    line,
-                    format!("the header `{}` starts with `{}`: a spreadsheet runs it as a formula", header.trim(), &header.trim()[..1]),
-                    "rename the column or delete it; hubcsv fix writes it with a leading `'`, so that opening its files is safe",
-                )
-                .value(header.trim())
-                .on_header(index, canonical.clone());
-                diagnostics.push(d);
+                diagnostics.push(formula_header(line, header).on_header(index, canonical.clone()));
                 let canonical = format!("'{canonical}");
                 columns.push(Column { index, header: header.clone(), canonical, class, suspended });
                 continue;
@@ -311,6 +335,13 @@ impl Schema {
             columns.push(Column { index, header: header.clone(), canonical, class, suspended });
         }
 
+        // A third copy found before the column itself was said to repeat the alias.
+        for (at, col) in repeats {
+            if let Some(&Column { class: ColumnClass::Duplicate(kept), ref canonical, .. }) = columns.get(col)
+            {
+                diagnostics[at] = duplicate_finding(headers, col, kept, line, canonical);
+            }
+        }
         let first = |wanted: ColumnClass| columns.iter().find(|c| c.class == wanted).map(|c| c.index);
         let email =
             first(ColumnClass::Identity).ok_or_else(|| HeaderError::MissingEmailColumn(headers.to_vec()))?;
@@ -426,6 +457,28 @@ mod tests {
                 (Rule::UnknownColumn, Some("D1".to_owned()))
             ]
         );
+    }
+
+    /// A built-in alias (`Site`) before the column itself (`Location`): the column is kept,
+    /// the alias is the repeat (Control Hub reads `Location`, not `Site`); a third copy
+    /// repeats the column too.
+    #[test]
+    fn the_column_itself_is_kept_over_an_alias_before_it() {
+        let (s, d) = resolve(&["User ID/Email (Required)", "Site", "site", "Location"]).unwrap();
+        assert_eq!(s.location, Some(3));
+        assert_eq!(s.duplicates, vec![(1, 3), (2, 3)]);
+        let cells: Vec<_> =
+            d.iter().map(|d| (d.rule, d.cell.clone(), d.message.contains("column D"))).collect();
+        assert_eq!(
+            cells,
+            vec![
+                (Rule::DuplicateHeader, Some("C1".to_owned()), true),
+                (Rule::DuplicateHeader, Some("B1".to_owned()), true)
+            ]
+        );
+        // The column first, the alias after: the first is kept, as any repeat.
+        let (s, _) = resolve(&["User ID/Email (Required)", "Location", "Site"]).unwrap();
+        assert_eq!(s.duplicates, vec![(2, 1)]);
     }
 
     #[test]

@@ -116,15 +116,28 @@ impl<'a> Existing<'a> {
     }
 }
 
+/// An org's export lists at least the admin who exported it. A file of no user is Control
+/// Hub's *Download CSV template* (a header only), given for the export: read as an org of no
+/// one, every row of the upload would be a silent `add`.
+fn no_user(path: String, line: u64) -> Error {
+    Error::Unreadable {
+        path,
+        line: Some(line),
+        reason: "the current export lists no user: a header without rows (or none with an email) is a CSV template, not an export of the org".to_owned(),
+        help: "give --current the org's users as Control Hub exports them (Users > Manage users > Export CSV); a header-only template can be --template".to_owned(),
+    }
+}
+
 impl Current {
     /// Reads an export. Rows without an email are ignored; a user listed twice with the same
     /// values keeps the first row, with different values is refused.
     ///
     /// # Errors
-    /// The export cannot be read or has no identity column.
+    /// The export cannot be read, has no identity column, or lists no user.
     pub fn load(source: &Source, catalogue: &crate::schema::Catalogue) -> Result<Current, Error> {
         let (mut records, mut record, header, evidence) =
             open_table(source, &crate::input::ReadOptions::default(), "the current export")?;
+        let header_line = header.line;
         let path = source.display_name();
         let schema =
             crate::schema::template::resolve_export(&*records, &record, header, &evidence, &path, catalogue)?;
@@ -214,6 +227,9 @@ impl Current {
             }
             current.lines.push(meta.line);
             current.index_numbers(index);
+        }
+        if current.users.is_empty() {
+            return Err(no_user(current.path, header_line));
         }
         Ok(current)
     }

@@ -196,6 +196,20 @@ fn a_quote_that_swallows_locations_is_refused() {
     }
 }
 
+/// Control Hub's *Download CSV template* (a header only) given for `--current` was read as an
+/// org of no one: every row of the upload a silent `add`. Refused; as a template it is read.
+#[test]
+fn a_header_only_export_is_refused_as_current_and_read_as_template() {
+    let template = fixture("current/export-header-only.csv");
+    let (code, said) = check_with("--current", &template, "current/upload.csv");
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("export-header-only.csv:1: the current export lists no user"), "{said}");
+    assert!(said.contains("can be --template"), "{said}");
+    fix_writes_nothing("--current", &template, "current/upload.csv");
+    let (code, said) = check_with("--template", &template, "current/upload.csv");
+    assert_eq!(code, 1, "{said}");
+}
+
 /// A workbook's cell holding a NUL character (xlsx writes it `_x0000_`) was read as text, in
 /// the upload (and written into `fix`'s CSV) and in an export: refused at its cell.
 #[test]

@@ -17,6 +17,14 @@ cp ../fixtures/input/*.xlsx ../fixtures/input/*.xlsb ../fixtures/input/*.ods ../
    ../fixtures/profiles/*.xlsx ../fixtures/bad/*.xlsx ../fixtures/bad/*.xlsb ../fixtures/bad/*.xls ../fixtures/bad/*.ods corpus/read_sheet/
 cp ../fixtures/profiles/*.toml corpus/profile/
 cp ../fixtures/current/export*.csv ../fixtures/current/template*.csv ../fixtures/current/rules-export.csv corpus/current/
+# And the three inputs of the current target apart (export, template, locations list, split
+# by two 0xFF bytes; see fuzz_targets/current.rs).
+for export in ../fixtures/current/export*.csv ../fixtures/locations/export.csv; do
+  for list in ../fixtures/locations/locations.csv ../fixtures/locations/names.txt; do
+    seed="corpus/current/split-$(basename "$export" .csv)-$(basename "$list")"
+    { cat "$export"; printf '\377\377'; cat ../fixtures/current/template-suspended.csv; printf '\377\377'; cat "$list"; } >"$seed"
+  done
+done
 for target in "${targets[@]}"; do
   # -timeout: a run over 10 s is a hang; -rss_limit_mb: a run over 2 GiB is out of memory.
   # -detect_leaks=0: a sheet reader's thread outlives its reader until its next send fails,

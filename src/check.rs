@@ -293,6 +293,17 @@ fn cell_place(line: u64, row: u64, field: usize, header: Option<&[String]>) -> S
     }
 }
 
+/// [`read_error`] for a file read besides the upload (`open_table`'s: an export, a template,
+/// a locations list, `profile init`'s file), which `--encoding` does not apply to.
+pub(crate) fn side_read_error(path: &str, e: ReadError) -> Error {
+    let utf8 = matches!(e, ReadError::Utf8 { .. });
+    let mut error = read_error(path, e);
+    if let (true, Error::Unreadable { help, .. }) = (utf8, &mut error) {
+        crate::input::NOT_UTF8_HELP.clone_into(help);
+    }
+    error
+}
+
 pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
     match e {
         ReadError::Io(cause) => Error::Io { path: path.to_owned(), cause },
@@ -316,6 +327,14 @@ pub(crate) fn read_error(path: &str, e: ReadError) -> Error {
                 cell_place(line, row, field, header.as_deref())
             ),
             help: "remove the character from that cell (a program that wrote the file may have padded it); if the whole file is binary, give hubcsv the CSV exported from Control Hub".to_owned(),
+        },
+        ReadError::OddUtf16 { line, row } => Error::Unreadable {
+            path: path.to_owned(),
+            line: Some(line),
+            reason: format!(
+                "the file is UTF-16 text of an odd number of bytes: its last byte, on line {line} (row {row}), is half a character, so the text there is lost"
+            ),
+            help: "the file was cut short or had a byte added on its way: export it again from Control Hub, or save it again from your spreadsheet editor as CSV UTF-8".to_owned(),
         },
         ReadError::TooLong { line, row, quote } => {
             let limit = crate::input::MAX_RECORD_BYTES >> 20;
@@ -526,7 +545,15 @@ fn find_header(rows: &mut dyn BatchSource, batch: &mut Batch, path: &str) -> Res
 /// one of its cells (`"First Name,Email` and the rows below read as one cell): the file is
 /// unreadable at the quote, which `missing-email-column` would not say. A quoted header
 /// over several lines is kept when the email column is found (an HR export's own column).
-fn swallowed_header(headers: &[String], raw: &[u8], meta: Meta, delimiter: u8, path: &str) -> Option<Error> {
+/// `lacks`: the column the header should have ("email column").
+pub(crate) fn swallowed_header(
+    headers: &[String],
+    raw: &[u8],
+    meta: Meta,
+    delimiter: u8,
+    path: &str,
+    lacks: &str,
+) -> Option<Error> {
     memchr::memchr(b'"', raw)?;
     let col = headers.iter().position(|h| h.contains(['\n', '\r']))?;
     let (lines, shown) = crate::rules::lines_shown(&headers[col]);
@@ -535,13 +562,34 @@ fn swallowed_header(headers: &[String], raw: &[u8], meta: Meta, delimiter: u8, p
         path: path.to_owned(),
         line: Some(meta.line),
         reason: format!(
-            "a quote opens in header cell {}{} and {}: the header runs over {lines} lines ({shown}) and has no email column",
+            "a quote opens in header cell {}{} and {}: the header runs over {lines} lines ({shown}) and has no {lacks}",
             crate::schema::column_letters(col),
             meta.sheet_row,
             if open_at_end { "never closes" } else { "closes on a later line" },
         ),
         help: "close the quote, or remove the stray `\"`: quotes belong only around a whole field".to_owned(),
     })
+}
+
+/// A record of a file read besides the upload (`what`: "the current export") that runs
+/// across lines with another number of `fields` than the header's (`fields.1`): a stray
+/// quote swallowed the records after it, which read on would be lost without a word.
+pub(crate) fn swallowed_records(
+    path: &str,
+    what: &str,
+    line: u64,
+    fields: (usize, usize),
+    help: &str,
+) -> Error {
+    Error::Unreadable {
+        path: path.to_owned(),
+        line: Some(line),
+        reason: format!(
+            "{what} is damaged: a quote opens in the record at line {line} and runs across lines (it has {} fields, the header {})",
+            fields.0, fields.1
+        ),
+        help: help.to_owned(),
+    }
 }
 
 /// With a profile, a `duplicate-header` finding names the mapped columns: it is said again
@@ -594,10 +642,15 @@ impl Header {
         let (mut schema, mut diagnostics) = resolve_header(&headers, meta.line, opts, path)
             .map_err(|e| match e {
                 // The user maps their own headers: name those, not the mapped ones.
-                e @ Error::MissingEmailColumn { .. } if !opts.sheet => {
-                    swallowed_header(&input_headers, batch.raw(at.0, at.1), meta, opts.delimiter, path)
-                        .unwrap_or(e)
-                }
+                e @ Error::MissingEmailColumn { .. } if !opts.sheet => swallowed_header(
+                    &input_headers,
+                    batch.raw(at.0, at.1),
+                    meta,
+                    opts.delimiter,
+                    path,
+                    "email column",
+                )
+                .unwrap_or(e),
                 e => e,
             })
             .map_err(|e| match e {

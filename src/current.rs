@@ -7,10 +7,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::check::read_error;
+use crate::check::swallowed_records;
 use crate::error::Error;
 use crate::input::{open_table, Source};
-use crate::schema::headers::HeaderError;
 use crate::schema::{header_key, ColumnClass, Package, Schema};
 
 /// The users of a Control Hub export.
@@ -117,25 +116,33 @@ impl<'a> Existing<'a> {
     }
 }
 
+/// An org's export lists at least the admin who exported it. A file of no user is Control
+/// Hub's *Download CSV template* (a header only), given for the export: read as an org of no
+/// one, every row of the upload would be a silent `add`.
+fn no_user(path: String, line: u64) -> Error {
+    Error::Unreadable {
+        path,
+        line: Some(line),
+        reason: "the current export lists no user: a header without rows (or none with an email) is a CSV template, not an export of the org".to_owned(),
+        help: "give --current the org's users as Control Hub exports them (Users > Manage users > Export CSV); a header-only template can be --template".to_owned(),
+    }
+}
+
 impl Current {
     /// Reads an export. Rows without an email are ignored; a user listed twice with the same
     /// values keeps the first row, with different values is refused.
     ///
     /// # Errors
-    /// The export cannot be read or has no identity column.
+    /// The export cannot be read, has no identity column, or lists no user.
     pub fn load(source: &Source, catalogue: &crate::schema::Catalogue) -> Result<Current, Error> {
-        let (mut records, mut record, header, _) =
+        let (mut records, mut record, header, evidence) =
             open_table(source, &crate::input::ReadOptions::default(), "the current export")?;
-        records.release_before(header.end);
         let header_line = header.line;
         let path = source.display_name();
+        let schema =
+            crate::schema::template::resolve_export(&*records, &record, header, &evidence, &path, catalogue)?;
         let headers: Vec<String> = record.iter().map(str::to_owned).collect();
-        let schema = match Schema::resolve(&headers, header_line, catalogue.clone()) {
-            Ok((schema, _)) => schema,
-            Err(HeaderError::MissingEmailColumn(headers)) => {
-                return Err(Error::MissingEmailColumn { path, line: header_line, headers })
-            }
-        };
+        records.release_before(header.end);
         let mut current = Current {
             path,
             width: schema.width(),
@@ -153,24 +160,21 @@ impl Current {
             current.by_key.entry(header_key(&c.canonical)).or_insert(c.index);
         }
         let mut notes = Vec::new();
-        while let Some(meta) =
-            records.read(&mut record, &mut notes).map_err(|e| read_error(&current.path, e))?
+        while let Some(meta) = records
+            .read(&mut record, &mut notes)
+            .map_err(|e| crate::check::side_read_error(&current.path, e))?
         {
             records.release_before(meta.end);
             // A stray quote swallows the export's next users into one field: their actions
             // would all be wrong, so the export is refused rather than read on.
             if record.len() != current.width && record.iter().any(|f| f.contains(['\n', '\r'])) {
-                return Err(Error::Unreadable {
-                    path: current.path.clone(),
-                    line: Some(meta.line),
-                    reason: format!(
-                        "the current export is damaged: a quote opens in the record at line {} and runs across lines (it has {} fields, the header {})",
-                        meta.line,
-                        record.len(),
-                        current.width
-                    ),
-                    help: "export the users again from Control Hub, or close the stray quote (a \" inside a value is written \"\")".to_owned(),
-                });
+                return Err(swallowed_records(
+                    &current.path,
+                    "the current export",
+                    meta.line,
+                    (record.len(), current.width),
+                    "export the users again from Control Hub, or close the stray quote (a \" inside a value is written \"\")",
+                ));
             }
             let email = record.get(current.schema.email).map_or("", str::trim);
             if email.is_empty() {
@@ -223,6 +227,9 @@ impl Current {
             }
             current.lines.push(meta.line);
             current.index_numbers(index);
+        }
+        if current.users.is_empty() {
+            return Err(no_user(current.path, header_line));
         }
         Ok(current)
     }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use crate::error::Error;
+use crate::input::record::ReadError;
 use crate::input::{open_table, ReadOptions, Source};
 use crate::schema::header_key;
 
@@ -150,21 +151,41 @@ impl Locations {
     pub fn load(source: &Source) -> Result<Locations, Error> {
         let path = source.display_name();
         let help = "give --locations a CSV with a `Location Name` column (Control Hub: Management > Locations), or the names one a line";
-        let (mut records, mut record, header, _) =
+        let (mut records, mut record, header, evidence) =
             open_table(source, &ReadOptions::default(), "the locations list").map_err(|e| match e {
-                Error::Unreadable { path, line, reason, .. } => {
-                    Error::Unreadable { path, line, reason, help: help.to_owned() }
+                // A fault at a line (a NUL, text not UTF-8, a quote) keeps the help that says
+                // how to mend it; the file as a whole (empty, binary) gets what a list is.
+                Error::Unreadable { path, line: None, reason, .. } => {
+                    Error::Unreadable { path, line: None, reason, help: help.to_owned() }
                 }
                 e => e,
             })?;
-        records.release_before(header.end);
         let column = record.iter().position(|h| NAME_HEADERS.contains(&header_key(h).as_str()));
+        if column.is_none() && record.len() > 1 {
+            let headers: Vec<String> = record.iter().map(str::to_owned).collect();
+            let delimiter = evidence.delimiter.unwrap_or(b',');
+            let lacks = "`Location Name`, `Location` or `Name` column";
+            if let Some(e) = crate::check::swallowed_header(
+                &headers,
+                records.raw(&header),
+                header,
+                delimiter,
+                &path,
+                lacks,
+            ) {
+                return Err(e);
+            }
+        }
+        records.release_before(header.end);
+        let width = record.len();
         let mut names = Names::default();
         let col = match column {
             Some(col) => col,
             None if record.len() == 1 => {
                 // No header: the first line is a name.
-                names.add(record.get(0).unwrap_or("").trim(), header.line);
+                let name = record.get(0).unwrap_or("").trim();
+                check_name(name, &path, header.line)?;
+                names.add(name, header.line);
                 0
             }
             None => {
@@ -180,9 +201,13 @@ impl Locations {
             }
         };
         let mut notes = Vec::new();
-        while let Some(meta) =
-            records.read(&mut record, &mut notes).map_err(|e| crate::check::read_error(&path, e))?
-        {
+        while let Some(meta) = records.read(&mut record, &mut notes).map_err(|mut e| {
+            // Without a header, the first line is a name, not a column's.
+            if let (None, ReadError::Utf8 { header, .. } | ReadError::Nul { header, .. }) = (column, &mut e) {
+                *header = None;
+            }
+            crate::check::side_read_error(&path, e)
+        })? {
             records.release_before(meta.end);
             if column.is_none() && record.len() > 1 {
                 return Err(Error::Unreadable {
@@ -195,7 +220,19 @@ impl Locations {
                     help: "put a name holding a comma in double quotes (\"Paris, Rive Gauche\"), or give the list a `Location Name` header".to_owned(),
                 });
             }
+            // A stray quote swallows the next lines into one field: the names on them would
+            // be lost, and every Location they name unknown.
+            if column.is_some() && record.len() != width && record.iter().any(|f| f.contains(['\n', '\r'])) {
+                return Err(crate::check::swallowed_records(
+                    &path,
+                    "the locations list",
+                    meta.line,
+                    (record.len(), width),
+                    SWALLOWED_HELP,
+                ));
+            }
             let name = record.get(col).unwrap_or("").trim();
+            check_name(name, &path, meta.line)?;
             if !name.is_empty() {
                 names.add(name, meta.line);
             }
@@ -210,6 +247,26 @@ impl Locations {
         }
         Ok(Locations { path, names, guesses: Mutex::default() })
     }
+}
+
+/// The help for a quote that swallows lines of a locations list.
+const SWALLOWED_HELP: &str = "close the stray quote (a \" inside a name is written \"\"), or export the locations again from Control Hub (Management > Locations)";
+
+/// A location name holds no line break (Control Hub's names are one line): one that does is
+/// lines a stray quote swallowed, names lost.
+fn check_name(name: &str, path: &str, line: u64) -> Result<(), Error> {
+    if !name.contains(['\n', '\r']) {
+        return Ok(());
+    }
+    let (lines, shown) = crate::rules::lines_shown(name);
+    Err(Error::Unreadable {
+        path: path.to_owned(),
+        line: Some(line),
+        reason: format!(
+            "the locations list is damaged: a quote opens in the name at line {line} and runs over {lines} lines ({shown}); the names on them would be lost"
+        ),
+        help: SWALLOWED_HELP.to_owned(),
+    })
 }
 
 #[cfg(test)]

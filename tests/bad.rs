@@ -35,6 +35,9 @@ fn catalogue() {
         ),
         ("binary-garbage.bin", 2, "contains NUL bytes"),
         ("nul-bytes.csv", 2, "contains NUL bytes"),
+        // xlsx's escape of a NUL character, `_x0000_`: read as one, and written by `fix` into
+        // the CSV for Control Hub; now refused at its cell as a NUL in a CSV is.
+        ("nul-cell.xlsx", 2, "nul-cell.xlsx (sheet `Users`):2: a NUL byte in `Last Name` (cell B2) on line 2"),
         // Found by fuzz/run.sh (fix_csv): UTF-16 without a BOM whose text holds U+0000. Its
         // NUL bytes are the encoding's, so the NUL-byte refusal let it through, and `fix`
         // wrote a corrected UTF-8 file with a NUL byte that `check` then refused.

@@ -874,6 +874,32 @@ fn json_lines_end_with_the_output_line_type_first() {
     assert!(lines[lines.len() - 2].starts_with("{\"type\":\"summary\""), "{stdout}");
 }
 
+/// Found by `fuzz/run.sh` (`fix_csv`, s25): the header cell `;;;…;Poste` (130 `;`) and no
+/// users. `fix` writes it quoted, yet the delimiter sniffing counted the `;` inside the quotes
+/// of that one line: 131 semicolon fields beat 5 comma ones, and `check` of the output found
+/// no email column. A delimiter that puts a quote inside a field not quoted now comes last.
+#[test]
+fn a_quoted_header_cell_of_semicolons_reads_back_as_a_comma_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    let run = hubcsv()
+        .args(["fix", "-q"])
+        .arg(fixture("bad/fuzz-header-quoted-semicolons.csv"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.starts_with("User ID/Email (Required),Location,\";;;"), "{written}");
+    let (code, doc) = crate::util::check_json(&out, &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(doc["input"]["delimiter"], ",", "{doc:#}");
+    let rules: Vec<&str> =
+        doc["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"no-rows") && !rules.contains(&"missing-email-column"), "{rules:?}");
+}
+
 /// Found by `fuzz/run.sh` (`fix_csv`): a header cell of `;;` and no users. The corrected file is
 /// its header alone, `User ID/Email (Required),;;`, which hubcsv's delimiter sniffing read
 /// as a semicolon file, with no email column: `check` of what `fix` wrote exited 2. The

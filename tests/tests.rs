@@ -19,3 +19,4 @@ mod locations;
 mod profile;
 mod props;
 mod rules;
+mod side_inputs;

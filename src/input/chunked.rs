@@ -662,7 +662,12 @@ fn first_record(piece: &Piece) -> Option<Vec<String>> {
     Some(fields)
 }
 
-/// The error for invalid UTF-8 at text offset `at` of `piece`: the record's line and field.
+/// The error for the first NUL character in `piece`'s text, if it holds one: for the pieces
+/// a workbook's sheet is read in, whose cells no parser searched.
+pub(crate) fn nul_error(piece: &Piece) -> Option<ReadError> {
+    memchr::memchr(0, piece.text.as_bytes()).map(|at| utf8_error(piece, Flaw::Nul(at)))
+}
+
 /// The error for `flaw` in `piece`'s text: its line, row and field.
 fn utf8_error(piece: &Piece, flaw: Flaw) -> ReadError {
     let (Flaw::Utf8(at) | Flaw::Nul(at)) = flaw;

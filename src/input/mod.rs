@@ -73,6 +73,76 @@ impl<R: Read + Send> Records for RecordReader<R> {
     }
 }
 
+/// Records with a NUL character refused at its cell ([`ReadError::Nul`]), whatever the
+/// format: in a CSV past the read-ahead that refuses a file holding one (in UTF-16, the
+/// U+0000 decoded), in a workbook's cell (xlsx writes it `_x0000_`). What the batch reader
+/// does for the upload's CSV text (`chunked`), for the files read a record at a time.
+struct NulRefused {
+    inner: Box<dyn Records>,
+    /// The first record read, when it holds no NUL: to name the column.
+    first: Option<Vec<String>>,
+}
+
+impl Records for NulRefused {
+    fn read(
+        &mut self,
+        record: &mut StringRecord,
+        notes: &mut Vec<CellNote>,
+    ) -> Result<Option<Meta>, ReadError> {
+        let Some(meta) = self.inner.read(record, notes)? else { return Ok(None) };
+        if let Some(field) = record::nul_field(record) {
+            return Err(ReadError::Nul {
+                line: meta.line,
+                row: meta.sheet_row,
+                header: self.first.clone(),
+                field,
+            });
+        }
+        if self.first.is_none() {
+            self.first = Some(record.iter().map(str::to_owned).collect());
+        }
+        Ok(Some(meta))
+    }
+    fn raw(&self, meta: &Meta) -> &[u8] {
+        self.inner.raw(meta)
+    }
+    fn release_before(&mut self, offset: u64) {
+        self.inner.release_before(offset);
+    }
+}
+
+/// Batches of a workbook's sheet with a NUL character refused at its cell, as `chunked`
+/// refuses one in CSV text: xlsx writes it `_x0000_`, and read on it would be written into
+/// `fix`'s CSV for Control Hub.
+struct NulRefusedBatches {
+    inner: Box<dyn batch::BatchSource>,
+    /// The sheet's first row, when it holds no NUL: to name the column.
+    first: Option<Vec<String>>,
+    seen_first: bool,
+}
+
+impl batch::BatchSource for NulRefusedBatches {
+    fn next_batch(&mut self, batch: &mut batch::Batch) -> Result<bool, ReadError> {
+        if !self.inner.next_batch(batch)? {
+            return Ok(false);
+        }
+        for piece in batch.pieces() {
+            if !self.seen_first && !piece.is_empty() {
+                self.seen_first = true;
+                let row: Vec<String> = piece.fields(0).iter().map(str::to_owned).collect();
+                self.first = (!row.iter().any(|f| f.contains('\0'))).then_some(row);
+            }
+            if let Some(mut e) = chunked::nul_error(piece) {
+                if let ReadError::Nul { header, .. } = &mut e {
+                    header.clone_from(&self.first);
+                }
+                return Err(e);
+            }
+        }
+        Ok(true)
+    }
+}
+
 /// How to read an input: overrides of what sniffing would decide.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
@@ -267,10 +337,11 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
             "give hubcsv the CSV exported from Control Hub, or the workbook (.xlsx, .ods, .xls) it was edited in",
         ));
     }
-    // Only the upload: an export or a template has no `--encoding` of its own to overrule
-    // the refusal with.
-    if reason == EncodingReason::Fallback && stream {
-        refuse_mixed(&head, &path)?;
+    // The other files (an export, a template, a locations list, `profile init`'s) have no
+    // `--encoding` to overrule the refusal with, and read on they would be garbled silently:
+    // they are refused too, the help without the option.
+    if reason == EncodingReason::Fallback {
+        refuse_mixed(&head, &path, stream)?;
     }
     let (text, _, _) = encoding.decode(&head);
     // In UTF-16 the NUL bytes are the encoding's; a NUL character is what a NUL byte is in
@@ -293,11 +364,17 @@ fn open_any(source: &Source, opts: &ReadOptions, stream: bool) -> Result<(Opened
     let reader: Box<dyn Read + Send> = if encoding == encoding_rs::UTF_8 {
         Box::new(chained)
     } else {
+        // The files read besides the upload are refused when their last byte is half a
+        // UTF-16 character: no rule looks at their cells, and the U+FFFD it would decode to
+        // (in a license cell, `TRUE�`) would change the answer silently. The upload keeps
+        // it, and `replacement-character` says so at its cell.
+        let bytes: Box<dyn Read + Send> =
+            if utf16 && !stream { Box::new(record::OddTail::new(chained)) } else { Box::new(chained) };
         Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
                 .encoding(Some(encoding))
                 .bom_sniffing(reason != EncodingReason::Override)
-                .build(chained),
+                .build(bytes),
         )
     };
     let evidence = Evidence {
@@ -366,18 +443,28 @@ fn refuse_options_for_the_other_kind(
 }
 
 /// Refuses a CSV prefix that is not UTF-8 yet holds UTF-8 letters ([`sniff::mixed_utf8`]):
-/// read as Windows-1252, they would be garbled without a word.
-fn refuse_mixed(head: &[u8], path: &str) -> Result<(), crate::Error> {
+/// read as Windows-1252, they would be garbled without a word. `upload`: the file checked,
+/// which `--encoding` can say is Windows-1252 throughout.
+fn refuse_mixed(head: &[u8], path: &str, upload: bool) -> Result<(), crate::Error> {
     let Some((line, sample)) = sniff::mixed_utf8(head) else { return Ok(()) };
+    let help = if upload {
+        "save the file again as \"CSV UTF-8 (Comma delimited)\" and check the accented letters of that line; if the file is Windows-1252 throughout, say so: --encoding windows-1252"
+    } else {
+        NOT_UTF8_HELP
+    };
     Err(crate::Error::Unreadable {
         path: path.to_owned(),
         line: Some(line),
         reason: format!(
             "the file mixes encodings: line {line} has bytes that are not UTF-8, while other text is UTF-8 (`{sample}`); read as Windows-1252, that text would be garbled"
         ),
-        help: "save the file again as \"CSV UTF-8 (Comma delimited)\" and check the accented letters of that line; if the file is Windows-1252 throughout, say so: --encoding windows-1252".to_owned(),
+        help: help.to_owned(),
     })
 }
+
+/// The help for text that is not UTF-8 in a file read besides the upload (an export, a
+/// template, a locations list, `profile init`'s file): `--encoding` is not for it.
+pub(crate) const NOT_UTF8_HELP: &str = "save the file again as \"CSV UTF-8 (Comma delimited)\", or take a fresh one from Control Hub, and check the accented letters of that line (--encoding is for the upload checked, not this file)";
 
 /// Opens an input to read a record at a time (exports, templates, `profile init`).
 ///
@@ -396,7 +483,7 @@ pub fn open_input(source: &Source, opts: &ReadOptions) -> Result<(Box<dyn Record
             })
         }
     };
-    Ok((records, evidence))
+    Ok((Box::new(NulRefused { inner: records, first: None }), evidence))
 }
 
 /// Rows per piece, and pieces per batch, when a spreadsheet is read into batches.
@@ -438,6 +525,11 @@ pub fn open_batches(
         Opened::Sheet(sheet) => Box::new(batch::RowByRow::new(Box::new(sheet), SHEET_PIECE_ROWS, pieces)),
         Opened::Xlsx(stream) => Box::new(stream),
         Opened::Fast(sheet) => Box::new(sheet),
+    };
+    let rows: Box<dyn batch::BatchSource> = if evidence.format == Format::Csv {
+        rows
+    } else {
+        Box::new(NulRefusedBatches { inner: rows, first: None, seen_first: false })
     };
     Ok((rows, evidence))
 }
@@ -526,7 +618,7 @@ pub fn open_table(source: &Source, opts: &ReadOptions, what: &str) -> Result<Tab
     let mut record = csv::StringRecord::new();
     let mut notes = Vec::new();
     loop {
-        match records.read(&mut record, &mut notes).map_err(|e| crate::check::read_error(&path, e))? {
+        match records.read(&mut record, &mut notes).map_err(|e| crate::check::side_read_error(&path, e))? {
             Some(meta) if record.iter().all(|f| f.trim().is_empty()) => records.release_before(meta.end),
             Some(meta) => return Ok((records, record, meta, evidence)),
             None => return Err(crate::Error::Unreadable {
@@ -543,7 +635,26 @@ pub fn open_table(source: &Source, opts: &ReadOptions, what: &str) -> Result<Tab
 
 #[cfg(test)]
 mod tests {
-    use super::{chunked, csv_block, Source};
+    use super::{chunked, csv_block, open_input, ReadError, ReadOptions, Source};
+
+    #[test]
+    fn a_nul_is_refused_at_its_record_and_field() {
+        let mut data = b"h1,h2\r\na,\"x\ny\"\n".to_vec();
+        data.extend(std::iter::repeat_n(b'\n', 70_000));
+        data.extend_from_slice(b"b,c\0d\n");
+        let source = Source::Bytes { name: "x.csv".into(), data };
+        let (mut records, _) = open_input(&source, &ReadOptions::default()).unwrap();
+        let (mut record, mut notes) = (csv::StringRecord::new(), Vec::new());
+        assert!(records.read(&mut record, &mut notes).unwrap().is_some());
+        assert!(records.read(&mut record, &mut notes).unwrap().is_some());
+        match records.read(&mut record, &mut notes) {
+            Err(ReadError::Nul { line, row, header, field }) => {
+                assert_eq!((line, row, field), (70_004, 70_003, 1));
+                assert_eq!(header, Some(vec!["h1".to_owned(), "h2".to_owned()]));
+            }
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+    }
 
     #[test]
     fn csv_batches_follow_the_file_size() {

@@ -54,6 +54,15 @@ pub enum ReadError {
         /// 0-based field index.
         field: usize,
     },
+    /// UTF-16 text of an odd number of bytes, read besides the upload (an export, a template,
+    /// a locations list): its last byte is half a character, which decoding would make a
+    /// U+FFFD at the end of `line`, the file's last.
+    OddUtf16 {
+        /// Editor line of the half character.
+        line: u64,
+        /// Its spreadsheet row.
+        row: u64,
+    },
     /// A record longer than [`super::MAX_RECORD_BYTES`]: a quote that never closes, or a file
     /// without line breaks.
     TooLong {
@@ -88,6 +97,43 @@ impl std::fmt::Display for TooLong {
 }
 
 impl std::error::Error for TooLong {}
+
+/// UTF-16 text ended on an odd byte (see [`ReadError::OddUtf16`]): carried through the
+/// decoder and the csv crate as an I/O error, and made [`ReadError::OddUtf16`] with its line
+/// by the reader.
+#[derive(Debug)]
+pub(crate) struct HalfCharacter;
+
+impl std::fmt::Display for HalfCharacter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UTF-16 text of an odd number of bytes")
+    }
+}
+
+impl std::error::Error for HalfCharacter {}
+
+/// Reads UTF-16 bytes from `inner`, and fails at their end when they are an odd number.
+pub(crate) struct OddTail<R> {
+    inner: R,
+    odd: bool,
+}
+
+impl<R> OddTail<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        OddTail { inner, odd: false }
+    }
+}
+
+impl<R: Read> Read for OddTail<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(out)?;
+        if n == 0 && !out.is_empty() && self.odd {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, HalfCharacter));
+        }
+        self.odd ^= n % 2 == 1;
+        Ok(n)
+    }
+}
 
 /// Reads bytes from `inner`, drops a UTF-8 BOM, and keeps a window of what it handed out.
 #[derive(Debug)]
@@ -210,7 +256,7 @@ impl<R: Read> RecordReader<R> {
     /// Reads the next record into `record`. Returns `Ok(None)` at the end of the input.
     ///
     /// # Errors
-    /// I/O failure or invalid UTF-8.
+    /// I/O failure, invalid UTF-8, or a record over the length limit.
     pub fn read(&mut self, record: &mut StringRecord) -> Result<Option<Meta>, ReadError> {
         match self.reader.read_record(record) {
             Ok(false) => Ok(None),
@@ -250,6 +296,12 @@ impl<R: Read> RecordReader<R> {
                     let line = self.cursor_line + line_breaks(&rest[..lead], self.after_cr).0 + 1;
                     ReadError::too_long(line, line - self.extra_lines, &rest[lead..], self.delimiter)
                 }
+                csv::ErrorKind::Io(io) if matches!(io.get_ref(), Some(e) if e.is::<HalfCharacter>()) => {
+                    // At the end of the text: the half character is on its last line.
+                    let rest = self.reader.get_ref().slice(self.cursor, u64::MAX);
+                    let line = self.cursor_line + line_breaks(rest, self.after_cr).0 + 1;
+                    ReadError::OddUtf16 { line, row: line.saturating_sub(self.extra_lines) }
+                }
                 csv::ErrorKind::Io(io) => ReadError::Io(io),
                 csv::ErrorKind::Utf8 { err, .. } => {
                     let line = self.cursor_line + 1;
@@ -281,6 +333,12 @@ impl<R: Read> RecordReader<R> {
     pub fn had_bom(&self) -> bool {
         self.reader.get_ref().had_bom
     }
+}
+
+/// The 0-based field of `record` that holds a NUL character, if one does.
+pub(crate) fn nul_field(record: &StringRecord) -> Option<usize> {
+    memchr::memchr(0, record.as_slice().as_bytes())?;
+    record.iter().position(|field| field.contains('\0'))
 }
 
 /// Line breaks in `bytes` as an editor counts them: `\n`, `\r\n` and a lone `\r` (old Mac

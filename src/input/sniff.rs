@@ -184,16 +184,22 @@ pub fn mixed_utf8(head: &[u8]) -> Option<(u64, String)> {
     Some((line, sample))
 }
 
-/// Fields per line for one delimiter, quotes respected, over the first lines of `text`.
-fn field_counts(text: &str, delimiter: char) -> Vec<usize> {
+/// Fields per line for one delimiter, quotes respected, over the first lines of `text`; and
+/// whether a quote stands inside a field not quoted (where no CSV writer puts one).
+fn field_counts(text: &str, delimiter: char) -> (Vec<usize>, bool) {
     let mut counts = Vec::new();
     let mut fields = 1;
     let mut in_quotes = false;
     let mut at_start = true;
+    // The last character closed a quoted field: a quote right after it is an escaped one.
+    let mut closed = false;
+    let mut stray = false;
     let mut line_has_text = false;
     for c in text.chars() {
+        let was_closed = std::mem::take(&mut closed);
         match c {
-            '"' if at_start || in_quotes => {
+            '"' if at_start || in_quotes || was_closed => {
+                closed = in_quotes;
                 in_quotes = !in_quotes;
                 at_start = false;
                 line_has_text = true;
@@ -214,29 +220,32 @@ fn field_counts(text: &str, delimiter: char) -> Vec<usize> {
                 at_start = true;
                 line_has_text = true;
             }
-            _ => {
+            c => {
+                stray |= c == '"' && !in_quotes;
                 at_start = false;
                 line_has_text = true;
             }
         }
     }
-    counts
+    (counts, stray)
 }
 
 /// The delimiter among `,` `;` TAB `|`: the one that splits the first lines into the same
-/// number (> 1) of fields most consistently; `,` when nothing does.
+/// number (> 1) of fields most consistently; `,` when nothing does. A delimiter that leaves a
+/// quote inside a field not quoted comes after those that do not: a header cell `";;;"`
+/// (quoted, as `fix` writes one) is a comma file's cell, not a hundred semicolon fields.
 #[must_use]
 pub fn delimiter(text: &str) -> u8 {
-    let mut best = (b',', 0usize, 0usize);
+    let mut best = (b',', false, 0usize, 0usize);
     for d in [b',', b';', b'\t', b'|'] {
-        let counts = field_counts(text, char::from(d));
+        let (counts, stray) = field_counts(text, char::from(d));
         let Some(&first) = counts.first() else { continue };
         if first < 2 {
             continue;
         }
         let consistent = counts.iter().filter(|c| **c == first).count();
-        if (consistent, first) > (best.1, best.2) {
-            best = (d, consistent, first);
+        if (!stray, consistent, first) > (best.1, best.2, best.3) {
+            best = (d, !stray, consistent, first);
         }
     }
     best.0
@@ -291,5 +300,10 @@ mod tests {
         assert_eq!(delimiter("a\tb\tc\n1\t2,5\t3\n"), b'\t');
         assert_eq!(delimiter("a|b\n1|2\n"), b'|');
         assert_eq!(delimiter("single column\nvalue\n"), b',');
+        // A quoted cell full of `;` (as `fix` writes a header cell holding them) is one comma
+        // field; split at `;`, its quotes would stand inside fields.
+        assert_eq!(delimiter("Email,Location,\";;;;;;;;;Poste\",Webex Calling\r\n"), b',');
+        // An escaped quote inside a quoted field is not a stray one.
+        assert_eq!(delimiter("a;\"b\"\"c\";d\n1;2;3\n"), b';');
     }
 }

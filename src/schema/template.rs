@@ -8,8 +8,7 @@ use super::headers::column_key;
 use super::packages::subscription;
 use super::{Catalogue, ColumnClass, Schema};
 use crate::error::Error;
-use crate::input::open_table;
-use crate::input::Source;
+use crate::input::{open_table, Evidence, Meta, Records, Source};
 use crate::report::Diagnostic;
 use crate::rules::Rule;
 
@@ -21,23 +20,43 @@ pub struct Template {
     schema: Schema,
 }
 
+/// Resolves the header of an export (`--current`) or a template, `record`, read at `header`.
+/// A stray quote that swallowed the header's line breaks is named, as in the upload, rather
+/// than the email column it hides.
+///
+/// # Errors
+/// The header has no identity column.
+pub(crate) fn resolve_export(
+    records: &dyn Records,
+    record: &csv::StringRecord,
+    header: Meta,
+    evidence: &Evidence,
+    path: &str,
+    catalogue: &Catalogue,
+) -> Result<Schema, Error> {
+    let headers: Vec<String> = record.iter().map(str::to_owned).collect();
+    match Schema::resolve(&headers, header.line, catalogue.clone()) {
+        Ok((schema, _)) => Ok(schema),
+        Err(super::headers::HeaderError::MissingEmailColumn(headers)) => {
+            let delimiter = evidence.delimiter.unwrap_or(b',');
+            let raw = records.raw(&header);
+            Err(crate::check::swallowed_header(&headers, raw, header, delimiter, path, "email column")
+                .unwrap_or(Error::MissingEmailColumn { path: path.to_owned(), line: header.line, headers }))
+        }
+    }
+}
+
 impl Template {
     /// Reads the header row of an export.
     ///
     /// # Errors
     /// The file cannot be read, or its header has no identity column.
     pub fn load(source: &Source, catalogue: &Catalogue) -> Result<Template, Error> {
-        let (_, record, header, _) =
+        let (records, record, header, evidence) =
             open_table(source, &crate::input::ReadOptions::default(), "the template")?;
-        let line = header.line;
         let path = source.display_name();
-        let headers: Vec<String> = record.iter().map(str::to_owned).collect();
-        match Schema::resolve(&headers, line, catalogue.clone()) {
-            Ok((schema, _)) => Ok(Template { path, schema }),
-            Err(super::headers::HeaderError::MissingEmailColumn(headers)) => {
-                Err(Error::MissingEmailColumn { path, line, headers })
-            }
-        }
+        let schema = resolve_export(&*records, &record, header, &evidence, &path, catalogue)?;
+        Ok(Template { path, schema })
     }
 
     /// `profile` with the org's columns where it names none: with a template, the package

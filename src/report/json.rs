@@ -640,6 +640,7 @@ mod tests {
             diagnostics: Vec::new(),
             keys: Keys::default(),
             has_status: false,
+            filled: [0; 3],
             changes,
             package_before: None,
             existing: Some(0),

@@ -77,6 +77,15 @@ impl CrossCheck {
         line - before.checked_sub(1).map_or(0, |i| self.extra[i].1)
     }
 
+    /// Remembers that key `key` (0 email, 1 number, 2 extension) was first seen on `line`, on
+    /// a value the profile wrote (`by` > 0, see [`RowOutcome::filled`]).
+    #[inline]
+    fn note_filled(&mut self, by: u16, first: Option<u64>, key: usize, line: u64) {
+        if by > 0 && first.is_none() {
+            self.filled_first.push((key, line));
+        }
+    }
+
     /// Where an earlier row is, for a message: its line, and its cell in column `col`
     /// (`line 5, D3`).
     fn place(&self, first: u64, schema: &Schema, col: usize, key: usize) -> String {
@@ -107,19 +116,10 @@ impl CrossCheck {
             d.user.clone_from(&row.user);
             d
         };
-        let filled = row.keys.filled;
-        let mut new_filled = |key: usize, first: Option<u64>| {
-            if first.is_none() && filled[key] > 0 {
-                self.filled_first.push((key, line));
-            }
-            first
-        };
-        let email_first = row.keys.email.and_then(|k| new_filled(0, self.emails.first_seen(k, line)));
-        let phone_first = row.keys.phone.and_then(|(k, _)| new_filled(1, self.phones.first_seen(k, line)));
-        let ext_first =
-            row.keys.extension.and_then(|(k, _)| new_filled(2, self.extensions.first_seen(k, line)));
-        if row.keys.email.is_some() {
-            if let Some(first) = email_first {
+        if let Some(email) = row.keys.email {
+            let first = self.emails.first_seen(email, line);
+            self.note_filled(row.filled[0], first, 0, line);
+            if let Some(first) = first {
                 // The key is the user's email lower-cased.
                 let email = row.user.as_deref().unwrap_or("").to_lowercase();
                 found.push(at(
@@ -131,8 +131,10 @@ impl CrossCheck {
                 ));
             }
         }
-        if let (Some((_, phone)), Some(col)) = (row.keys.phone, schema.phone) {
-            if let Some(first) = phone_first {
+        if let (Some((key, phone)), Some(col)) = (row.keys.phone, schema.phone) {
+            let first = self.phones.first_seen(key, line);
+            self.note_filled(row.filled[1], first, 1, line);
+            if let Some(first) = first {
                 found.push(at(
                     Rule::DuplicatePhoneNumber,
                     col,
@@ -145,8 +147,10 @@ impl CrossCheck {
                 ));
             }
         }
-        if let (Some((_, ext)), Some(col)) = (row.keys.extension, schema.extension) {
-            if let Some(first) = ext_first {
+        if let (Some((key, ext)), Some(col)) = (row.keys.extension, schema.extension) {
+            let first = self.extensions.first_seen(key, line);
+            self.note_filled(row.filled[2], first, 2, line);
+            if let Some(first) = first {
                 found.push(at(
                     Rule::DuplicateExtension,
                     col,
@@ -164,7 +168,7 @@ impl CrossCheck {
         for d in &mut found {
             let slot =
                 [Some(schema.email), schema.phone, schema.extension].iter().position(|c| *c == d.col_index);
-            if let (Some(col), Some(&by)) = (d.col_index, slot.and_then(|i| row.keys.filled.get(i))) {
+            if let (Some(col), Some(&by)) = (d.col_index, slot.and_then(|i| row.filled.get(i))) {
                 if by > 0 {
                     super::profile_value(d, schema, col, (by > 1).then(|| usize::from(by - 2)));
                 }

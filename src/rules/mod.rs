@@ -40,9 +40,6 @@ pub struct Keys {
     pub phone: Option<(u128, keys::Short)>,
     /// Key of (lower-cased location, extension), and the extension.
     pub extension: Option<(u128, keys::Short)>,
-    /// Who wrote the email, the phone number and the extension: 0 the row, 1 the profile's
-    /// `[defaults]`, `2 + n` its `[[when]]` table `n` (a duplicate says whose value it is).
-    pub filled: [u16; 3],
 }
 
 /// Everything `check` learned about one row.
@@ -66,6 +63,10 @@ pub struct RowOutcome {
     pub keys: Keys,
     /// `User Status` is filled: the row came from an export, so the user exists.
     pub has_status: bool,
+    /// Who wrote the email, the phone number and the extension of [`RowOutcome::keys`]: 0
+    /// the row, 1 the profile's `[defaults]`, `2 + n` its `[[when]]` table `n` (a duplicate
+    /// says whose value it is).
+    pub filled: [u16; 3],
     /// Changed fields against the current export (`None` without one).
     pub changes: Option<Vec<state::FieldChange>>,
     /// The user's package in the current export.
@@ -89,6 +90,7 @@ impl RowOutcome {
             diagnostics: Vec::new(),
             keys: Keys::default(),
             has_status: false,
+            filled: [0; 3],
             changes: None,
             package_before: None,
             existing: None,
@@ -396,7 +398,10 @@ fn check_cells<'a>(
         }
     }
 
-    profile_values(ctx, notes);
+    // Only a profile writes values (its notes, or the value map's source row).
+    if !notes.is_empty() || ctx.source.is_some() {
+        profile_values(ctx, notes);
+    }
     // Report a row's findings left to right, row-level ones last, as a reader scans it.
     ctx.diags.sort_by_key(|d| d.col_index.unwrap_or(usize::MAX));
     *out = RowOutcome {
@@ -407,7 +412,8 @@ fn check_cells<'a>(
         package_col: lic.designated.map(|(col, _)| col),
         evidence,
         diagnostics: std::mem::take(&mut ctx.diags),
-        keys: Keys { email, phone, extension, filled: filled_keys(schema, notes) },
+        keys: Keys { email, phone, extension },
+        filled: if notes.is_empty() { [0; 3] } else { filled_keys(schema, notes) },
         has_status,
         changes,
         package_before,
@@ -422,6 +428,7 @@ fn check_cells<'a>(
 /// Findings about a value a profile wrote (`[defaults]`, `[[when]]`): the user's row does not
 /// hold it, so the finding has no cell (the human report draws it on the row) and says whose
 /// value it is, in its message and help (the JSON report's fields are unchanged).
+#[inline(never)]
 fn profile_values(ctx: &mut RowCtx<'_>, notes: &[CellNote]) {
     for note in notes {
         let CellNote::Filled(col, when) = *note else { continue };
@@ -469,7 +476,8 @@ pub(crate) fn profile_value(d: &mut Diagnostic, schema: &Schema, col: usize, whe
     d.source_col = None;
 }
 
-/// [`Keys::filled`] for a row with `notes`.
+/// [`RowOutcome::filled`] for a row with `notes`.
+#[inline(never)]
 fn filled_keys(schema: &Schema, notes: &[CellNote]) -> [u16; 3] {
     let mut filled = [0; 3];
     for note in notes {

@@ -29,8 +29,9 @@ pub enum Kind {
     Numbers,
 }
 
-/// Columns only the Meetings site CSV has: one of them, beside another of [`MEETINGS`],
-/// tells it (`UserID` and `UserName` alone may be an HR export's).
+/// Columns only the Meetings site CSV has: one of them, beside another Meetings column
+/// ([`MEETINGS_SHARED`] or these), tells it (`UserID` and `UserName` alone may be an HR
+/// export's).
 const MEETINGS_ONLY: &[&str] = &[
     "hostprivilege",
     "mc",
@@ -46,25 +47,10 @@ const MEETINGS_ONLY: &[&str] = &[
     "tsp account",
 ];
 
-/// The Meetings site CSV's own columns (the classic site-admin names, and Control Hub's
-/// Meetings CSV names): none is a column of Control Hub's user CSV.
-const MEETINGS: &[&str] = &[
-    "userid",
-    "username",
-    "hostprivilege",
-    "mc",
-    "ec",
-    "tc",
-    "sc",
-    "meeting center",
-    "event center",
-    "training center",
-    "support center",
-    "personal room url",
-    "personal room id",
-    "account type",
-    "tsp account",
-];
+/// The Meetings site CSV's other columns (the classic site-admin names, and Control Hub's
+/// Meetings CSV names), which an HR export may have too: none is a column of Control Hub's
+/// user CSV.
+const MEETINGS_SHARED: &[&str] = &["userid", "username", "account type"];
 /// A location's address columns, as Control Hub's locations CSV (and `--locations`) has them.
 const LOCATION: &[&str] = &[
     "address 1",
@@ -97,7 +83,8 @@ pub fn foreign_file(headers: &[String]) -> Option<Foreign> {
     let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
     let has = |k: &str| keys.iter().any(|h| h == k);
     let count = |set: &[&str]| set.iter().filter(|k| has(k)).count();
-    if count(MEETINGS) >= 2 && count(MEETINGS_ONLY) >= 1 {
+    let only = count(MEETINGS_ONLY);
+    if only >= 1 && only + count(MEETINGS_SHARED) >= 2 {
         return Some(Foreign {
             kind: Kind::MeetingsSite,
             what: "the Webex Meetings site's user CSV (UTF-16, tab-separated), which sets meeting privileges, not Control Hub's user CSV",

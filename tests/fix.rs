@@ -780,23 +780,25 @@ fn a_signal_leaves_no_temporary_files() {
             .count()
     };
     for signal in ["-TERM", "-INT"] {
+        // Its report goes to a pipe nobody reads: once the pipe is full the run waits,
+        // mid-way, its temporary files open, for the signal (however fast the machine).
         let mut child = std_hubcsv()
             .args(["fix", "-q", "--force", "--format", "jsonl"])
             .arg(&input)
             .arg("-o")
             .arg(out_dir.join("fixed.csv"))
-            .stdout(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        // Wait for the run to have temporary files (or to have finished: then it is too quick
-        // to test here, and nothing is left either).
         let started = std::time::Instant::now();
         while temporary() == 0 && child.try_wait().unwrap().is_none() && started.elapsed().as_secs() < 20 {
             std::thread::sleep(std::time::Duration::from_millis(2));
         }
+        assert!(temporary() > 0, "{signal}: the run left no time to stop it");
         let _ = std::process::Command::new("kill").arg(signal).arg(child.id().to_string()).status();
         let status = child.wait().unwrap();
         assert_eq!(temporary(), 0, "{signal}: {status:?}");
+        assert!(!out_dir.join("fixed.csv").exists(), "{signal}: nothing is renamed into place");
     }
 }
 

@@ -249,3 +249,18 @@ fn location_is_kept_over_the_site_alias_before_it() {
         "column D `Site` holds `Paris Office` but column F `Location` holds `HQ`: hubcsv cannot tell which one is meant (fix keeps column F)"
     );
 }
+
+/// A header holding control characters (`Loca\x01tion\x1b`) is the column without them, as
+/// with invisible characters: `Location`, which `fix` writes as Control Hub names it.
+#[test]
+fn a_header_with_control_characters_is_the_column_without_them() {
+    let (code, doc) = check_json(&fixture("input/header-control-characters.csv"), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert!(doc["diagnostics"].as_array().unwrap().is_empty(), "{doc:#}");
+    let dir = tempfile::tempdir().unwrap();
+    let (_, corrected, _) = fix("input/header-control-characters.csv", dir.path());
+    assert!(
+        corrected.starts_with("First Name,Last Name,User ID/Email (Required),Extension,Location,"),
+        "{corrected}"
+    );
+}

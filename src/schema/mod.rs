@@ -16,13 +16,15 @@ pub use profile::Profile;
 pub use template::Template;
 
 /// A header as written, cleaned: invisible characters (a second byte-order mark, a
-/// zero-width space pasted with the name) left out, decomposed accents (`e` + U+0301, as
+/// zero-width space pasted with the name) and control characters other than white space
+/// (an escape code, as `control-character` removes from cells) left out, decomposed accents (`e` + U+0301, as
 /// macOS and PDFs write `é`) composed (NFC), inner runs of white space folded to one space,
 /// trimmed.
 #[must_use]
 pub fn clean_header(header: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let visible: String = header.chars().filter(|&c| !crate::rules::is_invisible(c)).nfc().collect();
+    let stray = |c: char| crate::rules::is_invisible(c) || (c.is_control() && !c.is_whitespace());
+    let visible: String = header.chars().filter(|&c| !stray(c)).nfc().collect();
     visible.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -68,6 +70,9 @@ mod tests {
     #[test]
     fn header_key_folds_case_and_space() {
         assert_eq!(header_key("  User ID/Email   (Required) "), "user id/email (required)");
+        // Control characters are left out (white space ones fold as spaces).
+        assert_eq!(header_key("Loca\u{1}tion\u{1b}"), "location");
+        assert_eq!(header_key("Webex\tCalling\u{7f}"), "webex calling");
     }
 
     #[test]

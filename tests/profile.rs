@@ -1,5 +1,7 @@
 //! `--profile` and `profile init`: an HR export becomes a Control Hub file (contract §7).
 
+use std::fmt::Write as _;
+
 use crate::util::{fixture, hubcsv, run};
 
 fn fix_with_profile(input: &str, dir: &std::path::Path) -> (i32, String, String) {
@@ -1202,4 +1204,29 @@ fn profile_init_says_when_two_headers_map_to_one_column() {
         "{text}"
     );
     hubcsv::schema::Profile::parse(&text, &hubcsv::schema::Catalogue::default()).unwrap();
+}
+
+/// `profile init` on a file that cannot be read to its end (a NUL byte on line 1,502, past
+/// the first 64 KiB): the proposal stands on the rows before, and stderr says where reading
+/// stopped, rather than proposing value maps that silently miss the rest.
+#[test]
+fn profile_init_says_where_its_sample_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hr.csv");
+    let mut data = String::from("Matricule,Nom,Prénom,Courriel,Offre\n");
+    for i in 0..1500 {
+        let offer = if i % 2 == 0 { "Suite" } else { "Voix" };
+        writeln!(data, "{i},Nom{i},Prenom{i},p{i}@example.com,{offer}").unwrap();
+    }
+    data.push_str("9999,Bad\0Name,X,x@example.com,Voix\n");
+    std::fs::write(&file, data).unwrap();
+    let out = run(&["profile", "init", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("the values of the first 1500 rows were sampled, then reading stopped"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(":1502: a NUL byte in `Nom` (cell B1502)"), "{stderr}");
+    assert!(String::from_utf8(out.stdout).unwrap().contains("\"Voix\""));
 }

@@ -60,7 +60,7 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
     // composed: `Voix` and `VOIX` are one key), each as first written.
     let mut values: Vec<Distinct> = vec![Distinct::new(); headers.len()];
     let (mut record, mut notes) = (csv::StringRecord::new(), Vec::new());
-    for _ in 0..SAMPLE_ROWS {
+    for sampled in 0..SAMPLE_ROWS {
         match records.read(&mut record, &mut notes) {
             Ok(Some(meta)) => {
                 for &i in &unmapped {
@@ -72,7 +72,17 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
                 }
                 records.release_before(meta.end);
             }
-            _ => break,
+            Ok(None) => break,
+            Err(e) => {
+                // The proposal stands on the rows read before: say so, rather than propose
+                // value maps that silently miss the rest.
+                let e = e.into_error(&file.display().to_string()).to_string();
+                eprintln!(
+                    "warning: the values of the first {sampled} rows were sampled, then reading stopped: {}",
+                    hubcsv::report::human::pictured(&e)
+                );
+                break;
+            }
         }
     }
     // A repeated header's values are those of all its columns, under its first.

@@ -76,6 +76,14 @@ pub enum ReadError {
 }
 
 impl ReadError {
+    /// The error as `check` reports it for a file read besides the upload (an export, a
+    /// template, a locations list, `profile init`'s file) named `path`: its line, cell and
+    /// hint.
+    #[must_use]
+    pub fn into_error(self, path: &str) -> crate::Error {
+        crate::check::side_read_error(path, self)
+    }
+
     /// The error for a record that starts at editor line `line` (spreadsheet row `row`) and
     /// runs past [`super::MAX_RECORD_BYTES`]; `head` is its start as read.
     pub(crate) fn too_long(line: u64, row: u64, head: &[u8], delimiter: u8) -> ReadError {

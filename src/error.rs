@@ -120,8 +120,20 @@ impl Error {
                     shown.join(", "),
                     if headers.len() > 8 { ", ..." } else { "" },
                 );
+                // A header cell that is several names (`Last Name,User ID/Email (Required)`):
+                // quotes around them made them one cell.
+                let joined = headers.iter().map(|h| h.trim()).find(|h| {
+                    h.split([',', ';', '\t', '|'])
+                        .any(|part| crate::schema::resolve_name(part) == Some("User ID/Email (Required)"))
+                        && h.contains([',', ';', '\t', '|'])
+                });
                 let mail = headers.iter().map(|h| h.trim()).find(|h| h.to_lowercase().contains("mail"));
-                if let Some(mail) = mail {
+                if let Some(joined) = joined {
+                    let _ = write!(
+                        help,
+                        "; the header cell `{joined}` is several column names in one: quotes around them (or a stray one) joined them; remove the quotes"
+                    );
+                } else if let Some(mail) = mail {
                     let _ = write!(
                         help,
                         "; if `{mail}` holds the emails, a profile names it: [aliases] \"{mail}\" = \"User ID/Email (Required)\""

@@ -33,6 +33,13 @@ fn catalogue() {
             2,
             "header-unclosed-quote.csv:1: a quote opens in header cell A1 and never closes: the header runs over 3 lines",
         ),
+        // Quotes around two header names make them one cell: the quotes are what to fix,
+        // not a profile alias for a column named `Last Name,User ID/Email (Required)`.
+        (
+            "header-quoted-names.csv",
+            2,
+            "the header cell `Last Name,User ID/Email (Required)` is several column names in one",
+        ),
         ("binary-garbage.bin", 2, "contains NUL bytes"),
         ("nul-bytes.csv", 2, "contains NUL bytes"),
         // xlsx's escape of a NUL character, `_x0000_`: read as one, and written by `fix` into

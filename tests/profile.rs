@@ -1230,3 +1230,20 @@ fn profile_init_says_where_its_sample_stopped() {
     assert!(stderr.contains(":1502: a NUL byte in `Nom` (cell B1502)"), "{stderr}");
     assert!(String::from_utf8(out.stdout).unwrap().contains("\"Voix\""));
 }
+
+/// A value the profile wrote and hubcsv corrected (a default site written as a URL) is shown
+/// on its `fixed` line as the profile's, not at a cell: no cell of the file holds it.
+#[test]
+fn a_fixed_profile_value_is_labelled_as_the_profiles() {
+    let out = run(&[
+        "check",
+        "--profile",
+        "fixtures/profiles/default-site-url.toml",
+        "fixtures/profiles/rh-fr.csv",
+    ]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("fixed fixtures/profiles/rh-fr.csv:2 (profile) Preferred Webex Site: `https://ACME-fr.webex.com/` -> `acme-fr.webex.com` (HC023 invalid-preferred-site)\n"),
+        "{stdout}"
+    );
+}

@@ -120,11 +120,18 @@ impl Painter<'_> {
                     d.rule,
                 ))));
             }
+            // A value no cell of the file holds is one the profile wrote (`[defaults]`,
+            // `[[when]]`, the value map): its message says which.
+            let cell = match (&d.cell, d.col_index) {
+                (Some(cell), _) => cell.as_str(),
+                (None, Some(_)) => "(profile)",
+                (None, None) => "-",
+            };
             return Ok(Some(Text::Fixed(format!(
                 "fixed {}:{} {} {}: `{}` -> `{}` ({} {})",
                 self.name,
                 d.line,
-                d.cell.as_deref().unwrap_or("-"),
+                cell,
                 pictured(d.column.as_deref().unwrap_or("")),
                 visible(&shorten(d.value.as_deref().unwrap_or(""), QUOTE_MAX)),
                 visible(&shorten(d.fix.as_deref().unwrap_or(""), QUOTE_MAX)),

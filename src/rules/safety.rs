@@ -67,8 +67,8 @@ fn describe(value: &str) -> &'static str {
 }
 
 /// `cell-too-long`, `whitespace`, `formula-injection`, `replacement-character` and
-/// `control-character`, in one pass over the cells (each
-/// cell in that order: a cut cell is not trimmed, a trimmed one is checked as trimmed).
+/// `control-character`, in one pass over the cells (each cell in that order: a cut cell is
+/// not trimmed, a trimmed one is checked as trimmed).
 /// Empty cells, most of a row, are passed at once. Sets the row's user from the email cell
 /// as trimmed.
 pub(super) fn text(ctx: &mut RowCtx<'_>) {
@@ -150,10 +150,10 @@ fn suspects(fields: Fields<'_>, exempt: impl Fn(usize) -> bool, mut look: impl F
 /// The quick test: whether none of `cell-too-long`, `whitespace`, `formula-injection`,
 /// `replacement-character` and `control-character` can fire on a cell of these bytes
 /// (`ascii`: known to be ASCII; `plain`: known to hold no control character; `exempt`: its
-/// column takes a leading `=+-@` as data). Past
-/// its ends, only a control character, a non-ASCII space, non-breaking space, zero-width
-/// character or U+FFFD dirties a cell, and each of the non-ASCII ones starts with one of
-/// five bytes; a cell without them (accents, most scripts) is judged by its edges as ASCII is.
+/// column takes a leading `=+-@` as data). Past its ends, only a control character, a
+/// non-ASCII space, non-breaking space, zero-width character or U+FFFD dirties a cell, and
+/// each of the non-ASCII ones starts with one of five bytes; a cell without them (accents,
+/// most scripts) is judged by its edges as ASCII is.
 #[allow(clippy::inline_always)] // called for every cell: not inlined, it costs 2.7% of a run
 #[inline(always)]
 fn passes(v: &[u8], ascii: bool, plain: bool, exempt: impl FnOnce() -> bool) -> bool {
@@ -193,9 +193,9 @@ fn controls(v: &[u8]) -> bool {
 }
 
 /// Whether `v` may hold a control byte ([`is_control_byte`]: any byte below 0x20, or DEL)
-/// or holds one that can start a non-ASCII space or
-/// invisible character ([`spaces`]): both looks in one pass (a fold without early exit,
-/// vector code; [`is_control_byte`]'s line-break test is left to the few rows this passes).
+/// or holds one that can start a non-ASCII space or invisible character ([`spaces`]): both
+/// looks in one pass (a fold without early exit, vector code; [`is_control_byte`]'s
+/// line-break test is left to the few rows this does not pass).
 #[allow(clippy::needless_bitwise_bool)]
 fn odd_bytes(v: &[u8]) -> bool {
     v.iter().fold(false, |m, &b| m | (b < 0x20) | (b == 0x7F) | is_space_lead(b))

@@ -945,10 +945,7 @@ pub fn check(source: &Source, opts: &Options, sink: &mut dyn Sink) -> Result<Sum
     let path = source.display_name();
     let mut batch = Batch::default();
     // In a workbook, errors about the table name the sheet read.
-    let table = match &evidence.sheet {
-        Some(sheet) => format!("{path} (sheet `{sheet}`)"),
-        None => path.clone(),
-    };
+    let table = crate::input::table_name(&path, evidence.sheet.as_deref());
     let header_at = find_header(&mut *rows, &mut batch, &table)?;
     let header = Header::resolve(&batch, header_at, opts, &table)?;
     let mut info = InputInfo {

@@ -159,10 +159,10 @@ impl Current {
         for c in &current.schema.columns {
             current.by_key.entry(header_key(&c.canonical)).or_insert(c.index);
         }
+        let table = crate::input::table_name(&current.path, evidence.sheet.as_deref());
         let mut notes = Vec::new();
-        while let Some(meta) = records
-            .read(&mut record, &mut notes)
-            .map_err(|e| crate::check::side_read_error(&current.path, e))?
+        while let Some(meta) =
+            records.read(&mut record, &mut notes).map_err(|e| crate::check::side_read_error(&table, e))?
         {
             records.release_before(meta.end);
             // A stray quote swallows the export's next users into one field: their actions

@@ -206,7 +206,7 @@ impl Locations {
             if let (None, ReadError::Utf8 { header, .. } | ReadError::Nul { header, .. }) = (column, &mut e) {
                 *header = None;
             }
-            crate::check::side_read_error(&path, e)
+            crate::check::side_read_error(&crate::input::table_name(&path, evidence.sheet.as_deref()), e)
         })? {
             records.release_before(meta.end);
             if column.is_none() && record.len() > 1 {

@@ -217,7 +217,10 @@ fn a_nul_in_a_workbook_cell_is_refused() {
     let book = fixture("bad/nul-cell.xlsx");
     let (code, said) = check_with("--current", &book, "current/upload.csv");
     assert_eq!(code, 2, "{said}");
-    assert!(said.contains("nul-cell.xlsx:2: a NUL byte in `Last Name` (cell B2) on line 2"), "{said}");
+    assert!(
+        said.contains("nul-cell.xlsx (sheet `Users`):2: a NUL byte in `Last Name` (cell B2) on line 2"),
+        "{said}"
+    );
     // A template reads its header only, which holds none.
     let (code, said) = check_with("--template", &book, "current/upload.csv");
     assert_eq!(code, 1, "{said}");
@@ -226,4 +229,18 @@ fn a_nul_in_a_workbook_cell_is_refused() {
     let run = hubcsv().args(["fix", "-q"]).arg(&book).arg("-o").arg(&out).output().unwrap();
     assert_eq!(run.status.code(), Some(2), "{}", String::from_utf8_lossy(&run.stderr));
     assert!(!out.exists(), "nothing is written");
+}
+
+/// An error in a workbook given beside the upload names its sheet, as the upload's errors
+/// do: `export.xlsx (sheet `Users`):2`.
+#[test]
+fn a_workbook_beside_the_upload_is_named_with_its_sheet() {
+    for flag in ["--locations", "--current"] {
+        let (code, said) = check_with(flag, &fixture("bad/nul-cell.xlsx"), "current/upload.csv");
+        assert_eq!(code, 2, "{flag}");
+        assert!(
+            said.contains("nul-cell.xlsx (sheet `Users`):2: a NUL byte in `Last Name` (cell B2)"),
+            "{flag}: {said}"
+        );
+    }
 }

@@ -602,6 +602,15 @@ impl Source {
     }
 }
 
+/// How errors about a table name it: the file, and in a workbook the sheet read
+/// (`users.xlsx (sheet `Users`)`).
+pub(crate) fn table_name(path: &str, sheet: Option<&str>) -> String {
+    match sheet {
+        Some(sheet) => format!("{path} (sheet `{sheet}`)"),
+        None => path.to_owned(),
+    }
+}
+
 /// An input opened up to its header: the records, the header record, where it stands, and
 /// what was found about the input.
 pub type Table = (Box<dyn Records>, csv::StringRecord, Meta, Evidence);
@@ -615,10 +624,11 @@ pub type Table = (Box<dyn Records>, csv::StringRecord, Meta, Evidence);
 pub fn open_table(source: &Source, opts: &ReadOptions, what: &str) -> Result<Table, crate::Error> {
     let path = source.display_name();
     let (mut records, evidence) = open_input(source, opts)?;
+    let table = table_name(&path, evidence.sheet.as_deref());
     let mut record = csv::StringRecord::new();
     let mut notes = Vec::new();
     loop {
-        match records.read(&mut record, &mut notes).map_err(|e| crate::check::side_read_error(&path, e))? {
+        match records.read(&mut record, &mut notes).map_err(|e| crate::check::side_read_error(&table, e))? {
             Some(meta) if record.iter().all(|f| f.trim().is_empty()) => records.release_before(meta.end),
             Some(meta) => return Ok((records, record, meta, evidence)),
             None => return Err(crate::Error::Unreadable {

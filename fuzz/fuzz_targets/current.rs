@@ -42,17 +42,9 @@ fn split(data: &[u8]) -> (&[u8], &[u8], &[u8]) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    // As in read_sheet: a panic caught inside calamine (a damaged workbook export) must
-    // unwind to that catch; any other aborts.
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            if !sheet::in_guarded_reader() {
-                eprintln!("{info}");
-                std::process::abort();
-            }
-        }));
-    });
+    // A panic hubcsv catches inside calamine (a damaged workbook) unwinds to that catch;
+    // any other aborts, as libFuzzer needs.
+    sheet::abort_on_unguarded_panics();
     let (export, template, locations) = split(data);
     let bytes = |name: &str, data: &[u8]| Source::Bytes { name: name.to_owned(), data: data.to_vec() };
     let mut opts = Options { max_cells: 1_000_000, ..Options::default() };

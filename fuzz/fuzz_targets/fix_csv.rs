@@ -34,17 +34,9 @@ fn fix(
 }
 
 fuzz_target!(|data: &[u8]| {
-    // As in read_sheet: a panic caught inside calamine (the bytes may be a damaged
-    // workbook) must unwind to that catch; any other aborts.
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            if !sheet::in_guarded_reader() {
-                eprintln!("{info}");
-                std::process::abort();
-            }
-        }));
-    });
+    // A panic hubcsv catches inside calamine (a damaged workbook) unwinds to that catch;
+    // any other aborts, as libFuzzer needs.
+    sheet::abort_on_unguarded_panics();
     let opts = Options { max_cells: 1_000_000, ..Options::default() };
     let first = folder().join("fixed.csv");
     let Some((summary, written, _)) = fix(data.to_vec(), "fuzz.csv", first.clone(), &opts) else { return };

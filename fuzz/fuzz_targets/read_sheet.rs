@@ -11,16 +11,9 @@ use hubcsv::input::{open_batches, open_input, CellNote, ReadOptions, Source};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    // libFuzzer aborts on any panic; panics that hubcsv catches inside calamine (reported as a
-    // damaged file) must unwind to that catch instead.
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        std::panic::set_hook(Box::new(|_| {
-            if !sheet::in_guarded_reader() {
-                std::process::abort();
-            }
-        }));
-    });
+    // A panic hubcsv catches inside calamine (a damaged workbook) unwinds to that catch;
+    // any other aborts, as libFuzzer needs.
+    sheet::abort_on_unguarded_panics();
     let source = Source::Bytes { name: "fuzz.xlsx".to_owned(), data: data.to_vec() };
     let opts = ReadOptions { max_bytes: 64 << 20, max_cells: 10_000_000, ..ReadOptions::default() };
     if let Ok((mut records, _)) = open_input(&source, &opts) {

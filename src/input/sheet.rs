@@ -98,6 +98,23 @@ pub fn in_guarded_reader() -> bool {
     GUARDED.with(Cell::get)
 }
 
+/// Installs, once, a panic hook for fuzzing: a panic inside calamine ([`in_guarded_reader`])
+/// stays silent and unwinds to the catch that turns it into an error; any other is printed
+/// and aborts, which is how a fuzzer learns of a crash.
+#[doc(hidden)]
+pub fn abort_on_unguarded_panics() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            if !in_guarded_reader() {
+                use std::io::Write as _;
+                let _ = writeln!(std::io::stderr(), "{info}");
+                std::process::abort();
+            }
+        }));
+    });
+}
+
 /// Runs calamine code; a panic in it (fuzzing found index-out-of-bounds panics on damaged
 /// OLE files) becomes an error for the user instead of a crash.
 pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {

@@ -1189,6 +1189,49 @@ fn profile_init_maps_the_column_holding_the_emails() {
     assert!(text.contains("# Note: these headers are those of Control Hub's locations CSV"), "{text}");
 }
 
+/// An HR export with the manager's email before the user's (`Mail manager`, then `Mail
+/// pro`): `profile init` mapped the first column of addresses, the manager's, so every
+/// report of a manager became one user (`duplicate-user`). It now maps the column whose
+/// addresses are unique, and names the one passed over.
+#[test]
+fn profile_init_maps_the_users_emails_not_their_managers() {
+    let file = fixture("profiles/hr-manager-email.csv");
+    let out = hubcsv().args(["profile", "init"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("# `Mail pro` holds email addresses:\n\"Mail pro\" = \"User ID/Email (Required)\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# `Mail manager` holds email addresses too, some of them repeated: if they are the users', map it instead.\n"),
+        "{text}"
+    );
+    assert!(text.contains("# \"Mail manager\" = \"\"\n"), "{text}");
+    // The IDs, each new, are not proposed as the offer; the offer column is.
+    assert!(text.contains("# column = \"Offre\"\n"), "{text}");
+    assert!(!text.contains("column = \"Matricule\""), "{text}");
+    // As proposed, the profile reads each user under their own address.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, &text).unwrap();
+    let (_, doc) = crate::util::check_json(&file, &["--profile", profile.to_str().unwrap()]);
+    let users: Vec<&str> =
+        doc["rows"].as_array().unwrap().iter().map(|r| r["user"].as_str().unwrap()).collect();
+    assert_eq!(
+        users,
+        [
+            "jean.dupont@example.com",
+            "lea.martin@example.com",
+            "paul.durand@example.com",
+            "claire.roux@example.com"
+        ]
+    );
+    let rules: Vec<&str> =
+        doc["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert!(!rules.contains(&"duplicate-user"), "{doc:#}");
+}
+
 /// An export with `Site` (a built-in alias of Location) and `Location` both: `profile init`
 /// listed `"Site" -> "Location"` without a word, and every run then compared the two
 /// columns (`duplicate-header`), keeping the first. The proposal now says so.

@@ -59,12 +59,15 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
     // Distinct values as a profile's value map matches them (case-insensitively, accents
     // composed: `Voix` and `VOIX` are one key), each as first written.
     let mut values: Vec<Distinct> = vec![Distinct::new(); headers.len()];
+    // Cells with a value, a column: with `values`, whether a column repeats its values.
+    let mut filled: Vec<usize> = vec![0; headers.len()];
     let (mut record, mut notes) = (csv::StringRecord::new(), Vec::new());
     for sampled in 0..SAMPLE_ROWS {
         match records.read(&mut record, &mut notes) {
             Ok(Some(meta)) => {
                 for &i in &unmapped {
                     if let Some(v) = record.get(i).map(str::trim).filter(|v| !v.is_empty()) {
+                        filled[i] += 1;
                         values[i]
                             .entry(hubcsv::schema::profile::value_key(v))
                             .or_insert_with(|| v.to_owned());
@@ -89,6 +92,7 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
     for (i, same) in same_header(&headers).iter().enumerate() {
         if let Some(&first) = same.first().filter(|&&f| f != i) {
             let theirs = std::mem::take(&mut values[i]);
+            filled[first] += std::mem::take(&mut filled[i]);
             for (k, v) in theirs {
                 values[first].entry(k).or_insert(v);
             }
@@ -100,7 +104,7 @@ pub fn run(args: &ProfileArgs, color: bool) -> u8 {
         target = format!("--sheet {} ", shell_word(sheet));
     }
     target.push_str(&shell_word(&file.display().to_string()));
-    super::emit(&propose(&target, &headers, &unmapped, &values), exit::OK)
+    super::emit(&propose(&target, &headers, &unmapped, &Sample { values, filled }), exit::OK)
 }
 
 /// A word as a POSIX shell reads it back: as is when plain, else double-quoted.
@@ -123,16 +127,93 @@ fn shell_word(s: &str) -> String {
 /// Control Hub's identity column.
 const EMAIL: &str = "User ID/Email (Required)";
 
-/// The first unmapped column whose sampled values are all email addresses.
-fn email_column(unmapped: &[usize], values: &[Distinct], first: &dyn Fn(usize) -> bool) -> Option<usize> {
+/// The sampled rows' values, column by column.
+struct Sample {
+    values: Vec<Distinct>,
+    /// Cells with a value (all of them, where `values` holds each distinct one once).
+    filled: Vec<usize>,
+}
+
+impl Sample {
+    /// Whether column `i` holds a value twice (case aside).
+    fn repeats(&self, i: usize) -> bool {
+        self.values[i].len() < self.filled[i]
+    }
+}
+
+/// Words of a header for someone other than the user: a manager's or an assistant's email.
+const OTHER_PERSON_WORDS: &[&str] = &[
+    "manag",
+    "supervis",
+    "superviseur",
+    "boss",
+    "approv",
+    "assistant",
+    "report",
+    "responsable",
+    "chef",
+    "vorgesetzt",
+    "n+1",
+];
+
+/// The unmapped columns whose sampled values are all email addresses, the users' first:
+/// the first one whose values are unique (each user's own address, where a manager's
+/// repeats over their reports) and whose header does not name someone else, then the rest
+/// in the file's order.
+fn email_columns(
+    headers: &[String],
+    unmapped: &[usize],
+    sample: &Sample,
+    first: &dyn Fn(usize) -> bool,
+) -> Vec<usize> {
     let email = |v: &str| {
         v.split_once('@')
             .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'))
     };
-    unmapped
+    let other_person = |i: usize| {
+        let h = headers[i].to_lowercase();
+        OTHER_PERSON_WORDS.iter().any(|w| h.contains(w))
+    };
+    let mut columns: Vec<usize> = unmapped
         .iter()
         .copied()
-        .find(|&i| first(i) && !values[i].is_empty() && values[i].values().all(|v| email(v)))
+        .filter(|&i| first(i) && !sample.values[i].is_empty() && sample.values[i].values().all(|v| email(v)))
+        .collect();
+    // A stable sort: among equals, the file's order stands.
+    columns.sort_by_key(|&i| (sample.repeats(i), other_person(i)));
+    columns
+}
+
+/// Without an email column, every run stops (`missing-email-column`): maps the column whose
+/// values are the users' email addresses, or says what is missing. Returns the column mapped.
+fn email_section(
+    out: &mut String,
+    headers: &[String],
+    unmapped: &[usize],
+    sample: &Sample,
+    first: &dyn Fn(usize) -> bool,
+) -> Option<usize> {
+    if headers.iter().any(|h| resolve_name(h) == Some(EMAIL)) {
+        return None;
+    }
+    let candidates = email_columns(headers, unmapped, sample, first);
+    let _ = write!(out, "# No header is Control Hub's `{EMAIL}`, which every row needs");
+    let Some((&i, others)) = candidates.split_first() else {
+        let _ = writeln!(out, ":\n# map the column holding the users' emails to it.");
+        return None;
+    };
+    let _ = writeln!(out, ";\n# `{}` holds email addresses:", escaped(&headers[i]));
+    let _ = writeln!(out, "{} = {}", quoted(&headers[i]), quoted(EMAIL));
+    // A manager's column holds addresses too: say which was passed over, and why.
+    for &other in others {
+        let why = if sample.repeats(other) { ", some of them repeated" } else { "" };
+        let _ = writeln!(
+            out,
+            "# `{}` holds email addresses too{why}: if they are the users', map it instead.",
+            escaped(&headers[other])
+        );
+    }
+    Some(i)
 }
 
 /// Words that make a column or its values look like a wholesale offer.
@@ -144,21 +225,27 @@ const OFFER_WORDS: &[&str] = &[
 /// Values of a yes/no column (value-map keys): such a column is a flag, not the offer.
 const YES_NO: &[&str] = &["true", "false", "yes", "no", "y", "n", "oui", "non", "ja", "nein", "x"];
 
-/// The unmapped column most likely to hold the offer: few distinct values, and offer-like
-/// words in its header or values first.
-fn offer_column(headers: &[String], unmapped: &[usize], values: &[Distinct]) -> Option<usize> {
+/// The unmapped column most likely to hold the offer: few distinct values, shared by users,
+/// and offer-like words in its header or values first.
+fn offer_column(headers: &[String], unmapped: &[usize], sample: &Sample) -> Option<usize> {
+    let values = &sample.values;
     let looks = |s: &str| {
         let s = s.to_lowercase();
         OFFER_WORDS.iter().any(|w| s.contains(w))
     };
     let yes_no = |i: usize| values[i].keys().all(|k| YES_NO.contains(&k.as_str()));
+    let offer_like = |i: usize| looks(&headers[i]) || values[i].values().any(|v| looks(v));
+    // An offer is shared by users: a column whose every value is new (an ID, a name) is not
+    // it, unless its header or values say so.
     unmapped
         .iter()
         .copied()
-        .filter(|&i| (2..=OFFER_VALUES).contains(&values[i].len()) && !yes_no(i))
-        .max_by_key(|&i| {
-            (looks(&headers[i]) || values[i].values().any(|v| looks(v)), std::cmp::Reverse(values[i].len()))
+        .filter(|&i| {
+            (2..=OFFER_VALUES).contains(&values[i].len())
+                && !yes_no(i)
+                && (sample.repeats(i) || offer_like(i))
         })
+        .max_by_key(|&i| (offer_like(i), std::cmp::Reverse(values[i].len())))
 }
 
 /// Whether a header is a license column (a package or basic license, with or without a
@@ -252,7 +339,8 @@ fn same_column_note(headers: &[String], i: usize, column: &str) -> String {
     )
 }
 
-fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinct]) -> String {
+fn propose(file: &str, headers: &[String], unmapped: &[usize], sample: &Sample) -> String {
+    let values = &sample.values;
     let file = &one_line(file);
     let same = same_header(headers);
     // Whether column `i` is the first under its header (the one proposed).
@@ -287,22 +375,7 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
             out.push_str(&repeated_note(&same[i]));
         }
     }
-    // Without an email column, every run stops (`missing-email-column`): map the column whose
-    // values are email addresses, or say what is missing.
-    let has_email = headers.iter().any(|h| resolve_name(h) == Some(EMAIL));
-    let emails = if has_email { None } else { email_column(unmapped, values, &first) };
-    if !has_email {
-        let _ = write!(out, "# No header is Control Hub's `{EMAIL}`, which every row needs");
-        match emails {
-            Some(i) => {
-                let _ = writeln!(out, ";\n# `{}` holds email addresses:", escaped(&headers[i]));
-                let _ = writeln!(out, "{} = {}", quoted(&headers[i]), quoted(EMAIL));
-            }
-            None => {
-                let _ = writeln!(out, ":\n# map the column holding the users' emails to it.");
-            }
-        }
-    }
+    let emails = email_section(&mut out, headers, unmapped, sample, &first);
     let _ = writeln!(
         out,
         "# A Yes/No column per package maps to its package column (\"Calling\" = \"Webex Calling\").\n# Not mapped: give a Control Hub column, or leave the line out (the column is dropped):"
@@ -313,7 +386,7 @@ fn propose(file: &str, headers: &[String], unmapped: &[usize], values: &[Distinc
             out.push_str(&repeated_note(&same[i]));
         }
     }
-    let offer = offer_column(headers, unmapped, values);
+    let offer = offer_column(headers, unmapped, sample);
     let _ = writeln!(out);
     if let Some(i) = offer {
         let _ = writeln!(

@@ -15,6 +15,7 @@ pub mod phone;
 #[cfg(test)]
 mod phone_compact;
 pub mod phone_fast;
+mod phone_layout;
 pub mod registry;
 mod safety;
 pub mod state;

@@ -1,7 +1,8 @@
 //! libphonenumber's patterns are laid out over many lines, indented; the crate compiles them
 //! in verbose mode (`ignore_whitespace`), which ignores that white space. Two thirds of their
 //! bytes are white space, and parsing it was most of the cost of compiling a country code's
-//! patterns. `build.rs` takes it out with [`compact`] (this file is part of the build script
+//! patterns (at run time, before `build.rs` compiled them). `build.rs` takes it out with
+//! [`compact`], keeping the metadata it writes small (this file is part of the build script
 //! and of the tests, which hold every compacted pattern to parse as its original does).
 
 /// `pattern` without the white space verbose mode ignores: ASCII white space outside

@@ -14,6 +14,17 @@ pub(super) fn is_remove(value: &str) -> bool {
     value.eq_ignore_ascii_case("REMOVE") || value.starts_with("REMOVE|")
 }
 
+/// How a valid number that is not compact E.164 is written (`phone-format`'s message).
+fn how_written(value: &str) -> &'static str {
+    if value.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:")) {
+        "is a `tel:` link"
+    } else if value.is_ascii() {
+        "is written with separators"
+    } else {
+        "is written with full-width characters, or Unicode spaces or dashes"
+    }
+}
+
 /// Checks one phone cell; returns its E.164 form when valid.
 fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
     let value = ctx.get(Some(col));
@@ -29,7 +40,7 @@ fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
             let d = ctx.at(
                 Rule::PhoneFormat,
                 col,
-                format!("`{value}` is written with separators"),
+                format!("`{value}` {}", how_written(value)),
                 "Control Hub takes E.164 numbers: `+`, then digits only; hubcsv fix writes the compact form",
             );
             ctx.fix(d, col, compact);

@@ -157,6 +157,32 @@ pub fn prefix_name(e164: &str, prefix: &str) -> String {
     }
 }
 
+/// `value` as a spreadsheet would hold it, when it is written in a form from elsewhere: a
+/// `tel:` link (Teams' line URIs, directory exports: `tel:+14085550104`); full-width digits
+/// and signs, typed with a Japanese or Chinese input method (`＋８１　９０－１２３４－５６７８`);
+/// Unicode spaces and dashes, copied from a web page, a document or a locale's number format
+/// (the narrow no-break space of French digit groups, an en dash). `None` when it is not.
+fn plain_form(value: &str) -> Option<String> {
+    let link = value.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:"));
+    if !link && value.is_ascii() {
+        return None;
+    }
+    let rest = if link { &value[4..] } else { value };
+    let plain: String = rest
+        .chars()
+        .map(|c| match c {
+            // Full-width forms of ASCII (digits, `+`, `-`, `(`, `)`, `.`, `/`).
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            // Space separators: no-break, en to hair, narrow no-break, medium, ideographic.
+            '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => ' ',
+            // Hyphens and dashes, the minus sign, and the katakana long vowel mark typed for one.
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{30FC}' => '-',
+            c => c,
+        })
+        .collect();
+    (link || plain != value).then_some(plain)
+}
+
 /// Whether `value` looks like `4.08555E+10`, `4,08555e10` or `40855E+6`.
 #[must_use]
 pub fn is_scientific(value: &str) -> bool {
@@ -188,6 +214,12 @@ pub fn classify(value: &str, region: Option<Id>) -> Verdict {
             Reading::AsWritten => Verdict::Valid,
             Reading::Normalised(e164) => Verdict::NationalPrefix(e164),
             Reading::Invalid => Verdict::Invalid,
+        };
+    }
+    if let Some(plain) = plain_form(value) {
+        return match classify(&plain, region) {
+            Verdict::Valid => Verdict::Separators(plain),
+            other => other,
         };
     }
     if is_scientific(value) {
@@ -306,6 +338,34 @@ mod tests {
 
     /// libphonenumber strips a national (trunk) prefix written after the country code, so
     /// the number is valid, but the value written is its E.164 form, without the prefix.
+    /// Numbers written as they come from elsewhere than a spreadsheet are read in their
+    /// plain form: valid, they are only written with separators; the rest as they read.
+    #[test]
+    fn numbers_from_elsewhere_read_in_their_plain_form() {
+        let sep = |s: &str| Verdict::Separators(s.into());
+        assert_eq!(classify("tel:+14085550104", None), sep("+14085550104"));
+        assert_eq!(classify("TEL:+1 408 555 0104", None), sep("+14085550104"));
+        assert_eq!(classify("＋８１　９０－１２３４－５６７８", None), sep("+819012345678"));
+        assert_eq!(classify("+81 90ー1234ー5678", None), sep("+819012345678"));
+        assert_eq!(
+            classify("+33\u{202F}6\u{202F}12\u{202F}34\u{202F}56\u{202F}78", None),
+            sep("+33612345678")
+        );
+        assert_eq!(classify("+1\u{2013}408\u{2013}555\u{2013}0107", None), sep("+14085550107"));
+        assert_eq!(classify("+1\u{2212}408\u{2009}555\u{2009}0107", None), sep("+14085550107"));
+        // Other verdicts are those of the plain form.
+        assert_eq!(classify("００３３６１２３４５６７８", None), Verdict::MissingPlus("+33612345678".into()));
+        assert_eq!(
+            classify("０９０-１２３４-５６７８", Some(Id::JP)),
+            Verdict::MissingPlus("+819012345678".into())
+        );
+        assert_eq!(classify("tel:+1408555010", None), Verdict::Invalid);
+        assert_eq!(classify("tel:", None), Verdict::Invalid);
+        // Other non-ASCII text is not a number.
+        assert_eq!(classify("+33 6 12 34 56 7é", None), Verdict::Invalid);
+        assert_eq!(classify("+1 408 555 0104 内線 12", None), Verdict::Invalid);
+    }
+
     #[test]
     fn phone_format_drops_the_trunk_prefix_after_the_country_code() {
         let uk = || Verdict::NationalPrefix("+442079460958".into());

@@ -152,12 +152,25 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
         ctx.fix(d, col, int);
         return short;
     }
-    let whole = value.strip_suffix(".0").filter(|s| digits(s)).unwrap_or(value);
+    // Full-width digits, typed with a Japanese or Chinese input method, are digits: judged
+    // as their ASCII forms, and written so.
+    let full_width = |c: char| ('０'..='９').contains(&c);
+    let plain: std::borrow::Cow<'_, str> =
+        if !value.is_ascii() && value.chars().all(|c| c.is_ascii_digit() || full_width(c)) {
+            value
+                .chars()
+                .map(|c| if full_width(c) { char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c) } else { c })
+                .collect::<String>()
+                .into()
+        } else {
+            value.into()
+        };
+    let whole = plain.strip_suffix(".0").filter(|s| digits(s)).unwrap_or(&plain);
     let problem = if EMERGENCY.contains(&whole) {
         Some("is an emergency number")
-    } else if !digits(value) {
+    } else if !digits(&plain) {
         Some("must contain digits only")
-    } else if !(2..=10).contains(&value.len()) {
+    } else if !(2..=10).contains(&plain.len()) {
         Some("must be 2 to 10 digits long")
     } else {
         None
@@ -171,6 +184,17 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
         );
         ctx.diags.push(d);
         return None;
+    }
+    if let std::borrow::Cow::Owned(plain) = plain {
+        let short = Short::new(&plain);
+        let d = ctx.at(
+            Rule::InvalidExtension,
+            col,
+            format!("`{value}` is written with full-width digits"),
+            "hubcsv fix writes them as ASCII digits (`0`-`9`), which Control Hub takes",
+        );
+        ctx.fix(d, col, plain);
+        return short;
     }
     Short::new(value)
 }

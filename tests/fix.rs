@@ -955,3 +955,30 @@ fn control_characters_are_written_out_of_the_corrected_file() {
     assert_eq!(second.status.code(), Some(0), "{}", String::from_utf8_lossy(&second.stdout));
     assert_eq!(corrected, read(&twice), "fix is idempotent");
 }
+
+/// An address copied with more around it (`Tara Rao <tara.rao@example.com>`, a mail link, a
+/// list's `;`) was `invalid-email` and the row rejected; the address in it is the user,
+/// written alone, and the corrected file checks clean.
+#[test]
+fn fix_unwraps_an_address_copied_with_more_around_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = crate::util::fixture("rules/HC008-invalid-email-wrapped.csv");
+    let (code, doc) = crate::util::check_json(&input, &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["rows"][1]["user"], "tara.rao@example.com");
+    let out = dir.path().join("up.csv");
+    let run = crate::util::hubcsv()
+        .args(["fix", "-q", "--format", "json"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let corrected = std::fs::read_to_string(&out).unwrap();
+    assert!(corrected.contains("\nTara,Rao,Tara Rao,tara.rao@example.com,,1119,"), "{corrected}");
+    let rejected = std::fs::read_to_string(dir.path().join("up.rejected.csv")).unwrap();
+    assert_eq!(rejected.lines().count(), 1, "only the header: {rejected}");
+    let (code, doc) = crate::util::check_json(&out, &[]);
+    assert_eq!((code, doc["summary"]["fixed"].as_u64()), (0, Some(0)), "{doc:#}");
+}

@@ -159,6 +159,24 @@ fn plain_address_key(email: &str, known: &Remembered) -> Option<u128> {
     .then(|| key(email))
 }
 
+/// The address in a cell that holds one with more around it: a mail link
+/// (`mailto:ana@example.com`), a name with the address in angle brackets as mail programs
+/// copy it (`Ana Silva <ana@example.com>`), a list's separator after it
+/// (`ana@example.com;`), or a full-width `＠` typed with a Japanese or Chinese input method.
+/// `None` when the cell holds nothing of the kind.
+fn wrapped_address(value: &str) -> Option<String> {
+    let mut v = value.trim();
+    if let Some(inner) = v.strip_suffix('>').and_then(|v| v.rsplit_once('<')).map(|(_, inner)| inner) {
+        v = inner.trim();
+    }
+    if v.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) {
+        v = v[7..].trim();
+    }
+    let v = v.trim_end_matches([';', ',']).trim_end();
+    let plain = v.replace('＠', "@");
+    (!plain.is_empty() && plain != value).then_some(plain)
+}
+
 /// Checks the identity cell (`known`: the domain last found valid on this thread); returns
 /// the lower-cased email key.
 pub(super) fn email(ctx: &mut RowCtx<'_>, known: &mut Remembered) -> Option<u128> {
@@ -186,6 +204,19 @@ pub(super) fn email(ctx: &mut RowCtx<'_>, known: &mut Remembered) -> Option<u128
         return Some(key);
     }
     if let Some(problem) = email_problem_in(value, known) {
+        if let Some(address) = wrapped_address(value).filter(|a| email_problem(a).is_none()) {
+            let address = address.to_lowercase();
+            let d = ctx.at(
+                Rule::InvalidEmail,
+                col,
+                format!("`{value}` is not an address alone: the address in it is `{address}`"),
+                "hubcsv fix writes the address alone; check that it is the user's",
+            );
+            let key = key_lower(&address);
+            ctx.user = Some(address.clone());
+            ctx.fix(d, col, address);
+            return Some(key);
+        }
         let message = format!("`{value}` {problem}");
         let d = ctx.at(
             Rule::InvalidEmail,
@@ -286,6 +317,24 @@ pub(super) fn names(ctx: &mut RowCtx<'_>, designated: Option<&Package>, new_user
 
 #[cfg(test)]
 mod tests {
+    /// The address in a cell that wraps one, and nothing for a cell that does not.
+    #[test]
+    fn wrapped_addresses() {
+        let w = |v: &str| super::wrapped_address(v);
+        assert_eq!(w("mailto:ana@example.com").as_deref(), Some("ana@example.com"));
+        assert_eq!(w("MAILTO: ana@example.com").as_deref(), Some("ana@example.com"));
+        assert_eq!(w("Ana Silva <ana@example.com>").as_deref(), Some("ana@example.com"));
+        assert_eq!(w("\"Silva, Ana\" < ana@example.com >").as_deref(), Some("ana@example.com"));
+        assert_eq!(w("<mailto:ana@example.com>").as_deref(), Some("ana@example.com"));
+        assert_eq!(w("ana@example.com;").as_deref(), Some("ana@example.com"));
+        assert_eq!(w("ana@example.com, ").as_deref(), Some("ana@example.com"));
+        assert_eq!(w("ana＠example.com").as_deref(), Some("ana@example.com"));
+        // Nothing to unwrap: as it is (two addresses stay two, and an error).
+        assert_eq!(w("ana@example.com"), None);
+        assert_eq!(w("<>"), None);
+        assert_eq!(w("a@example.com; b@example.com").as_deref(), None);
+    }
+
     use proptest::prelude::*;
 
     use super::{email_problem, local_char_ok};

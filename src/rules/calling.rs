@@ -137,31 +137,31 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
     }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     // `911.0` is no fix: without its `.0` it is still an emergency number (below).
+    // An extension fixed: `plain` written for `value`, said so.
+    let fixed = |ctx: &mut RowCtx<'_>, message: String, help: &'static str, plain: String| {
+        let short = Short::new(&plain);
+        let d = ctx.at(Rule::InvalidExtension, col, message, help);
+        ctx.fix(d, col, plain);
+        short
+    };
     if let Some(int) = value
         .strip_suffix(".0")
         .filter(|s| digits(s) && (2..=10).contains(&s.len()) && !EMERGENCY.contains(s))
     {
-        let short = Short::new(int);
-        let int = int.to_owned();
-        let d = ctx.at(
-            Rule::InvalidExtension,
-            col,
-            format!("`{value}` ends in `.0`: a spreadsheet stored the extension as a number"),
+        let message = format!("`{value}` ends in `.0`: a spreadsheet stored the extension as a number");
+        return fixed(
+            ctx,
+            message,
             "hubcsv fix drops the `.0`; format the column as Text in the spreadsheet",
+            int.to_owned(),
         );
-        ctx.fix(d, col, int);
-        return short;
     }
     // Full-width digits, typed with a Japanese or Chinese input method, are digits: judged
     // as their ASCII forms, and written so.
     let full_width = |c: char| ('０'..='９').contains(&c);
     let plain: std::borrow::Cow<'_, str> =
         if !value.is_ascii() && value.chars().all(|c| c.is_ascii_digit() || full_width(c)) {
-            value
-                .chars()
-                .map(|c| if full_width(c) { char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c) } else { c })
-                .collect::<String>()
-                .into()
+            value.chars().map(super::phone::half_width).collect::<String>().into()
         } else {
             value.into()
         };
@@ -186,15 +186,13 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
         return None;
     }
     if let std::borrow::Cow::Owned(plain) = plain {
-        let short = Short::new(&plain);
-        let d = ctx.at(
-            Rule::InvalidExtension,
-            col,
-            format!("`{value}` is written with full-width digits"),
+        let message = format!("`{value}` is written with full-width digits");
+        return fixed(
+            ctx,
+            message,
             "hubcsv fix writes them as ASCII digits (`0`-`9`), which Control Hub takes",
+            plain,
         );
-        ctx.fix(d, col, plain);
-        return short;
     }
     Short::new(value)
 }

@@ -157,6 +157,14 @@ pub fn prefix_name(e164: &str, prefix: &str) -> String {
     }
 }
 
+/// The ASCII character of a full-width form (`８` is `8`, `＋` is `+`); any other as it is.
+pub(super) fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        c => c,
+    }
+}
+
 /// `value` as a spreadsheet would hold it, when it is written in a form from elsewhere: a
 /// `tel:` link (Teams' line URIs, directory exports: `tel:+14085550104`); full-width digits
 /// and signs, typed with a Japanese or Chinese input method (`＋８１　９０－１２３４－５６７８`);
@@ -172,7 +180,7 @@ fn plain_form(value: &str) -> Option<String> {
         .chars()
         .map(|c| match c {
             // Full-width forms of ASCII (digits, `+`, `-`, `(`, `)`, `.`, `/`).
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            '\u{FF01}'..='\u{FF5E}' => half_width(c),
             // Space separators: no-break, en to hair, narrow no-break, medium, ideographic.
             '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => ' ',
             // Hyphens and dashes, the minus sign, and the katakana long vowel mark typed for one.

@@ -845,7 +845,7 @@ fn a_corrected_file_without_users_says_there_is_nothing_to_upload() {
         .unwrap();
     assert!(String::from_utf8(out.stdout)
         .unwrap()
-        .contains("upload the corrected file with \"Add and remove services\"."));
+        .contains("upload the corrected file with \"Add and remove services\".\n  upload it as it is: saved again by a spreadsheet editor, its numbers lose their `+`.\n"));
 }
 
 /// docs/fix.md: with `--deny-warnings`, a warning makes `fix` exit 1, and the files are

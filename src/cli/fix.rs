@@ -84,12 +84,18 @@ impl Epilogue for Written {
             writeln!(out, "  left out: {rows} (--only-changes)")?;
         }
         if self.corrected.iter().all(|f| f.rows == 0) {
-            writeln!(out, "  nothing to upload: the corrected file has no users.")
-        } else if parts > 1 {
-            writeln!(out, "  upload the parts one at a time, each with \"Add and remove services\".")
-        } else {
-            writeln!(out, "  upload the corrected file with \"Add and remove services\".")
+            return writeln!(out, "  nothing to upload: the corrected file has no users.");
         }
+        if parts > 1 {
+            writeln!(out, "  upload the parts one at a time, each with \"Add and remove services\".")?;
+        } else {
+            writeln!(out, "  upload the corrected file with \"Add and remove services\".")?;
+        }
+        // The usual way to lose the fixes: a look at the file in a spreadsheet editor, saved.
+        writeln!(
+            out,
+            "  upload it as it is: saved again by a spreadsheet editor, its numbers lose their `+`."
+        )
     }
 }
 

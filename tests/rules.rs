@@ -100,3 +100,28 @@ fn every_csv_rule_has_a_fixture_and_every_fixture_a_line() {
         }
     }
 }
+
+/// A number with an extension after it (`+1-408-555-0105 ext. 12`, a Teams line URI) was
+/// only "not a valid E.164 number"; the message now gives both parts.
+#[test]
+fn a_number_with_an_extension_says_which_is_which() {
+    let csv = "User ID/Email (Required),Phone Number,Location,Webex Calling [Sub100200]\n\
+               a@example.com,+1-408-555-0105 ext. 12,HQ,TRUE\n\
+               b@example.com,tel:+14085550104;ext=104,HQ,TRUE\n";
+    let (code, doc) = crate::util::check_bytes("ext.csv", csv.as_bytes(), &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    let messages: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "invalid-phone-number")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`+1-408-555-0105 ext. 12` has an extension after the number: the number is `+14085550105`, the extension `12`",
+            "`tel:+14085550104;ext=104` has an extension after the number: the number is `+14085550104`, the extension `104`",
+        ]
+    );
+}

@@ -14,6 +14,46 @@ pub(super) fn is_remove(value: &str) -> bool {
     value.eq_ignore_ascii_case("REMOVE") || value.starts_with("REMOVE|")
 }
 
+/// A number with an extension after it, as directories and Teams' line URIs write them
+/// (`+1 408 555 0105 ext. 12`, `tel:+14085550104;ext=104`, `+14085550106 x7`, French
+/// `poste 12`): the number's E.164 form and the extension's digits. `None` when the value
+/// is not such.
+fn with_extension(value: &str, region: Option<phonenumber::country::Id>) -> Option<(String, String)> {
+    let lower = value.to_ascii_lowercase();
+    // The first marker; ASCII lower-casing keeps every byte where it was.
+    let at = ["ext", "x", "#", "poste"].iter().filter_map(|m| lower.find(m)).min()?;
+    let rest = lower[at..]
+        .trim_start_matches("extension")
+        .trim_start_matches("ext")
+        .trim_start_matches("poste")
+        .trim_start_matches(['x', '#']);
+    let ext = rest.trim_start_matches(['.', ':', '=', ' ']).trim_end();
+    if !(1..=10).contains(&ext.len()) || !ext.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number = value[..at].trim_end_matches([' ', ';', ',', '.']);
+    let e164 = classify(number, region).e164(number)?.to_owned();
+    Some((e164, ext.to_owned()))
+}
+
+/// `invalid-phone-number`'s message and help for `value` in column `name`.
+fn invalid_number(
+    value: &str,
+    name: &str,
+    region: Option<phonenumber::country::Id>,
+) -> (String, &'static str) {
+    match with_extension(value, region) {
+        Some((number, ext)) => (
+            format!("`{value}` has an extension after the number: the number is `{number}`, the extension `{ext}`"),
+            "write the number alone here (hubcsv fix does not: the extension may not be the org's), and the extension in `Extension`",
+        ),
+        None => (
+            format!("`{value}` is not a valid E.164 number for `{name}`"),
+            "write the number as + then country code and number, digits only, e.g. +14085550101",
+        ),
+    }
+}
+
 /// How a valid number that is not compact E.164 is written (`phone-format`'s message).
 fn how_written(value: &str) -> &'static str {
     if value.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:")) {
@@ -117,12 +157,8 @@ fn phone(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
             ctx.diags.push(d);
         }
         Verdict::Invalid => {
-            let d = ctx.at(
-                Rule::InvalidPhoneNumber,
-                col,
-                format!("`{value}` is not a valid E.164 number for `{name}`"),
-                "write the number as + then country code and number, digits only, e.g. +14085550101",
-            );
+            let (message, help) = invalid_number(value, name, ctx.opts.region);
+            let d = ctx.at(Rule::InvalidPhoneNumber, col, message, help);
             ctx.diags.push(d);
         }
     }
@@ -279,4 +315,26 @@ fn region_label(opts: &crate::Options, region: phonenumber::country::Id) -> Stri
     let profile = opts.profile.as_ref().and_then(|p| p.region);
     let source = if profile == Some(region) { "the profile's `region`" } else { "--region" };
     format!("{} ({source})", region.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_extension;
+
+    #[test]
+    fn numbers_with_an_extension_after_them() {
+        let w = |v: &str| with_extension(v, None);
+        let both = |n: &str, e: &str| Some((n.to_owned(), e.to_owned()));
+        assert_eq!(w("+1-408-555-0105 ext. 12"), both("+14085550105", "12"));
+        assert_eq!(w("tel:+14085550104;ext=104"), both("+14085550104", "104"));
+        assert_eq!(w("+14085550106 x7"), both("+14085550106", "7"));
+        assert_eq!(w("+1 408 555 0107 #22"), both("+14085550107", "22"));
+        assert_eq!(w("+1 408 555 0108 Extension: 33"), both("+14085550108", "33"));
+        assert_eq!(w("+33 1 45 67 89 00 poste 12"), both("+33145678900", "12"));
+        // No extension digits, an invalid number before them, or more after them: none.
+        assert_eq!(w("+1 408 555 0109 x"), None);
+        assert_eq!(w("+1 408 555 01 ext 5"), None);
+        assert_eq!(w("+1 408 555 0110 ext 5 or 6"), None);
+        assert_eq!(w("+14085550111"), None);
+    }
 }

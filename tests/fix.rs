@@ -982,3 +982,24 @@ fn fix_unwraps_an_address_copied_with_more_around_it() {
     let (code, doc) = crate::util::check_json(&out, &[]);
     assert_eq!((code, doc["summary"]["fixed"].as_u64()), (0, Some(0)), "{doc:#}");
 }
+
+/// A `Manager` cell copied as a mail program writes it (`Jane Doe <Jane.Doe@example.com>`)
+/// is the manager's address, written alone; a name stays a warning.
+#[test]
+fn fix_unwraps_a_managers_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "User ID/Email (Required),Manager,Webex Meetings [Sub100200],Preferred Webex Site\n\
+         a@example.com,Jane Doe <Jane.Doe@example.com>,TRUE,acme.webex.com\n\
+         b@example.com,Jane Doe,TRUE,acme.webex.com\n",
+    )
+    .unwrap();
+    let out = dir.path().join("up.csv");
+    let run = crate::util::hubcsv().args(["fix", "-q"]).arg(&input).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let corrected = std::fs::read_to_string(&out).unwrap();
+    assert!(corrected.contains("\na@example.com,jane.doe@example.com,"), "{corrected}");
+    assert!(corrected.contains("\nb@example.com,Jane Doe,"), "{corrected}");
+}

@@ -260,6 +260,17 @@ pub(super) fn manager(ctx: &mut RowCtx<'_>) {
         return;
     }
     let Some(problem) = email_problem(value) else { return };
+    if let Some(address) = wrapped_address(value).filter(|a| email_problem(a).is_none()) {
+        let address = address.to_lowercase();
+        let d = ctx.at(
+            Rule::InvalidManager,
+            col,
+            format!("`{value}` is not an address alone: the manager's address in it is `{address}`"),
+            "hubcsv fix writes the address alone",
+        );
+        ctx.fix(d, col, address);
+        return;
+    }
     let message =
         format!("`{value}` is not an email address: it {problem}; `Manager` takes the manager's email");
     let d = ctx.at(

@@ -22,18 +22,21 @@ fn with_extension(value: &str, region: Option<phonenumber::country::Id>) -> Opti
     let lower = value.to_ascii_lowercase();
     // The first marker; ASCII lower-casing keeps every byte where it was.
     let at = ["ext", "x", "#", "poste"].iter().filter_map(|m| lower.find(m)).min()?;
-    let rest = lower[at..]
-        .trim_start_matches("extension")
-        .trim_start_matches("ext")
-        .trim_start_matches("poste")
-        .trim_start_matches(['x', '#']);
-    let ext = rest.trim_start_matches(['.', ':', '=', ' ']).trim_end();
+    let ext = after_marker(&lower[at..])?;
     if !(1..=10).contains(&ext.len()) || !ext.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let number = value[..at].trim_end_matches([' ', ';', ',', '.']);
     let e164 = classify(number, region).e164(number)?.to_owned();
     Some((e164, ext.to_owned()))
+}
+
+/// What follows an extension's marker at the start of `s` (`ext. 12`, `Extension: 12`,
+/// `x12`, `#12`, `poste 12`, in any case), trimmed; `None` without a marker.
+fn after_marker(s: &str) -> Option<&str> {
+    let lower = s.to_ascii_lowercase();
+    let marker = ["extension", "ext", "poste", "x", "#"].into_iter().find(|m| lower.starts_with(m))?;
+    Some(s[marker.len()..].trim_start_matches(['.', ':', '=', ' ']).trim_end())
 }
 
 /// `invalid-phone-number`'s message and help for `value` in column `name`.
@@ -172,7 +175,6 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
         return None;
     }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    // `911.0` is no fix: without its `.0` it is still an emergency number (below).
     // An extension fixed: `plain` written for `value`, said so.
     let fixed = |ctx: &mut RowCtx<'_>, message: String, help: &'static str, plain: String| {
         let short = Short::new(&plain);
@@ -180,6 +182,7 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
         ctx.fix(d, col, plain);
         short
     };
+    // `911.0` is no fix: without its `.0` it is still an emergency number (below).
     if let Some(int) = value
         .strip_suffix(".0")
         .filter(|s| digits(s) && (2..=10).contains(&s.len()) && !EMERGENCY.contains(s))
@@ -192,14 +195,20 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
             int.to_owned(),
         );
     }
-    // Full-width digits, typed with a Japanese or Chinese input method, are digits: judged
-    // as their ASCII forms, and written so.
+    // Full-width digits, typed with a Japanese or Chinese input method, are digits; a marker
+    // before the digits (`x1005`, `ext. 1006`, `#1007`), as directories write extensions,
+    // is not part of them. Judged as the digits, and written so.
     let full_width = |c: char| ('０'..='９').contains(&c);
-    let plain: std::borrow::Cow<'_, str> =
+    let (plain, how): (std::borrow::Cow<'_, str>, &str) =
         if !value.is_ascii() && value.chars().all(|c| c.is_ascii_digit() || full_width(c)) {
-            value.chars().map(super::phone::half_width).collect::<String>().into()
+            (
+                value.chars().map(super::phone::half_width).collect::<String>().into(),
+                "is written with full-width digits",
+            )
+        } else if let Some(marked) = after_marker(value).filter(|d| digits(d)) {
+            (marked.to_owned().into(), "has a marker before its digits")
         } else {
-            value.into()
+            (value.into(), "")
         };
     let whole = plain.strip_suffix(".0").filter(|s| digits(s)).unwrap_or(&plain);
     let problem = if EMERGENCY.contains(&whole) {
@@ -222,11 +231,11 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
         return None;
     }
     if let std::borrow::Cow::Owned(plain) = plain {
-        let message = format!("`{value}` is written with full-width digits");
+        let message = format!("`{value}` {how}: the extension is `{plain}`");
         return fixed(
             ctx,
             message,
-            "hubcsv fix writes them as ASCII digits (`0`-`9`), which Control Hub takes",
+            "hubcsv fix writes the digits alone (`0`-`9`), which Control Hub takes",
             plain,
         );
     }
@@ -336,5 +345,17 @@ mod tests {
         assert_eq!(w("+1 408 555 01 ext 5"), None);
         assert_eq!(w("+1 408 555 0110 ext 5 or 6"), None);
         assert_eq!(w("+14085550111"), None);
+    }
+
+    #[test]
+    fn what_follows_an_extensions_marker() {
+        use super::after_marker;
+        assert_eq!(after_marker("x1005"), Some("1005"));
+        assert_eq!(after_marker("Ext. 1006"), Some("1006"));
+        assert_eq!(after_marker("EXTENSION: 12"), Some("12"));
+        assert_eq!(after_marker("#1007"), Some("1007"));
+        assert_eq!(after_marker("poste 12 "), Some("12"));
+        assert_eq!(after_marker("1008"), None);
+        assert_eq!(after_marker("'1009"), None);
     }
 }

@@ -199,17 +199,19 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
     // before the digits (`x1005`, `ext. 1006`, `#1007`), as directories write extensions,
     // is not part of them. Judged as the digits, and written so.
     let full_width = |c: char| ('０'..='９').contains(&c);
-    let (plain, how): (std::borrow::Cow<'_, str>, &str) =
-        if !value.is_ascii() && value.chars().all(|c| c.is_ascii_digit() || full_width(c)) {
-            (
-                value.chars().map(super::phone::half_width).collect::<String>().into(),
-                "is written with full-width digits",
-            )
-        } else if let Some(marked) = after_marker(value).filter(|d| digits(d)) {
-            (marked.to_owned().into(), "has a marker before its digits")
-        } else {
-            (value.into(), "")
-        };
+    let (plain, how): (std::borrow::Cow<'_, str>, &str) = if !value.is_ascii()
+        && value.chars().all(|c| c.is_ascii_digit() || full_width(c))
+    {
+        (
+            value.chars().map(super::phone::half_width).collect::<String>().into(),
+            "is written with full-width digits",
+        )
+    } else if let Some(marked) = (!digits(value)).then(|| after_marker(value)).flatten().filter(|d| digits(d))
+    {
+        (marked.to_owned().into(), "has a marker before its digits")
+    } else {
+        (value.into(), "")
+    };
     let whole = plain.strip_suffix(".0").filter(|s| digits(s)).unwrap_or(&plain);
     let problem = if EMERGENCY.contains(&whole) {
         Some("is an emergency number")

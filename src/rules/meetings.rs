@@ -10,12 +10,14 @@ fn is_host(s: &str) -> bool {
             .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
 }
 
-/// The bare host for a site written as a URL or in upper case, if that is what it is.
+/// The bare host for a site written as a URL, in upper case or with the trailing dot of a
+/// fully qualified name (`acme.webex.com.`), if that is what it is.
 #[must_use]
 pub fn site_host(value: &str) -> Option<String> {
     let lower = value.to_ascii_lowercase();
     let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")).unwrap_or(&lower);
     let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.strip_suffix('.').unwrap_or(host);
     is_host(host).then(|| host.to_owned())
 }
 
@@ -28,10 +30,12 @@ pub(super) fn check(ctx: &mut RowCtx<'_>, designated: Option<&Package>, known: &
         if is_host(value) && !value.bytes().any(|b| b.is_ascii_uppercase()) {
             known.remember(value);
         } else if let Some(host) = site_host(value) {
+            let how =
+                if value.ends_with('.') { "ends with a dot" } else { "is written as a URL or in capitals" };
             let d = ctx.at(
                 Rule::InvalidPreferredSite,
                 col,
-                format!("`{value}` is written as a URL or in capitals; the site is `{host}`"),
+                format!("`{value}` {how}; the site is `{host}`"),
                 "hubcsv fix writes the bare host name, e.g. acme.webex.com",
             );
             ctx.fix(d, col, host);
@@ -75,7 +79,10 @@ mod tests {
     #[test]
     fn hosts() {
         assert_eq!(site_host("https://ACME.webex.com/meet/x").as_deref(), Some("acme.webex.com"));
+        assert_eq!(site_host("acme.webex.com.").as_deref(), Some("acme.webex.com"));
         assert_eq!(site_host("acme"), None);
+        assert_eq!(site_host("acme."), None);
+        assert_eq!(site_host("acme.webex.com.."), None);
         assert_eq!(site_host("acme webex.com"), None);
     }
 }

@@ -264,3 +264,28 @@ fn a_header_with_control_characters_is_the_column_without_them() {
         "{corrected}"
     );
 }
+
+/// Workday's `Legal First Name` / `Legal Last Name` and Active Directory's attribute names
+/// (`givenName`, `displayName`, `telephoneNumber`) are built-in aliases: such an export reads
+/// without a profile.
+#[test]
+fn workday_and_active_directory_headers_are_built_in_aliases() {
+    let csv =
+        "Legal First Name,Legal Last Name,givenName,displayName,Work Email,telephoneNumber,Business Phone\n\
+               Ana,Silva,Ana,Ana Silva,ana@example.com,+14085550101,\n";
+    let (_, doc) = crate::util::check_bytes("hr.csv", csv.as_bytes(), &[]);
+    let rules: Vec<(&str, &str)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    assert!(!rules.iter().any(|(r, _)| *r == "unknown-column"), "{rules:#?}");
+    // Two headers for one column: the first read, the other compared with it.
+    let repeats: Vec<&str> =
+        rules.iter().filter(|(r, _)| *r == "duplicate-header").map(|(_, m)| *m).collect();
+    assert_eq!(repeats.len(), 2, "{repeats:#?}");
+    assert!(repeats[0].contains("`givenName` repeats column A `Legal First Name`"), "{repeats:#?}");
+    assert!(repeats[1].contains("`Business Phone` repeats column F `telephoneNumber`"), "{repeats:#?}");
+    assert_eq!(doc["rows"][0]["user"], "ana@example.com");
+}

@@ -779,7 +779,9 @@ fn headers_name_their_package(
     Ok(())
 }
 
-/// Built-in aliases for common English and French HR headers (header keys -> canonical).
+/// Built-in aliases for common English and French HR headers (header keys -> canonical),
+/// with Workday's `Legal First Name` and Active Directory's attribute names (`givenName`,
+/// `displayName`, `telephoneNumber`).
 pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
     ("email", "User ID/Email (Required)"),
     ("e-mail", "User ID/Email (Required)"),
@@ -790,15 +792,19 @@ pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
     ("adresse email", "User ID/Email (Required)"),
     ("mail", "User ID/Email (Required)"),
     ("given name", "First Name"),
+    ("givenname", "First Name"),
+    ("legal first name", "First Name"),
     ("firstname", "First Name"),
     ("prénom", "First Name"),
     ("prenom", "First Name"),
     ("surname", "Last Name"),
     ("family name", "Last Name"),
+    ("legal last name", "Last Name"),
     ("lastname", "Last Name"),
     ("nom", "Last Name"),
     ("nom de famille", "Last Name"),
     ("full name", "Display Name"),
+    ("displayname", "Display Name"),
     ("nom complet", "Display Name"),
     ("job title", "Title"),
     ("fonction", "Title"),
@@ -809,6 +815,9 @@ pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
     ("telephone", "Phone Number"),
     ("téléphone", "Phone Number"),
     ("work phone", "Phone Number"),
+    ("business phone", "Phone Number"),
+    ("office phone", "Phone Number"),
+    ("telephonenumber", "Phone Number"),
     ("numéro", "Phone Number"),
     ("ext", "Extension"),
     ("ext.", "Extension"),

@@ -22,7 +22,7 @@ fn with_extension(value: &str, region: Option<phonenumber::country::Id>) -> Opti
     let lower = value.to_ascii_lowercase();
     // The first marker; ASCII lower-casing keeps every byte where it was.
     let at = ["ext", "x", "#", "poste"].iter().filter_map(|m| lower.find(m)).min()?;
-    let ext = after_marker(&lower[at..])?;
+    let ext = after_marker(&value[at..])?;
     if !(1..=10).contains(&ext.len()) || !ext.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -59,7 +59,7 @@ fn invalid_number(
 
 /// How a valid number that is not compact E.164 is written (`phone-format`'s message).
 fn how_written(value: &str) -> &'static str {
-    if value.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:")) {
+    if super::phone::is_tel_link(value) {
         "is a `tel:` link"
     } else if value.is_ascii() {
         "is written with separators"
@@ -199,23 +199,20 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
     // before the digits (`x1005`, `ext. 1006`, `#1007`), as directories write extensions,
     // is not part of them. Judged as the digits, and written so.
     let full_width = |c: char| ('０'..='９').contains(&c);
-    let (plain, how): (std::borrow::Cow<'_, str>, &str) = if !value.is_ascii()
+    let rewritten: Option<(String, &str)> = if !value.is_ascii()
         && value.chars().all(|c| c.is_ascii_digit() || full_width(c))
     {
-        (
-            value.chars().map(super::phone::half_width).collect::<String>().into(),
-            "is written with full-width digits",
-        )
-    } else if let Some(marked) = (!digits(value)).then(|| after_marker(value)).flatten().filter(|d| digits(d))
-    {
-        (marked.to_owned().into(), "has a marker before its digits")
+        Some((value.chars().map(super::phone::half_width).collect(), "is written with full-width digits"))
+    } else if digits(value) {
+        None
     } else {
-        (value.into(), "")
+        after_marker(value).filter(|d| digits(d)).map(|d| (d.to_owned(), "has a marker before its digits"))
     };
-    let whole = plain.strip_suffix(".0").filter(|s| digits(s)).unwrap_or(&plain);
+    let plain = rewritten.as_ref().map_or(value, |(plain, _)| plain.as_str());
+    let whole = plain.strip_suffix(".0").filter(|s| digits(s)).unwrap_or(plain);
     let problem = if EMERGENCY.contains(&whole) {
         Some("is an emergency number")
-    } else if !digits(&plain) {
+    } else if !digits(plain) {
         Some("must contain digits only")
     } else if !(2..=10).contains(&plain.len()) {
         Some("must be 2 to 10 digits long")
@@ -232,7 +229,7 @@ fn extension(ctx: &mut RowCtx<'_>, col: usize) -> Option<Short> {
         ctx.diags.push(d);
         return None;
     }
-    if let std::borrow::Cow::Owned(plain) = plain {
+    if let Some((plain, how)) = rewritten {
         let message = format!("`{value}` {how}: the extension is `{plain}`");
         return fixed(
             ctx,

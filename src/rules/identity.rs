@@ -162,8 +162,9 @@ fn plain_address_key(email: &str, known: &Remembered) -> Option<u128> {
 /// The address in a cell that holds one with more around it: a mail link
 /// (`mailto:ana@example.com`), a name with the address in angle brackets as mail programs
 /// copy it (`Ana Silva <ana@example.com>`), a list's separator after it
-/// (`ana@example.com;`), or a full-width `＠` typed with a Japanese or Chinese input method.
-/// `None` when the cell holds nothing of the kind.
+/// (`ana@example.com;`), or a full-width `＠` typed with a Japanese or Chinese input method:
+/// the address, in lower case, when it is a plausible one. `None` when the cell holds
+/// nothing of the kind.
 fn wrapped_address(value: &str) -> Option<String> {
     let mut v = value.trim();
     if let Some(inner) = v.strip_suffix('>').and_then(|v| v.rsplit_once('<')).map(|(_, inner)| inner) {
@@ -174,7 +175,7 @@ fn wrapped_address(value: &str) -> Option<String> {
     }
     let v = v.trim_end_matches([';', ',']).trim_end();
     let plain = v.replace('＠', "@");
-    (!plain.is_empty() && plain != value).then_some(plain)
+    (!plain.is_empty() && plain != value && email_problem(&plain).is_none()).then(|| plain.to_lowercase())
 }
 
 /// Checks the identity cell (`known`: the domain last found valid on this thread); returns
@@ -204,8 +205,7 @@ pub(super) fn email(ctx: &mut RowCtx<'_>, known: &mut Remembered) -> Option<u128
         return Some(key);
     }
     if let Some(problem) = email_problem_in(value, known) {
-        if let Some(address) = wrapped_address(value).filter(|a| email_problem(a).is_none()) {
-            let address = address.to_lowercase();
+        if let Some(address) = wrapped_address(value) {
             let d = ctx.at(
                 Rule::InvalidEmail,
                 col,
@@ -260,8 +260,7 @@ pub(super) fn manager(ctx: &mut RowCtx<'_>) {
         return;
     }
     let Some(problem) = email_problem(value) else { return };
-    if let Some(address) = wrapped_address(value).filter(|a| email_problem(a).is_none()) {
-        let address = address.to_lowercase();
+    if let Some(address) = wrapped_address(value) {
         let d = ctx.at(
             Rule::InvalidManager,
             col,

@@ -157,6 +157,11 @@ pub fn prefix_name(e164: &str, prefix: &str) -> String {
     }
 }
 
+/// Whether `value` is a `tel:` link (in any case).
+pub(super) fn is_tel_link(value: &str) -> bool {
+    value.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:"))
+}
+
 /// The ASCII character of a full-width form (`８` is `8`, `＋` is `+`); any other as it is.
 pub(super) fn half_width(c: char) -> char {
     match c {
@@ -171,16 +176,15 @@ pub(super) fn half_width(c: char) -> char {
 /// Unicode spaces and dashes, copied from a web page, a document or a locale's number format
 /// (the narrow no-break space of French digit groups, an en dash). `None` when it is not.
 fn plain_form(value: &str) -> Option<String> {
-    let link = value.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:"));
+    let link = is_tel_link(value);
     if !link && value.is_ascii() {
         return None;
     }
     let rest = if link { &value[4..] } else { value };
     let plain: String = rest
         .chars()
-        .map(|c| match c {
-            // Full-width forms of ASCII (digits, `+`, `-`, `(`, `)`, `.`, `/`).
-            '\u{FF01}'..='\u{FF5E}' => half_width(c),
+        // Full-width forms of ASCII (digits, `+`, `-`, `(`, `)`, `.`, `/`) as ASCII.
+        .map(|c| match half_width(c) {
             // Space separators: no-break, en to hair, narrow no-break, medium, ideographic.
             '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => ' ',
             // Hyphens and dashes, the minus sign, and the katakana long vowel mark typed for one.
